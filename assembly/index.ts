@@ -1,0 +1,18 @@
+// softmax-wasm core: raw-pointer kernels over linear memory. The runtime is `stub` (a bump
+// allocator that never frees, which we never call): kernels allocate nothing; the JS side owns an
+// arena in linear memory starting at heap_base() and passes byte offsets. See src/wasm/abi.ts.
+export { exp_f32, exp_f64 } from './exp';
+export { softmax_f32, softmax_f64, log_softmax_f32, log_softmax_f64 } from './softmax';
+export {
+  softmax_backward_f32, softmax_backward_f64, softmax_jacobian_f32, softmax_jacobian_f64,
+} from './softmax_backward';
+export { cross_entropy_f32, cross_entropy_f64 } from './cross_entropy';
+export {
+  linear_softmax_scratch_bytes_f32, linear_softmax_scratch_bytes_f64,
+  linear_softmax_loss_f32, linear_softmax_loss_f64,
+} from './linear_softmax';
+
+/** First free byte after static data, 16-byte aligned: the JS arena starts here. */
+export function heap_base(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}

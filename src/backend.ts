@@ -1,0 +1,58 @@
+/**
+ * The internal interface between the validating API layer (src/api.ts) and the two engines
+ * (src/reference, src/wasm). Everything a Backend receives is already validated: shapes agree,
+ * every matrix of a call has one float type, labels are in range, options are normalized, and every
+ * output array exists (the API allocated the ones the caller did not give). A Backend only computes.
+ *
+ * Aliasing: an output may be the very same array region as an input (e.g. `out === x`); partial
+ * overlaps are rejected by the API before a Backend sees them.
+ */
+import type { FloatArray, Matrix } from './types.js';
+
+/** Reduction codes shared with the WASM ABI. */
+export const REDUCTION_MEAN = 0;
+export const REDUCTION_SUM = 1;
+export const REDUCTION_NONE = 2;
+export type ReductionCode = 0 | 1 | 2;
+
+export interface CrossEntropyArgs<A extends FloatArray> {
+  logits: Matrix<A>;
+  /** Integer labels (length N) or null when `targets` is given. */
+  labels: Int32Array | null;
+  /** Probability-row targets (N×C) or null when `labels` is given. */
+  targets: Matrix<A> | null;
+  /** Per-class weights (length C) or null. */
+  weights: A | null;
+  /** Label value to skip. When the caller gave none this is -1, which no valid label equals. */
+  ignoreIndex: number;
+  /** Label smoothing ε in [0, 1]. */
+  smoothing: number;
+  reduction: ReductionCode;
+  /** Per-sample losses (length N) to fill, or null (given exactly when reduction is 'none'). */
+  losses: A | null;
+  /** Gradient d loss / d logits (N×C) to fill, or null. May alias `logits`. */
+  grad: Matrix<A> | null;
+}
+
+export interface LinearSoftmaxArgs<A extends FloatArray> {
+  X: Matrix<A>; // N×D
+  labels: Int32Array; // N entries in [0, C)
+  W: Matrix<A>; // D×C
+  bias: A | null; // C
+  reg: number; // ≥ 0
+  dW: Matrix<A>; // D×C, may alias W
+  db: A; // C
+  dX: Matrix<A> | null; // N×D, may alias X
+}
+
+export interface Backend {
+  softmax<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>): void;
+  logSoftmax<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>): void;
+  softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void;
+  /** `out` is n×n and never aliases `y`. */
+  softmaxJacobian<A extends FloatArray>(y: A, out: Matrix<A>): void;
+  /** Returns the reduced loss (for 'none', the sum of the per-sample losses). */
+  softmaxCrossEntropy<A extends FloatArray>(args: CrossEntropyArgs<A>): number;
+  /** Returns mean cross-entropy + reg·ΣW². */
+  linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<A>): number;
+}

@@ -1,0 +1,64 @@
+/**
+ * The raw exports of build/softmax.wasm (compiled from assembly/index.ts). This is the pointer-level
+ * binding: every pointer is a byte offset into `memory`, every size an i32 count of elements.
+ * Kernels trust their inputs; src/api.ts validates and src/wasm/kernels.ts marshals.
+ *
+ * Conventions for every kernel (both `_f32` and `_f64` variants, same parameters):
+ * - matrices are row-major and densely packed (row stride = cols);
+ * - pointers are 4-byte aligned for f32 / i32 data and 8-byte aligned for f64 data (the arena
+ *   hands out 16-byte aligned blocks);
+ * - an optional pointer argument is 0 when absent (address 0 is never handed out by the arena);
+ * - an output may be the same address as an input where stated ("may alias"); no partial overlap;
+ * - kernels never read or write outside the ranges described here.
+ */
+export interface SoftmaxWasmExports {
+  memory: WebAssembly.Memory;
+  /** First byte after the module's static data, rounded up to 16: the arena starts here. */
+  heap_base(): number;
+
+  // assembly/exp.ts — vectorized exp, exported for measurement and tests.
+  /** out[i] = exp(x[i]) for x ≤ 0 (the domain softmax needs); NaN → NaN; x < −87.34 → 0. */
+  exp_f32(x: number, out: number, n: number): void;
+  /** out[i] = exp(x[i]) for x ≤ 0; NaN → NaN; x < −708.39 → 0. */
+  exp_f64(x: number, out: number, n: number): void;
+
+  // assembly/softmax.ts — out may alias x. Fully masked rows (all −∞): softmax 0, log-softmax −∞.
+  softmax_f32(x: number, out: number, rows: number, cols: number): void;
+  softmax_f64(x: number, out: number, rows: number, cols: number): void;
+  log_softmax_f32(x: number, out: number, rows: number, cols: number): void;
+  log_softmax_f64(x: number, out: number, rows: number, cols: number): void;
+
+  // assembly/softmax_backward.ts — out may alias y or dy. Jacobian: out is n×n, no alias.
+  softmax_backward_f32(y: number, dy: number, out: number, rows: number, cols: number): void;
+  softmax_backward_f64(y: number, dy: number, out: number, rows: number, cols: number): void;
+  softmax_jacobian_f32(y: number, out: number, n: number): void;
+  softmax_jacobian_f64(y: number, out: number, n: number): void;
+
+  // assembly/cross_entropy.ts — fused softmax cross-entropy + gradient w.r.t. logits.
+  /**
+   * Exactly one of `labels` (i32[rows]) and `targets` (rows×cols probabilities) is non-zero.
+   * `weights` (cols) or 0. `ignore_index`: label value to skip (integer labels only).
+   * `smoothing` ε in [0, 1]. `reduction`: 0 mean, 1 sum, 2 none. `losses` (rows) or 0: per-sample
+   * losses. `grad` (rows×cols) or 0: gradient of the reduced loss (of the sum for 'none'); may alias
+   * `logits`. Returns the reduced loss (sum of the per-sample losses for 'none').
+   */
+  cross_entropy_f32(logits: number, rows: number, cols: number, labels: number, targets: number,
+    weights: number, ignore_index: number, smoothing: number, reduction: number,
+    losses: number, grad: number): number;
+  cross_entropy_f64(logits: number, rows: number, cols: number, labels: number, targets: number,
+    weights: number, ignore_index: number, smoothing: number, reduction: number,
+    losses: number, grad: number): number;
+
+  // assembly/linear_softmax.ts — linear softmax classifier loss and gradients.
+  /** Bytes of scratch `linear_softmax_loss_*` needs for these sizes (16-byte aligned start). */
+  linear_softmax_scratch_bytes_f32(n: number, d: number, c: number): number;
+  linear_softmax_scratch_bytes_f64(n: number, d: number, c: number): number;
+  /**
+   * X (n×d), labels (i32[n] in [0, c)), W (d×c), bias (c) or 0, reg ≥ 0. Writes dW (d×c, may
+   * alias W), db (c), and dX (n×d, may alias X) unless it is 0. Returns mean CE + reg·ΣW².
+   */
+  linear_softmax_loss_f32(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+  linear_softmax_loss_f64(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+}
