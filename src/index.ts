@@ -1,0 +1,13 @@
+/**
+ * softmax-wasm: exact and fast softmax, cross-entropy and softmax-classifier gradients, with a
+ * WebAssembly SIMD core (loadWasm) and a plain-TypeScript float64 reference (reference).
+ */
+export type {
+  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearSoftmaxOptions, LinearSoftmaxResult,
+  LoadWasmOptions, Matrix, Reduction, SoftmaxKernels, WasmKernels, WasmMatrix,
+} from './types.js';
+export { SoftmaxInputError } from './errors.js';
+export { matrix } from './matrix.js';
+export { reference } from './reference/index.js';
+export { loadWasm } from './wasm/kernels.js';
+export { MAX_JACOBIAN_LENGTH } from './api.js';

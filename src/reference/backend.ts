@@ -1,0 +1,18 @@
+/**
+ * The reference Backend: plain TypeScript, all math in float64, one file per kernel family as in
+ * assembly/. Arguments arrive validated and normalized from src/api.ts; every output exists.
+ */
+import type { Backend } from '../backend.js';
+import { softmaxCrossEntropy } from './cross_entropy.js';
+import { linearSoftmaxLoss } from './linear_softmax.js';
+import { logSoftmax, softmax } from './softmax.js';
+import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
+
+export const referenceBackend: Backend = {
+  softmax,
+  logSoftmax,
+  softmaxBackward,
+  softmaxJacobian,
+  softmaxCrossEntropy,
+  linearSoftmaxLoss,
+};

@@ -1,0 +1,49 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32: 32-bit state, period 2³²), so shuffles,
+ * splits, initial weights and gradient-check samples are the same on every run and platform.
+ * Not for cryptography.
+ */
+export class Rng {
+  private state: number;
+
+  /** @param seed any number; its low 32 bits are the state. */
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A uniform float in [0, 1), with 32 random bits. */
+  next(): number {
+    const a = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** A standard normal sample (Box–Muller, one of the pair). */
+  gauss(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** Shuffles `a` in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** A random permutation of 0…n−1. */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    return this.shuffle(p);
+  }
+}

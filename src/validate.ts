@@ -1,0 +1,188 @@
+/**
+ * Input validation for every public function. Each check throws SoftmaxInputError with the
+ * function, the argument, what was expected and the value seen. Nothing here allocates WASM memory
+ * or touches an output, so a failed call changes nothing.
+ */
+import { SoftmaxInputError } from './errors.js';
+import type { FloatArray, Matrix } from './types.js';
+
+export type DType = 'f32' | 'f64';
+
+/** The most elements a dimension product may have (typed arrays and the 4 GiB WASM space are smaller anyway). */
+const MAX_DIM = 2 ** 31 - 1;
+
+/** Short description of any value for error messages: `Float32Array(6)`, `Array(3)`, `"abc"`, `1.5`. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (ArrayBuffer.isView(v)) {
+    const name = Object.prototype.toString.call(v).slice(8, -1);
+    return isDetached(v.buffer) ? `${name} (detached buffer)` : `${name}(${(v as unknown as { length?: number }).length ?? v.byteLength})`;
+  }
+  if (typeof v === 'object') {
+    const o = v as { rows?: unknown; cols?: unknown; data?: unknown };
+    if ('data' in o || 'rows' in o) return `{ data: ${describe(o.data)}, rows: ${describe(o.rows)}, cols: ${describe(o.cols)} }`;
+    const ctor = (v as object).constructor?.name;
+    return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+  }
+  return typeof v;
+}
+
+/** True when the buffer was transferred/detached (reading a detached buffer's view throws or sees 0 bytes). */
+export function isDetached(buf: ArrayBufferLike): boolean {
+  const flag = (buf as { detached?: boolean }).detached;
+  if (typeof flag === 'boolean') return flag;
+  if (buf.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buf);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** 'f32' / 'f64' for Float32Array / Float64Array (also from another realm), else null. */
+export function dtypeOf(v: unknown): DType | null {
+  const tag = Object.prototype.toString.call(v);
+  if (tag === '[object Float32Array]') return 'f32';
+  if (tag === '[object Float64Array]') return 'f64';
+  return null;
+}
+
+export function isInt32Array(v: unknown): v is Int32Array {
+  return Object.prototype.toString.call(v) === '[object Int32Array]';
+}
+
+export function fail(fn: string, arg: string, message: string): never {
+  throw new SoftmaxInputError(`${fn}: ${arg} ${message}`, arg);
+}
+
+export function checkSize(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_DIM) {
+    fail(fn, arg, `must be a non-negative integer, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function checkNotDetached(fn: string, arg: string, a: ArrayBufferView): void {
+  if (isDetached(a.buffer)) fail(fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+}
+
+/** A Float32Array/Float64Array of any view kind; returns its dtype. */
+export function checkFloatArray(fn: string, arg: string, v: unknown, dtype?: DType, length?: number): DType {
+  const dt = dtypeOf(v);
+  if (dt === null) {
+    const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
+    fail(fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
+  }
+  const a = v as FloatArray;
+  checkNotDetached(fn, arg, a);
+  if (dtype !== undefined && dt !== dtype) {
+    fail(fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
+  }
+  if (length !== undefined && a.length !== length) fail(fn, arg, `must have length ${length}, got length ${a.length}`);
+  return dt;
+}
+
+/**
+ * A Matrix-shaped object: `{ data: Float32Array | Float64Array, rows, cols }` with
+ * data.length === rows·cols. Optional expected dtype and shape (null = any). Returns its dtype.
+ */
+export function checkMatrix(
+  fn: string, arg: string, m: unknown, dtype?: DType, rows: number | null = null, cols: number | null = null,
+): DType {
+  if (m === null || typeof m !== 'object' || ArrayBuffer.isView(m) || Array.isArray(m)) {
+    fail(fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
+  }
+  const mm = m as Matrix<FloatArray>;
+  const r = checkSize(fn, `${arg}.rows`, mm.rows);
+  const c = checkSize(fn, `${arg}.cols`, mm.cols);
+  const dt = checkFloatArray(fn, `${arg}.data`, mm.data, dtype);
+  if (mm.data.length !== r * c) {
+    fail(fn, arg, `has data.length ${mm.data.length} but rows·cols = ${r}·${c} = ${r * c}`);
+  }
+  if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
+    fail(fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
+  }
+  return dt;
+}
+
+/** Integer labels: an Int32Array of length n with every entry in [0, classes) or equal to ignoreIndex. */
+export function checkLabels(fn: string, arg: string, v: unknown, n: number, classes: number, ignoreIndex?: number): Int32Array {
+  if (!isInt32Array(v)) fail(fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
+  checkNotDetached(fn, arg, v);
+  if (v.length !== n) fail(fn, arg, `must have length ${n} (one label per row), got length ${v.length}`);
+  for (let i = 0; i < n; i++) {
+    const y = v[i];
+    if ((y < 0 || y >= classes) && y !== ignoreIndex) {
+      const extra = ignoreIndex !== undefined ? ` and is not ignoreIndex (${ignoreIndex})` : '';
+      fail(fn, `${arg}[${i}]`, `= ${y} is outside [0, ${classes})${extra}`);
+    }
+  }
+  return v;
+}
+
+/** Options must be undefined or a plain object with only known keys (a typo must not be silently ignored). */
+export function checkOptions(fn: string, options: unknown, known: readonly string[], arg = 'options'): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    fail(fn, arg, `must be an object or undefined, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) fail(fn, `${arg}.${key}`, `is not a known option (known: ${known.join(', ')})`);
+  }
+  return options as Record<string, unknown>;
+}
+
+export function checkBoolean(fn: string, arg: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail(fn, arg, `must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+export function checkNumberInRange(fn: string, arg: string, v: unknown, lo: number, hi: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !(v >= lo && v <= hi)) {
+    const range = hi === Infinity ? `≥ ${lo}` : `in [${lo}, ${hi}]`;
+    fail(fn, arg, `must be a finite number ${range}, got ${describe(v)}`);
+  }
+  if (!Number.isFinite(v)) fail(fn, arg, `must be finite, got ${describe(v)}`);
+  return v;
+}
+
+export function checkInt32(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
+    fail(fn, arg, `must be an integer in the 32-bit range, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteLength > 0 && b.byteLength > 0 &&
+    a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function identical(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+}
+
+/**
+ * An output may be exactly an input listed in `mayAlias`, and must not otherwise share memory with
+ * any input or another output (a partial overlap would make the result depend on the order of work).
+ */
+export function checkNoOverlap(
+  fn: string, outName: string, out: ArrayBufferView,
+  others: ReadonlyArray<readonly [string, ArrayBufferView | null | undefined, boolean]>,
+): void {
+  for (const [name, other, mayAlias] of others) {
+    if (!other || !overlaps(out, other)) continue;
+    if (mayAlias && identical(out, other)) continue;
+    fail(fn, outName, mayAlias
+      ? `partially overlaps ${name}; it may be exactly ${name} (same memory) or separate, not a shifted view`
+      : `shares memory with ${name}; pass a separate array`);
+  }
+}

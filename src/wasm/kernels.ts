@@ -1,0 +1,229 @@
+/**
+ * The WASM engine: a Backend that marshals validated arguments into linear memory and calls the
+ * raw kernels (src/wasm/abi.ts), plus loadWasm(), which builds the public WasmKernels around it.
+ *
+ * Per call: arrays that already live in this instance's memory (alloc() matrices or views of them)
+ * are passed by pointer; every other array is copied into the arena's scratch block (an output that
+ * is the very same array as an input shares that input's staging slot), the kernel runs, and staged
+ * outputs are copied back into the caller's arrays. The scratch block is reused across calls.
+ */
+import { createKernels } from '../api.js';
+import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs } from '../backend.js';
+import { SoftmaxInputError } from '../errors.js';
+import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } from '../types.js';
+import { checkSize, describe, dtypeOf, fail } from '../validate.js';
+import type { SoftmaxWasmExports } from './abi.js';
+import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
+import { instantiateKernels } from './loader.js';
+
+type NumArray = Float32Array | Float64Array | Int32Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
+
+function ctorOf(a: NumArray): Ctor {
+  return a instanceof Float64Array ? Float64Array : a instanceof Float32Array ? Float32Array : Int32Array;
+}
+
+interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
+
+/** One call's marshalling plan: arrays in, arrays out, kernel workspace; then run; then copy out. */
+class Call {
+  private readonly slots: Slot[] = [];
+  private bytes = 0;
+
+  constructor(private readonly engine: WasmEngine, private readonly fn: string) {}
+
+  private slot(arr: NumArray, input: boolean): Slot {
+    const same = this.slots.find((s) => s.arr.buffer === arr.buffer && s.arr.byteOffset === arr.byteOffset && s.arr.byteLength === arr.byteLength);
+    if (same) { // an output that is exactly an input (validated as allowed): share its slot
+      if (input) same.copyIn = true; else same.copyOut = true;
+      return same;
+    }
+    const memory = this.engine.memory;
+    let s: Slot;
+    if (arr.buffer === memory.buffer && arr.byteLength > 0) {
+      if (!this.engine.arena.owns(arr.byteOffset, arr.byteLength)) {
+        fail(this.fn, 'an argument', `is a view of WASM memory outside any live alloc() block (${describe(arr)} at byte ${arr.byteOffset}); was its matrix freed?`);
+      }
+      s = { arr, ptr: arr.byteOffset, offset: 0, staged: false, copyIn: false, copyOut: false };
+    } else {
+      s = { arr, ptr: 0, offset: this.bytes, staged: true, copyIn: input, copyOut: !input };
+      this.bytes += Math.ceil(arr.byteLength / 16) * 16;
+    }
+    this.slots.push(s);
+    return s;
+  }
+
+  in(arr: NumArray): Slot { return this.slot(arr, true); }
+  out(arr: NumArray): Slot { return this.slot(arr, false); }
+  opt(arr: NumArray | null, input = true): Slot | null { return arr ? this.slot(arr, input) : null; }
+
+  /** Reserves `bytes` of kernel workspace; returns a slot whose ptr is set by run(). */
+  workspace(bytes: number): Slot {
+    const s: Slot = { arr: new Int32Array(0), ptr: 0, offset: this.bytes, staged: true, copyIn: false, copyOut: false };
+    this.bytes += Math.ceil(bytes / 16) * 16;
+    this.slots.push(s);
+    return s;
+  }
+
+  /** Stages inputs, runs `kernel` (which reads slot pointers), copies outputs back. */
+  run<T>(kernel: () => T): T {
+    if (this.bytes > MAX_MEMORY_BYTES) {
+      throw new SoftmaxInputError(`${this.fn}: this problem needs ${fmtBytes(this.bytes)} of WASM memory, more than the 4 GiB WebAssembly address space can hold`, 'size');
+    }
+    const base = this.engine.arena.scratch(this.bytes, this.fn);
+    const buffer = this.engine.memory.buffer; // after any growth
+    for (const s of this.slots) {
+      if (!s.staged) continue;
+      s.ptr = base + s.offset;
+      if (s.copyIn) new (ctorOf(s.arr))(buffer, s.ptr, s.arr.length).set(s.arr as never);
+    }
+    const result = kernel();
+    const after = this.engine.memory.buffer;
+    for (const s of this.slots) {
+      if (s.staged && s.copyOut) s.arr.set(new (ctorOf(s.arr))(after, s.ptr, s.arr.length) as never);
+    }
+    return result;
+  }
+}
+
+const ptr = (s: Slot | null): number => (s ? s.ptr : 0);
+
+class WasmEngine implements Backend {
+  readonly arena: Arena;
+  constructor(readonly exports: SoftmaxWasmExports) {
+    this.arena = new Arena(exports.memory, exports.heap_base());
+  }
+
+  get memory(): WebAssembly.Memory { return this.exports.memory; }
+
+  private suffix(a: FloatArray): '_f32' | '_f64' { return dtypeOf(a) === 'f64' ? '_f64' : '_f32'; }
+
+  private rowwise(fn: string, kernel: 'softmax' | 'log_softmax', x: Matrix<FloatArray>, out: Matrix<FloatArray>): void {
+    const call = new Call(this, fn);
+    const sx = call.in(x.data);
+    const so = call.out(out.data);
+    const k = this.exports[`${kernel}${this.suffix(x.data)}`];
+    call.run(() => k(sx.ptr, so.ptr, x.rows, x.cols));
+  }
+
+  softmax<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>): void { this.rowwise('softmax', 'softmax', x, out); }
+  logSoftmax<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>): void { this.rowwise('logSoftmax', 'log_softmax', x, out); }
+
+  softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
+    const call = new Call(this, 'softmaxBackward');
+    const sy = call.in(y.data), sdy = call.in(dy.data), so = call.out(out.data);
+    const k = this.exports[`softmax_backward${this.suffix(y.data)}`];
+    call.run(() => k(sy.ptr, sdy.ptr, so.ptr, y.rows, y.cols));
+  }
+
+  softmaxJacobian<A extends FloatArray>(y: A, out: Matrix<A>): void {
+    const call = new Call(this, 'softmaxJacobian');
+    const sy = call.in(y), so = call.out(out.data);
+    const k = this.exports[`softmax_jacobian${this.suffix(y)}`];
+    call.run(() => k(sy.ptr, so.ptr, y.length));
+  }
+
+  softmaxCrossEntropy<A extends FloatArray>(a: CrossEntropyArgs<A>): number {
+    const call = new Call(this, 'softmaxCrossEntropy');
+    const sl = call.in(a.logits.data);
+    const slab = call.opt(a.labels), stg = call.opt(a.targets?.data ?? null), sw = call.opt(a.weights);
+    const sloss = call.opt(a.losses, false), sg = call.opt(a.grad?.data ?? null, false);
+    const k = this.exports[`cross_entropy${this.suffix(a.logits.data)}`];
+    return call.run(() => k(sl.ptr, a.logits.rows, a.logits.cols, ptr(slab), ptr(stg), ptr(sw),
+      a.ignoreIndex, a.smoothing, a.reduction, ptr(sloss), ptr(sg)));
+  }
+
+  linearSoftmaxLoss<A extends FloatArray>(a: LinearSoftmaxArgs<A>): number {
+    const fn = 'linearSoftmaxLoss';
+    const { rows: n, cols: d } = a.X;
+    const c = a.W.cols;
+    const sfx = this.suffix(a.X.data);
+    const elem = a.X.data.BYTES_PER_ELEMENT;
+    // The kernel's workspace is O(d·c + n·c); refuse before asking a u32 size function to overflow.
+    if ((2 * d * (c + 4) + 64 * (c + 4) + n * (c + 4)) * elem > MAX_MEMORY_BYTES) {
+      throw new SoftmaxInputError(`${fn}: X ${n}×${d} with W ${d}×${c} is too large for the 4 GiB WebAssembly address space`, 'W');
+    }
+    const call = new Call(this, fn);
+    const sX = call.in(a.X.data), slab = call.in(a.labels), sW = call.in(a.W.data), sb = call.opt(a.bias);
+    const sdW = call.out(a.dW.data), sdb = call.out(a.db), sdX = call.opt(a.dX?.data ?? null, false);
+    const work = call.workspace(this.exports[`linear_softmax_scratch_bytes${sfx}`](n, d, c) >>> 0);
+    const k = this.exports[`linear_softmax_loss${sfx}`];
+    return call.run(() => k(sX.ptr, slab.ptr, sW.ptr, ptr(sb), n, d, c, a.reg, sdW.ptr, sdb.ptr, ptr(sdX), work.ptr));
+  }
+
+  /** A zero-filled matrix in linear memory whose `data` view is re-derived after memory growth. */
+  alloc(dtype: unknown, rows: unknown, cols: unknown, isLive: () => boolean): WasmMatrix {
+    if (dtype !== 'f32' && dtype !== 'f64') fail('alloc', 'dtype', `must be 'f32' or 'f64', got ${describe(dtype)}`);
+    const r = checkSize('alloc', 'rows', rows), c = checkSize('alloc', 'cols', cols);
+    const C = dtype === 'f32' ? Float32Array : Float64Array;
+    const n = r * c;
+    if (n * C.BYTES_PER_ELEMENT > MAX_MEMORY_BYTES) {
+      fail('alloc', 'rows', `× cols = ${r}×${c} ${dtype} needs ${fmtBytes(n * C.BYTES_PER_ELEMENT)}, more than the 4 GiB WebAssembly address space`);
+    }
+    const p = this.arena.alloc(n * C.BYTES_PER_ELEMENT, 'alloc');
+    const memory = this.memory;
+    new Uint8Array(memory.buffer, p, n * C.BYTES_PER_ELEMENT).fill(0);
+    let view: Float32Array | Float64Array | null = null;
+    let freed = false;
+    const arena = this.arena;
+    return {
+      rows: r, cols: c,
+      get data() {
+        if (freed || !isLive()) {
+          throw new SoftmaxInputError(`alloc: this ${r}×${c} ${dtype} matrix was ${freed ? 'freed' : 'disposed with its instance'}; its data is gone`, 'data');
+        }
+        if (view === null || view.buffer !== memory.buffer) view = new C(memory.buffer, p, n);
+        return view;
+      },
+      free() {
+        if (freed || !isLive()) { freed = true; return; }
+        freed = true;
+        view = null;
+        arena.free(p);
+      },
+    } as WasmMatrix;
+  }
+}
+
+/**
+ * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
+ * own memory (no global state); instances are cheap to keep and should be reused.
+ * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself.
+ * @returns the kernels, with alloc() / dispose() / memoryBytes().
+ * @example
+ * const k = await loadWasm();
+ * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
+ */
+export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new SoftmaxInputError(`loadWasm: options must be an object or undefined, got ${describe(options)}`, 'options');
+  }
+  let engine: WasmEngine | null = new WasmEngine(await instantiateKernels(options));
+  const live = (): boolean => engine !== null;
+  const guard = (fn: string): void => {
+    if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
+  };
+  // Route through the current engine so dispose() can drop it.
+  const backend: Backend = {
+    softmax: (x, out) => engine!.softmax(x, out),
+    logSoftmax: (x, out) => engine!.logSoftmax(x, out),
+    softmaxBackward: (y, dy, out) => engine!.softmaxBackward(y, dy, out),
+    softmaxJacobian: (y, out) => engine!.softmaxJacobian(y, out),
+    softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
+    linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
+  };
+  const api = createKernels(backend, guard);
+  const kernels: WasmKernels = {
+    ...api,
+    alloc: ((dtype: 'f32' | 'f64', rows: number, cols: number) => {
+      guard('alloc');
+      return engine!.alloc(dtype, rows, cols, live);
+    }) as WasmKernels['alloc'],
+    dispose() { engine = null; },
+    memoryBytes() {
+      guard('memoryBytes');
+      return engine!.memory.buffer.byteLength;
+    },
+  };
+  return kernels;
+}
