@@ -1,5 +1,101 @@
-// PLACEHOLDER: to be implemented.
-export function softmax_backward_f32(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void { unreachable(); }
-export function softmax_backward_f64(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void { unreachable(); }
-export function softmax_jacobian_f32(y: usize, out: usize, n: i32): void { unreachable(); }
-export function softmax_jacobian_f64(y: usize, out: usize, n: i32): void { unreachable(); }
+// Softmax backward (a Jacobian-vector product per row, f32x4 / f64x2): dx = y ⊙ (dy − Σ_j dy_j·y_j),
+// two passes per row (dot product with 4 accumulators, then the elementwise update), and the full
+// Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
+// max|dx| (tests/assembly/softmax_raw.test.ts checks ≤ 2e-5 against f64; f64 ≤ 1e-12).
+import { hsum } from './softmax';
+
+// @ts-ignore: decorator
+@inline function softmax_backward_rows<T>(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  const dd = dy - y; // dy row = y row + dd
+  const od = out - y; // out row = y row + od (out may be y or dy: each element is read before it is written)
+  for (let i = 0; i < rows; i++) {
+    const start = y + <usize>i * rowBytes;
+    const end = start + rowBytes;
+    let p = start;
+    // pass 1: dot = Σ dy·y — splat constants
+    let v0 = v128.splat<T>(0), v1 = v0, v2 = v0, v3 = v0;
+    // main loop: 4 accumulators, 64 bytes per step
+    for (; p + 64 <= end; p += 64) {
+      v0 = v128.add<T>(v0, v128.mul<T>(v128.load(p), v128.load(p + dd)));
+      v1 = v128.add<T>(v1, v128.mul<T>(v128.load(p, 16), v128.load(p + dd, 16)));
+      v2 = v128.add<T>(v2, v128.mul<T>(v128.load(p, 32), v128.load(p + dd, 32)));
+      v3 = v128.add<T>(v3, v128.mul<T>(v128.load(p, 48), v128.load(p + dd, 48)));
+    }
+    // fold
+    v0 = v128.add<T>(v128.add<T>(v0, v1), v128.add<T>(v2, v3));
+    // vector loop
+    for (; p + 16 <= end; p += 16) v0 = v128.add<T>(v0, v128.mul<T>(v128.load(p), v128.load(p + dd)));
+    let dot = hsum<T>(v0);
+    // scalar tail
+    for (; p < end; p += sizeof<T>()) dot += load<T>(p) * load<T>(p + dd);
+
+    // pass 2: out = y·(dy − dot) — splat constants
+    const vdot = v128.splat<T>(dot);
+    p = start;
+    // main loop: 64 bytes per step (all loads of a step before its stores: out may alias y or dy)
+    for (; p + 64 <= end; p += 64) {
+      const r0 = v128.mul<T>(v128.load(p), v128.sub<T>(v128.load(p + dd), vdot));
+      const r1 = v128.mul<T>(v128.load(p, 16), v128.sub<T>(v128.load(p + dd, 16), vdot));
+      const r2 = v128.mul<T>(v128.load(p, 32), v128.sub<T>(v128.load(p + dd, 32), vdot));
+      const r3 = v128.mul<T>(v128.load(p, 48), v128.sub<T>(v128.load(p + dd, 48), vdot));
+      v128.store(p + od, r0);
+      v128.store(p + od, r1, 16);
+      v128.store(p + od, r2, 32);
+      v128.store(p + od, r3, 48);
+    }
+    // vector loop
+    for (; p + 16 <= end; p += 16) {
+      v128.store(p + od, v128.mul<T>(v128.load(p), v128.sub<T>(v128.load(p + dd), vdot)));
+    }
+    // scalar tail
+    for (; p < end; p += sizeof<T>()) store<T>(p + od, load<T>(p) * (load<T>(p + dd) - dot));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function softmax_jacobian_rows<T>(y: usize, out: usize, n: i32): void {
+  const rowBytes = <usize>n * sizeof<T>();
+  const end = y + rowBytes;
+  for (let i = 0; i < n; i++) {
+    const yi = load<T>(y + <usize>i * sizeof<T>());
+    const o = out + <usize>i * rowBytes;
+    const od = o - y;
+    // row i: −y_i·y_j — splat constants
+    const vnyi = v128.splat<T>(-yi);
+    let p = y;
+    // main loop: 64 bytes per step
+    for (; p + 64 <= end; p += 64) {
+      v128.store(p + od, v128.mul<T>(vnyi, v128.load(p)));
+      v128.store(p + od, v128.mul<T>(vnyi, v128.load(p, 16)), 16);
+      v128.store(p + od, v128.mul<T>(vnyi, v128.load(p, 32)), 32);
+      v128.store(p + od, v128.mul<T>(vnyi, v128.load(p, 48)), 48);
+    }
+    // vector loop
+    for (; p + 16 <= end; p += 16) v128.store(p + od, v128.mul<T>(vnyi, v128.load(p)));
+    // scalar tail
+    for (; p < end; p += sizeof<T>()) store<T>(p + od, -yi * load<T>(p));
+    // diagonal: y_i − y_i² computed as y_i·(1 − y_i) (no cancellation when y_i is near 1)
+    store<T>(o + <usize>i * sizeof<T>(), yi * (<T>1 - yi));
+  }
+}
+
+/** dx = y ⊙ (dy − Σ_j dy_j·y_j) per row (rows×cols); out may alias y or dy. */
+export function softmax_backward_f32(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void {
+  softmax_backward_rows<f32>(y, dy, out, rows, cols);
+}
+
+/** dx = y ⊙ (dy − Σ_j dy_j·y_j) per row, f64; out may alias y or dy. */
+export function softmax_backward_f64(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void {
+  softmax_backward_rows<f64>(y, dy, out, rows, cols);
+}
+
+/** out (n×n) = diag(y) − y·yᵀ; out must not overlap y. */
+export function softmax_jacobian_f32(y: usize, out: usize, n: i32): void {
+  softmax_jacobian_rows<f32>(y, out, n);
+}
+
+/** out (n×n) = diag(y) − y·yᵀ, f64; out must not overlap y. */
+export function softmax_jacobian_f64(y: usize, out: usize, n: i32): void {
+  softmax_jacobian_rows<f64>(y, out, n);
+}

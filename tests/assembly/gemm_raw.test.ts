@@ -1,0 +1,145 @@
+// The GEMM micro-kernels of assembly/gemm.ts on their own. assembly/index.ts does not export them
+// (only linear_softmax uses them), so this test compiles a small entry that re-exports the concrete
+// instantiations (gemm_4x2v_f32, dot_2x4_f64, ...) with the release options of asconfig.json, then
+// checks each kernel against a plain JS loop: strides, tile runs, beta·Cin, zero-length
+// reductions, and that nothing but the output tile is written.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface GemmExports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  [kernel: string]: ((...args: number[]) => void) | WebAssembly.Memory | (() => number);
+}
+let ex: GemmExports;
+
+const KERNELS = ['gemm_4x2v', 'gemm_2x4v', 'dot_2x4', 'dot_4x2'];
+
+beforeAll(async () => {
+  const gemm = readFileSync(fileURLToPath(new URL('../../assembly/gemm.ts', import.meta.url)), 'utf8');
+  const names = KERNELS.flatMap((k) => [`${k}_f32`, `${k}_f64`]).join(', ');
+  const entry = `export { ${names} } from './gemm';\n` +
+    'export function heap_base(): usize { return (__heap_base + 15) & ~(<usize>15); }\n';
+  const out = await asc.compileString({ 'entry.ts': entry, 'gemm.ts': gemm }, {
+    optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', enable: ['simd'], use: ['abort='], noAssert: true,
+  });
+  if (out.error || !out.binary) throw new Error(`asc failed: ${out.error}\n${out.stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(new Uint8Array(out.binary), {});
+  ex = instance.exports as unknown as GemmExports;
+}, 60_000);
+
+type DType = 'f32' | 'f64';
+const fn = (name: string) => ex[name] as (...args: number[]) => void;
+
+/** Deterministic xorshift32 in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+/**
+ * A float view over `count` elements at heap_base, filled with random values (rounded to the type),
+ * so every kernel operand is an offset into one buffer. Returns the view and its base address.
+ */
+function memoryOf(dtype: DType, count: number, seed: number) {
+  const A = dtype === 'f32' ? Float32Array : Float64Array;
+  const base = ex.heap_base();
+  const bytes = count * A.BYTES_PER_ELEMENT;
+  if (base + bytes > ex.memory.buffer.byteLength) {
+    ex.memory.grow(Math.ceil((base + bytes - ex.memory.buffer.byteLength) / 65536));
+  }
+  const v = new A(ex.memory.buffer, base, count);
+  const r = rng(seed);
+  for (let i = 0; i < count; i++) v[i] = r() * 2 - 1;
+  return { v, base, E: A.BYTES_PER_ELEMENT, L: 16 / A.BYTES_PER_ELEMENT };
+}
+
+const TOL: Record<DType, number> = { f32: 1e-5, f64: 1e-13 };
+
+describe.each(['f32', 'f64'] as const)('gemm micro-kernels, %s', (dtype) => {
+  // gemm_RxV: R rows of A broadcast × V vectors of B. Element offsets below; the kernel takes bytes.
+  it.each([
+    ['gemm_4x2v', 4, 2], ['gemm_2x4v', 2, 4],
+  ] as const)('%s = beta·Cin + A·B over strides, tile runs and nt = 0', (kernel, R, V) => {
+    const cases = [
+      // asj, ast, aTile: A strides (elements; asj = 1: adjacent rows), bExtra: B row stride − V·L,
+      // bTile: B move per tile (vectors), nt, Cin given, beta, ntiles
+      [1, 9, 4, 0, 0, 7, false, 0, 1],
+      [13, 1, 53, 1, 0, 11, true, 0.5, 3],
+      [1, 6, 0, 8, 2, 5, true, 1, 4],
+      [7, 2, 3, 3, 1, 0, true, 2, 2],
+      [1, 5, 1, 0, 0, 33, false, 0, 2],
+    ] as const;
+    let seed = 1;
+    for (const [asj, ast, aTile, bExtra, bTileV, nt, withCin, beta, ntiles] of cases) {
+      const { v, base, E, L } = memoryOf(dtype, 20000, seed++);
+      const bRow = V * L + bExtra, bTile = bTileV * L;
+      const a = 16, b = 4000, cin = 9000, c = 12000;
+      const cs = V * L + 2 * L, cTile = R * cs + L; // C row stride and move per tile (elements)
+      const before = v.slice();
+      fn(`${kernel}_${dtype}`)(base + a * E, asj * E, ast * E, aTile * E, base + b * E, bRow * E, bTile * E, nt,
+        withCin ? base + cin * E : 0, beta, base + c * E, cs * E, cTile * E, ntiles);
+      const written = new Set<number>();
+      for (let t = 0; t < ntiles; t++) {
+        for (let j = 0; j < R; j++) {
+          for (let q = 0; q < V * L; q++) {
+            let want = withCin ? beta * before[cin + t * cTile + j * cs + q] : 0;
+            for (let s = 0; s < nt; s++) {
+              want += before[a + t * aTile + j * asj + s * ast] * before[b + t * bTile + s * bRow + q];
+            }
+            const at = c + t * cTile + j * cs + q;
+            expect(Math.abs(v[at] - want), `${kernel} tile ${t} [${j}][${q}]`).toBeLessThanOrEqual(TOL[dtype] * (nt + 1));
+            written.add(at);
+          }
+        }
+      }
+      for (let i = 0; i < v.length; i++) {
+        if (!written.has(i) && !Object.is(v[i], before[i])) throw new Error(`${kernel} wrote element ${i} outside C`);
+      }
+    }
+  });
+
+  it.each([
+    ['dot_2x4', 2, 4], ['dot_4x2', 4, 2],
+  ] as const)('%s = the R×K dot products along a contiguous axis, nv = 0…9', (kernel, R, K) => {
+    for (let nv = 0; nv < 10; nv++) {
+      const { v, base, E, L } = memoryOf(dtype, 4000, 100 + nv);
+      const as = nv * L + L, bs = nv * L + 3 * L; // row strides (elements)
+      const a = 8, b = 400, out = 3000, os = K + 3;
+      const before = v.slice();
+      fn(`${kernel}_${dtype}`)(base + a * E, as * E, base + b * E, bs * E, nv, base + out * E, os * E);
+      const written = new Set<number>();
+      for (let r = 0; r < R; r++) {
+        for (let j = 0; j < K; j++) {
+          let want = 0;
+          for (let k = 0; k < nv * L; k++) want += before[a + r * as + k] * before[b + j * bs + k];
+          const at = out + r * os + j;
+          expect(Math.abs(v[at] - want), `${kernel} nv=${nv} [${r}][${j}]`).toBeLessThanOrEqual(TOL[dtype] * (nv + 1));
+          written.add(at);
+        }
+      }
+      for (let i = 0; i < v.length; i++) {
+        if (!written.has(i) && !Object.is(v[i], before[i])) throw new Error(`${kernel} wrote element ${i} outside out`);
+      }
+    }
+  });
+
+  it('gemm_4x2v: row stride 0 broadcasts one row of A; B stride 0 repeats one row of B', () => {
+    const { v, base, E, L } = memoryOf(dtype, 2000, 7);
+    const a = 0, b = 100, c = 500, nt = 6;
+    const before = v.slice();
+    fn(`gemm_4x2v_${dtype}`)(base + a * E, 0, E, 0, base + b * E, 0, 0, nt, 0, 0, base + c * E, 2 * L * E, 0, 1);
+    for (let j = 0; j < 4; j++) {
+      for (let q = 0; q < 2 * L; q++) {
+        let want = 0;
+        for (let s = 0; s < nt; s++) want += before[a + s] * before[b + q];
+        expect(Math.abs(v[c + j * 2 * L + q] - want)).toBeLessThanOrEqual(TOL[dtype] * 8);
+      }
+    }
+  });
+});
