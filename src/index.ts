@@ -11,3 +11,9 @@ export { matrix } from './matrix.js';
 export { reference } from './reference/index.js';
 export { loadWasm } from './wasm/kernels.js';
 export { MAX_JACOBIAN_LENGTH } from './api.js';
+export { trainSoftmaxClassifier } from './train/trainer.js';
+export type {
+  EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SoftmaxClassifier, TrainData, TrainOptions,
+} from './train/trainer.js';
+export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
+export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';

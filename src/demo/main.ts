@@ -1,8 +1,10 @@
 /**
  * `npm start`: the tutorial's example done right, then a CIFAR-10-sized softmax classifier
- * (N=500, D=3073, C=10) on the WASM f32 kernels and on the float64 reference.
+ * (N=500, D=3073, C=10) on the WASM f32 kernels and on the float64 reference, then a softmax
+ * classifier trained on the handwritten digits with the WASM engine (and one epoch on the reference).
  */
 import { loadWasm, matrix, reference } from '../index.js';
+import { runTrainingDemo } from './train.js';
 import { solveTutorial, tutorialPrinted, tutorialWhyWrong } from './tutorial.js';
 
 const fmt = (a: ArrayLike<number>) => `[${Array.from(a, (v) => Number(v.toPrecision(10))).join(', ')}]`;
@@ -60,4 +62,6 @@ const tw = time(() => wasm.linearSoftmaxLoss(X, labels, W, opts));
 const tr = time(() => reference.linearSoftmaxLoss(X64, labels, W64, opts), 1500);
 const gflops = (2 * 2 * N * D * C) / (tw * 1e6);
 console.log(`time per loss + dW + db (median): WASM f32 ${tw.toFixed(2)} ms (${gflops.toFixed(1)} GFLOP/s), reference ${tr.toFixed(2)} ms → WASM is ${(tr / tw).toFixed(1)}× faster`);
+console.log();
+await runTrainingDemo(process.stdout, wasm);
 wasm.dispose();

@@ -1,0 +1,35 @@
+/** `softmax-wasm bench`: runs the benchmark suite (bench/run.ts, with tsx) and forwards its exit code. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CommandFailed, type Io } from '../args.js';
+
+export const BENCH_HELP = `Usage: softmax-wasm bench [arguments for bench/run.ts]
+
+Runs the benchmark suite, bench/run.ts, with tsx (like 'npm run bench'); every argument after
+'bench' is passed on to it. Needs a source checkout of softmax-wasm with its dev dependencies
+(the published package does not ship bench/).
+
+Options:
+  -h, --help   this help (the suite's own options: softmax-wasm bench -- --help)
+`;
+
+/** The package root: this file is src/cli/commands/bench.ts or dist/cli/commands/bench.js. */
+export function packageRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url));
+}
+
+export async function benchCommand(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') { io.out.write(BENCH_HELP); return 0; }
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const root = packageRoot();
+  const script = 'bench/run.ts';
+  if (!existsSync(new URL(`../../../${script}`, import.meta.url))) {
+    throw new CommandFailed(`${script} was not found in ${root}: the benchmark suite runs from a source checkout (npm install; npm run bench)`);
+  }
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: 'inherit' });
+    child.on('error', (e) => reject(new CommandFailed(`could not start the benchmark: ${e.message}`)));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}

@@ -1,0 +1,22 @@
+/** Loads the kernels a command runs on: the WASM SIMD kernels or the float64 TypeScript reference. */
+import { loadWasm, reference, type SoftmaxKernels } from '../index.js';
+import { CommandFailed } from './args.js';
+
+export const ENGINES = ['wasm', 'reference'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export interface Engine {
+  name: EngineName;
+  kernels: SoftmaxKernels;
+  dispose(): void;
+}
+
+export async function loadEngine(name: EngineName): Promise<Engine> {
+  if (name === 'reference') return { name, kernels: reference, dispose() {} };
+  try {
+    const k = await loadWasm();
+    return { name, kernels: k, dispose: () => k.dispose() };
+  } catch (e) {
+    throw new CommandFailed(`could not load the WASM kernels (${(e as Error).message}); build them with 'npm run asbuild', or use --engine reference`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The `softmax-wasm` command line: `demo`, `train`, `gradcheck`, `bench`. Returns the exit code:
+ * 0 done, 1 the command failed, 2 a usage mistake (message and hint on stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { SoftmaxInputError } from '../errors.js';
+import { CommandFailed, UsageError, type Io } from './args.js';
+import { benchCommand } from './commands/bench.js';
+import { demoCommand } from './commands/demo.js';
+import { gradcheckCommand } from './commands/gradcheck.js';
+import { trainCommand } from './commands/train.js';
+
+export const USAGE = `Usage: softmax-wasm <command> [options]
+
+Commands:
+  demo        the tutorial's example (x = [1, 2, 3], W 3×2, label 1) computed right
+  train       train a softmax classifier on the MNIST digits or Iris, with progress, curves and a log
+  gradcheck   check the analytic gradients against numerical differences (float64)
+  bench       run the benchmark suite (needs a source checkout)
+
+Run 'softmax-wasm <command> --help' for the options of a command.
+Options: -h, --help (this help), -v, --version
+`;
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
+  demo: demoCommand, train: trainCommand, gradcheck: gradcheckCommand, bench: benchCommand,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) { io.err.write(USAGE); return 2; }
+    if (command === '--help' || command === '-h' || command === 'help') { io.out.write(USAGE); return 0; }
+    if (command === '--version' || command === '-v') { io.out.write(`${version()}\n`); return 0; }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(command.startsWith('-') ? `unknown option '${command}' (a command comes first)` : `unknown command '${command}'`, '');
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const where = e.command ? `softmax-wasm ${e.command}` : 'softmax-wasm';
+      io.err.write(`${where}: ${e.message}\nRun '${where} --help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof CommandFailed || e instanceof SoftmaxInputError) {
+      io.err.write(`softmax-wasm ${command}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
