@@ -50,7 +50,8 @@ export interface SoftmaxWasmExports {
     losses: number, grad: number): number;
 
   // assembly/linear_softmax.ts — linear softmax classifier loss and gradients.
-  /** Bytes of scratch `linear_softmax_loss_*` needs for these sizes (16-byte aligned start). */
+  /** Bytes of scratch `linear_softmax_loss_*` needs for these sizes (16-byte aligned start), as an
+   * f64 so that a size beyond the 32-bit address space is reported exactly rather than wrapped. */
   linear_softmax_scratch_bytes_f32(n: number, d: number, c: number): number;
   linear_softmax_scratch_bytes_f64(n: number, d: number, c: number): number;
   /**

@@ -138,15 +138,11 @@ class WasmEngine implements Backend {
     const { rows: n, cols: d } = a.X;
     const c = a.W.cols;
     const sfx = this.suffix(a.X.data);
-    const elem = a.X.data.BYTES_PER_ELEMENT;
-    // The kernel's workspace is O(d·c + n·c); refuse before asking a u32 size function to overflow.
-    if ((2 * d * (c + 4) + 64 * (c + 4) + n * (c + 4)) * elem > MAX_MEMORY_BYTES) {
-      throw new SoftmaxInputError(`${fn}: X ${n}×${d} with W ${d}×${c} is too large for the 4 GiB WebAssembly address space`, 'W');
-    }
     const call = new Call(this, fn);
     const sX = call.in(a.X.data), slab = call.in(a.labels), sW = call.in(a.W.data), sb = call.opt(a.bias);
     const sdW = call.out(a.dW.data), sdb = call.out(a.db), sdX = call.opt(a.dX?.data ?? null, false);
-    const work = call.workspace(this.exports[`linear_softmax_scratch_bytes${sfx}`](n, d, c) >>> 0);
+    // A double, so a workspace beyond 4 GiB is reported as such (run() refuses it) rather than wrapped.
+    const work = call.workspace(this.exports[`linear_softmax_scratch_bytes${sfx}`](n, d, c));
     const k = this.exports[`linear_softmax_loss${sfx}`];
     return call.run(() => k(sX.ptr, slab.ptr, sW.ptr, ptr(sb), n, d, c, a.reg, sdW.ptr, sdb.ptr, ptr(sdX), work.ptr));
   }

@@ -93,13 +93,16 @@ describe.each(['f32', 'f64'] as const)('gemm micro-kernels, %s', (dtype) => {
               want += before[a + t * aTile + j * asj + s * ast] * before[b + t * bTile + s * bRow + q];
             }
             const at = c + t * cTile + j * cs + q;
-            expect(Math.abs(v[at] - want), `${kernel} tile ${t} [${j}][${q}]`).toBeLessThanOrEqual(TOL[dtype] * (nt + 1));
+            expect(Math.abs(v[at] - want), `${kernel} tile ${t} [${j}][${q}]`)
+              .toBeLessThanOrEqual(TOL[dtype] * (nt + 1));
             written.add(at);
           }
         }
       }
       for (let i = 0; i < v.length; i++) {
-        if (!written.has(i) && !Object.is(v[i], before[i])) throw new Error(`${kernel} wrote element ${i} outside C`);
+        if (!written.has(i) && !Object.is(v[i], before[i])) {
+          throw new Error(`${kernel} wrote element ${i} outside C`);
+        }
       }
     }
   });
@@ -119,12 +122,15 @@ describe.each(['f32', 'f64'] as const)('gemm micro-kernels, %s', (dtype) => {
           let want = 0;
           for (let k = 0; k < nv * L; k++) want += before[a + r * as + k] * before[b + j * bs + k];
           const at = out + r * os + j;
-          expect(Math.abs(v[at] - want), `${kernel} nv=${nv} [${r}][${j}]`).toBeLessThanOrEqual(TOL[dtype] * (nv + 1));
+          expect(Math.abs(v[at] - want), `${kernel} nv=${nv} [${r}][${j}]`)
+            .toBeLessThanOrEqual(TOL[dtype] * (nv + 1));
           written.add(at);
         }
       }
       for (let i = 0; i < v.length; i++) {
-        if (!written.has(i) && !Object.is(v[i], before[i])) throw new Error(`${kernel} wrote element ${i} outside out`);
+        if (!written.has(i) && !Object.is(v[i], before[i])) {
+          throw new Error(`${kernel} wrote element ${i} outside out`);
+        }
       }
     }
   });
