@@ -1,0 +1,341 @@
+/**
+ * The demo page: trains a linear softmax classifier on the MNIST digits in a Web Worker with the
+ * WASM kernels (train.worker.ts), plots loss and accuracy after every epoch, draws the learned
+ * class templates and some held-out predictions, and runs a small benchmark table on demand.
+ *
+ * Query options (also set by the form): epochs, batch, optimizer (sgd|adam), lr, seed, reg,
+ * schedule (constant|step|cosine), autostart=0 (wait for the button), bench=1 (run the benchmark
+ * when training is done).
+ *
+ * Stable hooks for tests: #status (text and data-status: loading | training | done | error),
+ * #accuracy (data-value: test accuracy in [0, 1]), #bench (data-state: idle | running | done | error;
+ * a table whose cells carry data-ms / data-ratio).
+ */
+import { loadWasm, type EpochRecord, type WasmKernels } from '../src/index.js';
+import { RECIPES } from '../src/train/recipes.js';
+import { ENGINES, runBench, type BenchRow } from './bench.js';
+import { fetchDigits, readDigits, type RawDigits } from './digits.js';
+import { drawPlot } from './plot.js';
+import type { TrainRequest, WorkerMessage } from './protocol.js';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const statusEl = $('status'), accuracyEl = $('accuracy'), epochEl = $('epoch'), lossEl = $('test-loss');
+const epochMsEl = $('epoch-ms'), infoEl = $('info'), errorEl = $('error');
+const plot = $<HTMLCanvasElement>('plot');
+const form = $<HTMLFormElement>('controls');
+const benchButton = $<HTMLButtonElement>('bench-run'), benchEl = $('bench'), benchStatus = $('bench-status');
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+type Opts = Omit<TrainRequest, 'type' | 'buffer'>;
+const recipe = RECIPES.digits;
+const query = new URLSearchParams(location.search);
+
+function readOptions(q: URLSearchParams): Opts {
+  const num = (key: string, dflt: number, ok: (v: number) => boolean) => {
+    const raw = q.get(key);
+    const v = raw === null || raw === '' ? NaN : Number(raw);
+    return Number.isFinite(v) && ok(v) ? v : dflt;
+  };
+  const optimizer = q.get('optimizer') === 'adam' ? 'adam' : 'sgd';
+  const schedule = (['constant', 'step', 'cosine'] as const).find((s) => s === q.get('schedule')) ?? recipe.schedule as Opts['schedule'];
+  return {
+    epochs: num('epochs', recipe.epochs, (v) => Number.isInteger(v) && v >= 1 && v <= 500),
+    batchSize: num('batch', recipe.batchSize, (v) => Number.isInteger(v) && v >= 1),
+    optimizer,
+    lr: num('lr', recipe.lr[optimizer], (v) => v > 0),
+    reg: num('reg', recipe.reg, (v) => v >= 0),
+    schedule,
+    seed: num('seed', 1, Number.isInteger),
+  };
+}
+
+function fillForm(o: Opts): void {
+  const set = (name: string, v: string | number) => { (form.elements.namedItem(name) as HTMLInputElement).value = String(v); };
+  set('epochs', o.epochs); set('batch', o.batchSize); set('optimizer', o.optimizer); set('lr', o.lr); set('seed', o.seed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing the model
+
+/** Column c of W (D×C) as a red (+) / white / blue (−) image, scaled by the column's max |w|. */
+function drawTemplate(canvas: HTMLCanvasElement, W: Float32Array, C: number, c: number, side: number): void {
+  canvas.width = canvas.height = side;
+  const g = canvas.getContext('2d')!;
+  const img = g.createImageData(side, side);
+  let m = 0;
+  for (let k = 0; k < side * side; k++) m = Math.max(m, Math.abs(W[k * C + c]));
+  for (let k = 0; k < side * side; k++) {
+    const t = m > 0 ? W[k * C + c] / m : 0;
+    const fade = Math.round(255 * (1 - Math.abs(t)));
+    const [r, gg, b] = t >= 0 ? [255, fade, fade] : [fade, fade, 255];
+    img.data.set([r, gg, b, 255], 4 * k);
+  }
+  g.putImageData(img, 0, 0);
+}
+
+function drawTemplates(W: Float32Array | null, C: number, side: number): void {
+  const box = $('templates');
+  box.replaceChildren();
+  for (let c = 0; c < C; c++) {
+    const fig = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = side;
+    if (W) drawTemplate(canvas, W, C, c, side);
+    const cap = document.createElement('figcaption');
+    cap.textContent = String(c);
+    fig.append(canvas, cap);
+    box.append(fig);
+  }
+}
+
+/** Held-out digits: the first 14 of the test set, then the first 6 the model gets wrong. */
+function drawSamples(raw: RawDigits, predictions: Int32Array | null): void {
+  const box = $('samples');
+  box.replaceChildren();
+  const side = Math.round(Math.sqrt(raw.D));
+  const nTest = raw.N - raw.nTrain;
+  let picks = Array.from({ length: 20 }, (_, i) => i);
+  if (predictions) {
+    const wrong: number[] = [];
+    for (let i = 14; i < nTest && wrong.length < 6; i++) if (predictions[i] !== raw.labels[raw.nTrain + i]) wrong.push(i);
+    picks = [...picks.slice(0, 20 - wrong.length), ...wrong];
+  }
+  for (const i of picks) {
+    const row = raw.nTrain + i;
+    const truth = raw.labels[row];
+    const fig = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = side;
+    const g = canvas.getContext('2d')!;
+    const img = g.createImageData(side, side);
+    for (let k = 0; k < raw.D; k++) {
+      const v = 255 - raw.pixels[row * raw.D + k];
+      img.data.set([v, v, v, 255], 4 * k);
+    }
+    g.putImageData(img, 0, 0);
+    const cap = document.createElement('figcaption');
+    if (predictions) {
+      const p = predictions[i];
+      cap.textContent = p === truth ? String(p) : `${p} (${truth})`;
+      if (p !== truth) fig.className = 'bad';
+      fig.title = `test digit #${i}: label ${truth}, predicted ${p}`;
+    } else {
+      cap.textContent = '·';
+    }
+    fig.append(canvas, cap);
+    box.append(fig);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+let raw: RawDigits | null = null;
+let digitsBuffer: ArrayBuffer | null = null;
+let worker: Worker | null = null;
+let history: EpochRecord[] = [];
+let plannedEpochs = 0;
+let autoBench = query.get('bench') === '1';
+
+function setStatus(s: 'idle' | 'loading' | 'training' | 'done' | 'error'): void {
+  statusEl.textContent = s;
+  statusEl.dataset.status = s;
+}
+
+function showError(message: string): void {
+  setStatus('error');
+  errorEl.hidden = false;
+  errorEl.textContent = message;
+  console.error(`demo: ${message}`);
+}
+
+const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(2)}%`);
+
+function showEpoch(rec: EpochRecord, epochs: number): void {
+  epochEl.textContent = `${rec.epoch} / ${epochs}`;
+  accuracyEl.textContent = fmtPct(rec.testAccuracy);
+  accuracyEl.dataset.value = String(rec.testAccuracy ?? '');
+  lossEl.textContent = rec.testLoss?.toFixed(4) ?? '–';
+  const ms = history.map((r) => r.seconds * 1000).sort((a, b) => a - b);
+  epochMsEl.textContent = `${ms[ms.length >> 1].toFixed(1)} ms`;
+  epochMsEl.title = 'median wall time of an epoch of training steps (8,000 digits), evaluation excluded';
+}
+
+async function train(opts: Opts): Promise<void> {
+  worker?.terminate();
+  history = [];
+  plannedEpochs = opts.epochs;
+  errorEl.hidden = true;
+  accuracyEl.textContent = '–';
+  accuracyEl.dataset.value = '';
+  epochEl.textContent = `0 / ${opts.epochs}`;
+  lossEl.textContent = epochMsEl.textContent = '–';
+  drawPlot(plot, history, plannedEpochs);
+  setStatus('loading');
+  try {
+    if (!digitsBuffer) {
+      const t0 = performance.now();
+      digitsBuffer = await fetchDigits();
+      raw = readDigits(digitsBuffer);
+      infoEl.textContent = `digits.bin: ${(digitsBuffer.byteLength / 1e6).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms. `;
+      drawSamples(raw, null);
+    }
+  } catch (e) {
+    showError((e as Error).message);
+    return;
+  }
+  const w = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' });
+  worker = w;
+  const started = performance.now();
+  w.onerror = (e) => showError(`worker: ${e.message || 'failed to start'}`);
+  w.onmessage = (e: MessageEvent<WorkerMessage>) => {
+    if (worker !== w) return;
+    const m = e.data;
+    if (m.type === 'ready') {
+      setStatus('training');
+      infoEl.textContent = `${m.nTrain.toLocaleString('en')} training / ${m.nTest.toLocaleString('en')} test digits, ${m.features} features, ` +
+        `${m.classes} classes; wasm loaded in ${m.wasmMs.toFixed(0)} ms, digits decoded in ${m.decodeMs.toFixed(0)} ms. ` +
+        `${opts.optimizer === 'sgd' ? 'SGD with momentum 0.9' : 'Adam'}, lr ${opts.lr} (${opts.schedule}), batch ${opts.batchSize}, reg ${opts.reg}, seed ${opts.seed}.`;
+    } else if (m.type === 'epoch') {
+      history.push(m.record);
+      showEpoch(m.record, m.epochs);
+      requestAnimationFrame(() => drawPlot(plot, history, plannedEpochs));
+    } else if (m.type === 'done') {
+      history = m.history;
+      drawPlot(plot, history, plannedEpochs);
+      accuracyEl.textContent = fmtPct(m.testAccuracy);
+      accuracyEl.dataset.value = String(m.testAccuracy);
+      lossEl.textContent = m.testLoss.toFixed(4);
+      drawTemplates(m.W, m.classes, Math.round(Math.sqrt(m.features)));
+      if (raw) drawSamples(raw, m.predictions);
+      const total = (performance.now() - started) / 1000;
+      infoEl.textContent += ` Trained ${history.length} epochs in ${(m.trainMs / 1000).toFixed(2)} s ` +
+        `(with a test evaluation per epoch; ${total.toFixed(2)} s from the click); WASM memory ${(m.memoryBytes / 2 ** 20).toFixed(0)} MiB.`;
+      setStatus('done');
+      if (autoBench) { autoBench = false; void bench(); }
+    } else if (m.type === 'error') {
+      showError(m.message);
+    }
+  };
+  const req: TrainRequest = { type: 'train', buffer: digitsBuffer, ...opts };
+  w.postMessage(req); // copies the buffer: the page keeps its own for the samples
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const fd = new FormData(form);
+  const q = new URLSearchParams(location.search);
+  for (const key of ['epochs', 'batch', 'optimizer', 'lr', 'seed']) q.set(key, String(fd.get(key)));
+  // The learning rate field keeps the previous optimizer's default: reset it when the optimizer changes.
+  const prev = readOptions(new URLSearchParams(location.search));
+  if (prev.optimizer !== q.get('optimizer') && Number(q.get('lr')) === prev.lr) q.delete('lr');
+  replaceQuery(q);
+  const opts = readOptions(q);
+  fillForm(opts);
+  void train(opts);
+});
+
+function replaceQuery(q: URLSearchParams): void {
+  window.history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark
+
+let benchKernels: WasmKernels | null = null;
+
+const fmtMs = (v: number) => (!Number.isFinite(v) ? '…' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+function renderBench(rows: BenchRow[], done: boolean): void {
+  const table = document.createElement('table');
+  const head = ['workload', ...ENGINES.map((e) => `${e.title} (ms)`), 'reference ÷ WASM', 'plain JS ÷ WASM', 'max rel. diff WASM vs reference'];
+  table.innerHTML = `<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>`;
+  const body = document.createElement('tbody');
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = r.id;
+    const th = document.createElement('td');
+    th.textContent = r.label;
+    tr.append(th);
+    const best = Math.min(...ENGINES.map((e) => r.ms[e.name]).filter(Number.isFinite));
+    for (const e of ENGINES) {
+      const td = document.createElement('td');
+      const v = r.ms[e.name];
+      td.dataset.engine = e.name;
+      td.dataset.ms = String(v);
+      td.textContent = fmtMs(v);
+      if (!Number.isFinite(v)) td.className = 'pending';
+      else if (v === best) td.className = 'best';
+      tr.append(td);
+    }
+    for (const [name, v] of [['reference', r.ms.reference / r.ms.wasm], ['plainJs', r.ms.plainJs / r.ms.wasm]] as const) {
+      const td = document.createElement('td');
+      td.dataset.ratio = name;
+      td.dataset.value = String(v);
+      td.textContent = Number.isFinite(v) ? `×${v >= 10 ? v.toFixed(0) : v.toFixed(1)}` : '…';
+      tr.append(td);
+    }
+    const td = document.createElement('td');
+    td.dataset.diff = String(r.maxRelDiff);
+    td.textContent = Number.isFinite(r.maxRelDiff) ? r.maxRelDiff.toExponential(1) : '…';
+    tr.append(td);
+    body.append(tr);
+  }
+  table.append(body);
+  benchEl.replaceChildren(table);
+  if (done) {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = 'Median ms per call (batches of ≥ 5 ms, about 0.5 s per cell). Zero-copy: inputs and outputs are alloc() ' +
+      'matrices in WASM memory, as the trainer uses them; copy in/out: plain Float32Arrays, copied into WASM memory and ' +
+      'results into new arrays on every call. Ratios are against the zero-copy WASM column. The reference computes in ' +
+      'float64 (it is the correctness baseline, not a fast path).';
+    benchEl.append(note);
+  }
+}
+
+async function bench(): Promise<void> {
+  benchButton.disabled = true;
+  benchEl.dataset.state = 'running';
+  benchStatus.textContent = 'running… (about 6 s)';
+  try {
+    benchKernels ??= await loadWasm();
+    const t0 = performance.now();
+    const rows = await runBench(benchKernels, async (rs) => {
+      renderBench(rs, false);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    renderBench(rows, true);
+    benchEl.dataset.state = 'done';
+    benchStatus.textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+      (status() === 'training' ? ' (while training was running: the numbers share the CPU)' : '');
+    console.log(`demo bench: ${JSON.stringify(rows)}`);
+  } catch (e) {
+    benchEl.dataset.state = 'error';
+    benchStatus.textContent = `failed: ${(e as Error).message}`;
+    console.error(`demo bench: ${(e as Error).message}`);
+  } finally {
+    benchButton.disabled = false;
+  }
+}
+const status = () => statusEl.dataset.status;
+benchButton.addEventListener('click', () => void bench());
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+$('env').textContent = `${navigator.userAgent} · ${navigator.hardwareConcurrency ?? '?'} logical cores · ` +
+  `WebAssembly SIMD: ${WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11])) ? 'yes' : 'no'}`;
+const initial = readOptions(query);
+fillForm(initial);
+drawTemplates(null, 10, 28);
+drawPlot(plot, [], initial.epochs);
+window.addEventListener('resize', () => drawPlot(plot, history, plannedEpochs || initial.epochs));
+if (query.get('autostart') === '0') {
+  setStatus('idle');
+  infoEl.textContent = 'Press Train to start.';
+} else {
+  void train(initial);
+}
