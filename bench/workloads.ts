@@ -7,6 +7,7 @@
  * - S2 mean cross-entropy + gradient w.r.t. the logits (op 'crossEntropy'): logits rows×cols, labels.
  * - S3 linear softmax classifier loss + dW + db (op 'linearSoftmax', reg 5e-6): X n×d, W d×c, labels.
  */
+import { Rng } from '../src/train/rng.js';
 
 export type DType = 'f32' | 'f64';
 export type Op = 'softmax' | 'crossEntropy' | 'linearSoftmax';
@@ -45,16 +46,10 @@ export interface Workload {
   release(): void;
 }
 
-/** mulberry32: a small seeded PRNG (the same as tests/helpers.ts). */
+/** A seeded uniform [0, 1) generator: the library's mulberry32 Rng (src/train/rng.ts). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** n samples of scale·N(0, 1) (Box–Muller, both outputs used) as f32. */

@@ -1,16 +1,11 @@
 /** Shared test helpers: seeded data, matrices, error measures. */
 import { matrix, type FloatArray, type Matrix } from '../src/index.js';
+import { Rng } from '../src/train/rng.js';
 
-/** mulberry32: a small seeded PRNG, so test data is the same on every run. */
+/** A seeded uniform [0, 1) generator (the library's mulberry32 Rng), so test data is the same on every run. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** Standard normal samples (Box–Muller). */

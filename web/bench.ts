@@ -7,7 +7,7 @@
  */
 import { matrix, reference, type Matrix, type WasmKernels, type WasmMatrix } from '../src/index.js';
 import { Rng } from '../src/train/rng.js';
-import { crossEntropy, linearSoftmax, softmaxRows } from './plain-js.js';
+import { crossEntropy, linearSoftmax, softmaxRows } from '../bench/plain-js.js';
 
 export type EngineName = 'wasm' | 'wasmCopy' | 'reference' | 'plainJs';
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
+import { rng } from '../helpers.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
@@ -57,16 +58,6 @@ function rounded(dt: DT, values: ArrayLike<number>): Float64Array {
 }
 
 // ---- data ----
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function normals(n: number, seed: number, scale = 1): Float64Array {
   const r = rng(seed);
   return Float64Array.from({ length: n }, () => scale * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));

@@ -1,10 +1,15 @@
 /**
- * The "plain JS" contender of the in-page benchmark: fused Float32Array loops with Math.exp, written
- * the way a careful JS developer would without WASM (outputs allocated once and reused).
+ * The "plain JS" peer of the benchmarks (bench/ in Node, the demo page's in-browser table): fused
+ * typed-array loops written the way a careful JS developer would without WASM: `Math.exp`, three
+ * passes per softmax row (max; exp stored + summed; scale), the cross-entropy loss and gradient from
+ * the same row sweep, and the linear classifier as one sweep per sample (scores = x·W in i-k-j order,
+ * softmax + loss + dscores in place, then db and the rank-1 update dW += xᵀ·dscores). Callers
+ * allocate outputs once and reuse them. No imports, so it runs in Node and in browsers.
  */
+export type Float = Float32Array | Float64Array;
 
-/** Row-wise softmax of x (rows×cols) into out: max, exp + sum, scale. */
-export function softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+/** Row-wise softmax of x (rows×cols) into out. */
+export function softmaxRows(x: Float, out: Float, rows: number, cols: number): void {
   for (let i = 0; i < rows; i++) {
     const o = i * cols, end = o + cols;
     let m = -Infinity;
@@ -20,8 +25,8 @@ export function softmaxRows(x: Float32Array, out: Float32Array, rows: number, co
   }
 }
 
-/** Mean softmax cross-entropy of logits (n×c) against labels; writes d loss / d logits into grad. */
-export function crossEntropy(x: Float32Array, labels: Int32Array, grad: Float32Array, n: number, c: number): number {
+/** Mean softmax cross-entropy of logits (n×c) against labels; writes d loss / d logits to grad. */
+export function crossEntropy(x: Float, labels: Int32Array, grad: Float, n: number, c: number): number {
   const invN = 1 / n;
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -43,11 +48,11 @@ export function crossEntropy(x: Float32Array, labels: Int32Array, grad: Float32A
 }
 
 /**
- * Linear softmax classifier loss (CS231n): X (n×d), W (d×c); writes dW (d×c) and db (c). One sweep
- * per sample: scores = x·W, softmax + loss + dscores in place, db += dscores, dW += xᵀ·dscores.
+ * CS231n linear softmax loss: X (n×d), W (d×c), labels; writes dW (d×c) and db (c); `scores` is a
+ * c-element scratch row. Returns mean cross-entropy + reg·ΣW².
  */
-export function linearSoftmax(X: Float32Array, labels: Int32Array, W: Float32Array, n: number, d: number, c: number,
-  reg: number, dW: Float32Array, db: Float32Array, scores: Float64Array): number {
+export function linearSoftmax(X: Float, labels: Int32Array, W: Float, n: number, d: number, c: number,
+  reg: number, dW: Float, db: Float, scores: Float64Array): number {
   dW.fill(0);
   db.fill(0);
   const invN = 1 / n;
@@ -71,7 +76,9 @@ export function linearSoftmax(X: Float32Array, labels: Int32Array, W: Float32Arr
     }
     loss += Math.log(s) - sy;
     const k1 = invN / s;
-    for (let j = 0; j < c; j++) scores[j] *= k1;
+    for (let j = 0; j < c; j++) {
+      scores[j] *= k1;
+    }
     scores[y] -= invN;
     for (let j = 0; j < c; j++) db[j] += scores[j];
     for (let k = 0; k < d; k++) {
