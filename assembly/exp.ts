@@ -1,5 +1,6 @@
 // Vectorized exp for softmax (domain x ≤ 0): exp_f32x4 = rr2-p5 (two-constant range reduction,
-// degree-5 polynomial), exp_f64x2 = rr2-p11. Plain WASM SIMD (no FMA), magic-bias rounding.
+// degree-5 polynomial), exp_f64x2 = rr2-p11. Plain WASM SIMD (no FMA; relaxed_madd in the relaxed
+// build, see below), magic-bias rounding.
 //
 //   n = round(x·log2 e)                      via (x·LOG2E + MAGIC) − MAGIC, MAGIC = 1.5·2^p + bias
 //   r = (x − n·LN2_HI) − n·LN2_LO            LN2_HI has few significant bits: n·LN2_HI is exact
@@ -13,6 +14,17 @@
 //   exp_f64x2: 1.145 ulp (at x = −636.650) over [−708, 0]: 2^22 + 1 evenly spaced inputs, 2^20 random
 //              ones in [−708, 0] and 2^20 random ones in [−1, 0] (6 291 457 inputs).
 // Bounds asserted by tests/assembly/exp.test.ts: 2.5 ulp (f32), 1.5 ulp (f64).
+//
+// RELAXED build (build/softmax.relaxed.wasm, ASC_FEATURE_RELAXED_SIMD): every multiply-add below is
+// vmadd / vnmadd (madd.ts) = relaxed_madd / relaxed_nmadd, which the engine may fuse or not.
+//   unfused: exactly the baseline operations (mul rounded, then add), so exactly the numbers above.
+//   fused (V8 on x86 with FMA, measured with node --experimental-wasm-relaxed-simd
+//   scripts/exp-ulp.mjs --wasm build/softmax.relaxed.wasm, same inputs as above):
+//     exp_f32x4: 1.975 ulp (at x = −48.8178);  exp_f64x2: 0.883 ulp (at x = −707.979).
+// The range reduction keeps the short LN2_HI in both builds: with relaxed_nmadd unfused, the FMA
+// split below would give the 64.5 ulp of the trap, so it is not allowed even in the relaxed build.
+// The scalar tails of the relaxed build run one lane of the vector code (exp_*_scalar), so the
+// results stay independent of the position either way.
 // The approximation error of the polynomials alone is 9.2e-8 (f32, ≈ 0.8–1.5 ulp) and 3.7e-18
 // (f64, ≈ 0.03 ulp); the rest is rounding in the evaluation. See scripts/fit-exp.py for every
 // constant below (fit: Remez exchange in 60 digits, then coefficient-by-coefficient rounding with
@@ -22,6 +34,8 @@
 // Do NOT replace LN2_HI by the FMA split (0x1.62E43p-1, 21 significant bits): without FMA, n·hi is
 // rounded for |n| > 8; an op-for-op Math.fround emulation of exp_f32x4 with that split measured
 // 64.5 ulp (at x = −72.09) over 4e6 points of [−87.3, 0], against 2.2 ulp with this one.
+
+import { vmadd, vnmadd } from "./madd";
 
 // ---- f32 constants (bit patterns; values from scripts/fit-exp.py) ----
 // @ts-ignore: decorator
@@ -86,20 +100,20 @@
 // @ts-ignore: decorator
 @inline export function exp_f32x4(vx: v128): v128 {
   // n = round(x·log2e): the sum with MAGIC rounds to an integer and leaves n + 127 in the low bits
-  let vn = f32x4.add(f32x4.mul(vx, f32x4.splat(LOG2E_F32)), f32x4.splat(MAGIC_F32));
+  let vn = vmadd<f32>(vx, f32x4.splat(LOG2E_F32), f32x4.splat(MAGIC_F32));
   const vs = i32x4.shl(vn, 23); // 2^n
   vn = f32x4.sub(vn, f32x4.splat(MAGIC_F32));
   // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = f32x4.sub(vx, f32x4.mul(vn, f32x4.splat(LN2_HI_F32)));
-  vt = f32x4.sub(vt, f32x4.mul(vn, f32x4.splat(LN2_LO_F32)));
+  let vt = vnmadd<f32>(vn, f32x4.splat(LN2_HI_F32), vx);
+  vt = vnmadd<f32>(vn, f32x4.splat(LN2_LO_F32), vt);
   // P(r) by Horner
-  let vp = f32x4.add(f32x4.mul(f32x4.splat(C5_F32), vt), f32x4.splat(C4_F32));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(C3_F32));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(C2_F32));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(C1_F32));
+  let vp = vmadd<f32>(f32x4.splat(C5_F32), vt, f32x4.splat(C4_F32));
+  vp = vmadd<f32>(vp, vt, f32x4.splat(C3_F32));
+  vp = vmadd<f32>(vp, vt, f32x4.splat(C2_F32));
+  vp = vmadd<f32>(vp, vt, f32x4.splat(C1_F32));
   // s + (s·r)·P(r)
   vt = f32x4.mul(vt, vs);
-  const vf = f32x4.add(f32x4.mul(vt, vp), vs);
+  const vf = vmadd<f32>(vt, vp, vs);
   // below the cutoff (also −∞) → +0; NaN compares false and stays NaN
   return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(CUTOFF_F32)));
 }
@@ -107,6 +121,9 @@
 /** exp of one f32, the same operations as one lane of exp_f32x4 (bit-identical results). */
 // @ts-ignore: decorator
 @inline export function exp_f32_scalar(x: f32): f32 {
+  // relaxed build: one lane of the vector code (relaxed_madd has no scalar form, and a scalar
+  // mul + add could round differently from a fused lane)
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.extract_lane(exp_f32x4(f32x4.splat(x)), 0);
   let n = x * LOG2E_F32 + MAGIC_F32;
   const s = reinterpret<f32>(reinterpret<i32>(n) << 23);
   n -= MAGIC_F32;
@@ -125,26 +142,26 @@
 // @ts-ignore: decorator
 @inline export function exp_f64x2(vx: v128): v128 {
   // n = round(x·log2e), n + 1023 in the low bits
-  let vn = f64x2.add(f64x2.mul(vx, f64x2.splat(LOG2E_F64)), f64x2.splat(MAGIC_F64));
+  let vn = vmadd<f64>(vx, f64x2.splat(LOG2E_F64), f64x2.splat(MAGIC_F64));
   const vs = i64x2.shl(vn, 52); // 2^n
   vn = f64x2.sub(vn, f64x2.splat(MAGIC_F64));
   // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = f64x2.sub(vx, f64x2.mul(vn, f64x2.splat(LN2_HI_F64)));
-  vt = f64x2.sub(vt, f64x2.mul(vn, f64x2.splat(LN2_LO_F64)));
+  let vt = vnmadd<f64>(vn, f64x2.splat(LN2_HI_F64), vx);
+  vt = vnmadd<f64>(vn, f64x2.splat(LN2_LO_F64), vt);
   // P(r) by Horner
-  let vp = f64x2.add(f64x2.mul(f64x2.splat(D11_F64), vt), f64x2.splat(D10_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D9_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D8_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D7_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D6_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D5_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D4_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D3_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D2_F64));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(D1_F64));
+  let vp = vmadd<f64>(f64x2.splat(D11_F64), vt, f64x2.splat(D10_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D9_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D8_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D7_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D6_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D5_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D4_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D3_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D2_F64));
+  vp = vmadd<f64>(vp, vt, f64x2.splat(D1_F64));
   // s + (s·r)·P(r)
   vt = f64x2.mul(vt, vs);
-  const vf = f64x2.add(f64x2.mul(vt, vp), vs);
+  const vf = vmadd<f64>(vt, vp, vs);
   // below the cutoff (also −∞) → +0; NaN stays NaN
   return v128.andnot(vf, f64x2.lt(vx, f64x2.splat(CUTOFF_F64)));
 }
@@ -152,6 +169,8 @@
 /** exp of one f64, the same operations as one lane of exp_f64x2 (bit-identical results). */
 // @ts-ignore: decorator
 @inline export function exp_f64_scalar(x: f64): f64 {
+  // relaxed build: one lane of the vector code (see exp_f32_scalar)
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.extract_lane(exp_f64x2(f64x2.splat(x)), 0);
   let n = x * LOG2E_F64 + MAGIC_F64;
   const s = reinterpret<f64>(reinterpret<i64>(n) << 52);
   n -= MAGIC_F64;

@@ -17,10 +17,12 @@
 //   per step: 6 vector loads, 8 mul + 8 add; lanes are folded once at the end.
 //
 // All strides and pointers are in bytes. The kernels trust their inputs: every address they touch
-// (including the zero padding the caller set up) must be inside memory. No FMA (baseline SIMD).
+// (including the zero padding the caller set up) must be inside memory.
+// No FMA in the baseline build; the relaxed build accumulates with relaxed_madd (madd.ts), fused
+// or not as the engine chooses (GEMM sums stay within the tolerances either way).
 
-// @ts-ignore: decorator
-@inline function vadd<T>(a: v128, b: v128): v128 { return v128.add<T>(a, b); }
+import { vacc } from "./madd";
+
 // @ts-ignore: decorator
 @inline function vmul<T>(a: v128, b: v128): v128 { return v128.mul<T>(a, b); }
 
@@ -68,10 +70,10 @@ export function gemm_4x2v<T>(
         const vb0 = v128.load(bp), vb1 = v128.load(bp, 16);
         const va0 = v128.load_splat<T>(ap), va1 = v128.load_splat<T>(ap, E);
         const va2 = v128.load_splat<T>(ap, 2 * E), va3 = v128.load_splat<T>(ap, 3 * E);
-        v00 = vadd<T>(v00, vmul<T>(va0, vb0)); v01 = vadd<T>(v01, vmul<T>(va0, vb1));
-        v10 = vadd<T>(v10, vmul<T>(va1, vb0)); v11 = vadd<T>(v11, vmul<T>(va1, vb1));
-        v20 = vadd<T>(v20, vmul<T>(va2, vb0)); v21 = vadd<T>(v21, vmul<T>(va2, vb1));
-        v30 = vadd<T>(v30, vmul<T>(va3, vb0)); v31 = vadd<T>(v31, vmul<T>(va3, vb1));
+        v00 = vacc<T>(v00, va0, vb0); v01 = vacc<T>(v01, va0, vb1);
+        v10 = vacc<T>(v10, va1, vb0); v11 = vacc<T>(v11, va1, vb1);
+        v20 = vacc<T>(v20, va2, vb0); v21 = vacc<T>(v21, va2, vb1);
+        v30 = vacc<T>(v30, va3, vb0); v31 = vacc<T>(v31, va3, vb1);
         ap += ast; bp += bst;
       }
     } else {
@@ -81,10 +83,10 @@ export function gemm_4x2v<T>(
         const vb0 = v128.load(bp), vb1 = v128.load(bp, 16);
         const va0 = v128.load_splat<T>(a0), va1 = v128.load_splat<T>(a1);
         const va2 = v128.load_splat<T>(a2), va3 = v128.load_splat<T>(a3);
-        v00 = vadd<T>(v00, vmul<T>(va0, vb0)); v01 = vadd<T>(v01, vmul<T>(va0, vb1));
-        v10 = vadd<T>(v10, vmul<T>(va1, vb0)); v11 = vadd<T>(v11, vmul<T>(va1, vb1));
-        v20 = vadd<T>(v20, vmul<T>(va2, vb0)); v21 = vadd<T>(v21, vmul<T>(va2, vb1));
-        v30 = vadd<T>(v30, vmul<T>(va3, vb0)); v31 = vadd<T>(v31, vmul<T>(va3, vb1));
+        v00 = vacc<T>(v00, va0, vb0); v01 = vacc<T>(v01, va0, vb1);
+        v10 = vacc<T>(v10, va1, vb0); v11 = vacc<T>(v11, va1, vb1);
+        v20 = vacc<T>(v20, va2, vb0); v21 = vacc<T>(v21, va2, vb1);
+        v30 = vacc<T>(v30, va3, vb0); v31 = vacc<T>(v31, va3, vb1);
         a0 += ast; a1 += ast; a2 += ast; a3 += ast; bp += bst;
       }
     }
@@ -122,10 +124,10 @@ export function gemm_2x4v<T>(
     for (let t = 0; t < nt; t++) {
       const vb0 = v128.load(bp), vb1 = v128.load(bp, 16), vb2 = v128.load(bp, 32), vb3 = v128.load(bp, 48);
       const va0 = v128.load_splat<T>(a0), va1 = v128.load_splat<T>(a1);
-      v00 = vadd<T>(v00, vmul<T>(va0, vb0)); v01 = vadd<T>(v01, vmul<T>(va0, vb1));
-      v02 = vadd<T>(v02, vmul<T>(va0, vb2)); v03 = vadd<T>(v03, vmul<T>(va0, vb3));
-      v10 = vadd<T>(v10, vmul<T>(va1, vb0)); v11 = vadd<T>(v11, vmul<T>(va1, vb1));
-      v12 = vadd<T>(v12, vmul<T>(va1, vb2)); v13 = vadd<T>(v13, vmul<T>(va1, vb3));
+      v00 = vacc<T>(v00, va0, vb0); v01 = vacc<T>(v01, va0, vb1);
+      v02 = vacc<T>(v02, va0, vb2); v03 = vacc<T>(v03, va0, vb3);
+      v10 = vacc<T>(v10, va1, vb0); v11 = vacc<T>(v11, va1, vb1);
+      v12 = vacc<T>(v12, va1, vb2); v13 = vacc<T>(v13, va1, vb3);
       a0 += ast; a1 += ast; bp += bst;
     }
     // store the tile
@@ -155,10 +157,10 @@ export function dot_2x4<T>(a: usize, as: usize, b: usize, bs: usize, nv: i32, ou
     const vb0 = v128.load(b0), vb1 = v128.load(b1);
     const vb2 = v128.load(b2), vb3 = v128.load(b3);
     a0 += 16; a1 += 16; b0 += 16; b1 += 16; b2 += 16; b3 += 16;
-    v00 = vadd<T>(v00, vmul<T>(va0, vb0)); v10 = vadd<T>(v10, vmul<T>(va1, vb0));
-    v01 = vadd<T>(v01, vmul<T>(va0, vb1)); v11 = vadd<T>(v11, vmul<T>(va1, vb1));
-    v02 = vadd<T>(v02, vmul<T>(va0, vb2)); v12 = vadd<T>(v12, vmul<T>(va1, vb2));
-    v03 = vadd<T>(v03, vmul<T>(va0, vb3)); v13 = vadd<T>(v13, vmul<T>(va1, vb3));
+    v00 = vacc<T>(v00, va0, vb0); v10 = vacc<T>(v10, va1, vb0);
+    v01 = vacc<T>(v01, va0, vb1); v11 = vacc<T>(v11, va1, vb1);
+    v02 = vacc<T>(v02, va0, vb2); v12 = vacc<T>(v12, va1, vb2);
+    v03 = vacc<T>(v03, va0, vb3); v13 = vacc<T>(v13, va1, vb3);
   }
   // fold: lanes → scalars
   const o1 = out + os;
@@ -182,10 +184,10 @@ export function dot_4x2<T>(a: usize, as: usize, b: usize, bs: usize, nv: i32, ou
     const va0 = v128.load(a0), va1 = v128.load(a1);
     const va2 = v128.load(a2), va3 = v128.load(a3);
     a0 += 16; a1 += 16; a2 += 16; a3 += 16; b0 += 16; b1 += 16;
-    v00 = vadd<T>(v00, vmul<T>(va0, vb0)); v01 = vadd<T>(v01, vmul<T>(va0, vb1));
-    v10 = vadd<T>(v10, vmul<T>(va1, vb0)); v11 = vadd<T>(v11, vmul<T>(va1, vb1));
-    v20 = vadd<T>(v20, vmul<T>(va2, vb0)); v21 = vadd<T>(v21, vmul<T>(va2, vb1));
-    v30 = vadd<T>(v30, vmul<T>(va3, vb0)); v31 = vadd<T>(v31, vmul<T>(va3, vb1));
+    v00 = vacc<T>(v00, va0, vb0); v01 = vacc<T>(v01, va0, vb1);
+    v10 = vacc<T>(v10, va1, vb0); v11 = vacc<T>(v11, va1, vb1);
+    v20 = vacc<T>(v20, va2, vb0); v21 = vacc<T>(v21, va2, vb1);
+    v30 = vacc<T>(v30, va3, vb0); v31 = vacc<T>(v31, va3, vb1);
   }
   // fold: lanes → scalars
   store<T>(out, hsum<T>(v00)); store<T>(out, hsum<T>(v01), E);

@@ -12,6 +12,11 @@ export {
   linear_softmax_loss_f32, linear_softmax_loss_f64,
 } from './linear_softmax';
 
+/** Which build this is: 0 = baseline SIMD (softmax.wasm), 1 = relaxed SIMD (softmax.relaxed.wasm). */
+export function simd_build(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
 /** First free byte after static data, 16-byte aligned: the JS arena starts here. */
 export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);

@@ -439,6 +439,7 @@ const fmtRatio = (x: number): string => (x >= 100 ? `${x.toFixed(0)}×` : x >= 1
 /** The pairs shown as ratio columns in the main table: [engine, peer] → peer ms / engine ms. */
 export const KEY_RATIOS: Array<[string, string]> = [
   ['wasm-zc', 'tfjs-wasm'], ['wasm-zc', 'numpy-1t'], ['wasm', 'tfjs-wasm'], ['wasm', 'numpy-1t'],
+  ['wasm-relaxed-zc', 'wasm-zc'],
 ];
 
 /** The markdown tables: a header with the machine, then medians + key ratios, then speedups over
@@ -502,7 +503,7 @@ export function formatReport(rep: BenchReport): string {
   }
 
   // Speedups over every peer.
-  const ours = ['wasm-zc', 'wasm'].filter((n) => names.includes(n));
+  const ours = ['wasm-zc', 'wasm', 'wasm-relaxed-zc'].filter((n) => names.includes(n));
   const peers = names.filter((n) => !ours.includes(n) && n !== 'limit');
   if (ours.length && peers.length) {
     lines.push('');

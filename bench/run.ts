@@ -9,9 +9,14 @@
  *   npm run bench -- --no-numpy --no-tfjs --no-limits  leave those peers out
  *   npm run bench -- --strict            exit 1 when any case failed
  *   npm run bench -- --max-time 2        benchmark.js maxTime per case, seconds
+ *   npm run bench -- --relaxed           re-run node with --experimental-wasm-relaxed-simd (Node 20)
+ *                                        so the wasm-relaxed-zc column is measured, not skipped
+ *   npm run bench -- --no-relaxed        leave the wasm-relaxed-zc column out
  *
  * The table goes to stdout after the progress lines; paste it into an issue as is.
  */
+import { spawnSync } from 'node:child_process';
+import { relaxedSimdSupported } from '../src/wasm/loader.js';
 import { defaultEngines } from './engines/index.js';
 import { FULL_TIMING, QUICK_TIMING, formatReport, runBench, writeJson, type Timing } from './harness.js';
 import { filterWorkloads, standardWorkloads } from './workloads.js';
@@ -24,6 +29,7 @@ interface Args {
   numpy: boolean;
   tfjs: boolean;
   limits: boolean;
+  relaxed?: boolean;
   strict: boolean;
   maxTime?: number;
 }
@@ -47,10 +53,12 @@ function parseArgs(argv: string[]): Args {
       case '--no-numpy': a.numpy = false; break;
       case '--no-tfjs': a.tfjs = false; break;
       case '--no-limits': a.limits = false; break;
+      case '--relaxed': a.relaxed = true; break;
+      case '--no-relaxed': a.relaxed = false; break;
       case '--strict': a.strict = true; break;
       case '--max-time': a.maxTime = Number(take()); break;
       case '--help': case '-h':
-        console.log('usage: npm run bench -- [--quick] [--filter S1,S3] [--engines a,b] [--json path] [--no-numpy] [--no-tfjs] [--no-limits] [--strict] [--max-time s]');
+        console.log('usage: npm run bench -- [--quick] [--filter S1,S3] [--engines a,b] [--json path] [--no-numpy] [--no-tfjs] [--no-limits] [--relaxed | --no-relaxed] [--strict] [--max-time s]');
         process.exit(0);
         break;
       default: throw new Error(`unknown flag ${f} (try --help)`);
@@ -59,8 +67,19 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.relaxed && !relaxedSimdSupported()) {
+    if (process.execArgv.includes(RELAXED_FLAG)) throw new Error(`--relaxed: this node has no relaxed SIMD even with ${RELAXED_FLAG}`);
+    // Node 20: relaxed SIMD only behind a V8 flag that NODE_OPTIONS refuses; re-run this script
+    // in a node that has it (process.execArgv keeps tsx's loader hooks).
+    console.log(`bench: re-running with node ${RELAXED_FLAG}`);
+    const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
   const timing: Timing = { ...(args.quick ? QUICK_TIMING : FULL_TIMING) };
   if (args.maxTime !== undefined) {
     if (!(args.maxTime > 0)) throw new Error(`--max-time must be a positive number of seconds, got ${args.maxTime}`);
@@ -68,7 +87,7 @@ async function main(): Promise<void> {
   }
   const workloads = filterWorkloads(standardWorkloads(), args.filter);
   if (!workloads.length) throw new Error(`--filter ${args.filter} matches no workload; ids look like "${standardWorkloads()[0].id}"`);
-  let engines = defaultEngines({ numpy: args.numpy, tfjs: args.tfjs, limits: args.limits });
+  let engines = defaultEngines({ numpy: args.numpy, tfjs: args.tfjs, limits: args.limits, relaxed: args.relaxed !== false });
   if (args.engines) {
     const known = engines.map((e) => e.name);
     const unknown = args.engines.filter((n) => !known.includes(n));

@@ -23,8 +23,8 @@ const portArg = args.indexOf('--port');
 const port = Number(portArg >= 0 ? args[portArg + 1] : process.env.PORT ?? 4173);
 const dev = args.includes('--dev');
 
-if (!existsSync(join(root, 'build', 'softmax.wasm'))) {
-  console.log('demo:web: build/softmax.wasm is missing; running npm run asbuild');
+if (!existsSync(join(root, 'build', 'softmax.wasm')) || !existsSync(join(root, 'build', 'softmax.relaxed.wasm'))) {
+  console.log('demo:web: build/softmax.wasm or build/softmax.relaxed.wasm is missing; running npm run asbuild');
   execFileSync('npm', ['run', 'asbuild'], { cwd: root, stdio: 'inherit' });
 }
 const packed = await packDigits();

@@ -162,11 +162,31 @@ export interface WasmKernels extends SoftmaxKernels {
   dispose(): void;
   /** Current size of the instance's linear memory in bytes. */
   memoryBytes(): number;
+  /**
+   * Which module is running: `'baseline'` (build/softmax.wasm, WASM SIMD-128) or `'relaxed'`
+   * (build/softmax.relaxed.wasm, the same kernels with `f32x4/f64x2.relaxed_madd`, chosen by
+   * {@link LoadWasmOptions.simd}). Read from the module itself, so it is right for `{ wasm }` too.
+   */
+  readonly build: 'baseline' | 'relaxed';
 }
 
 /** Options of {@link loadWasm}. */
 export interface LoadWasmOptions {
   /** The module: its bytes, a URL to fetch (or read, for `file:` URLs), or a fetch `Response`.
-   * Default: `build/softmax.wasm` next to the package, found relative to this module. */
+   * Default: `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`) next to the package,
+   * found relative to this module. */
   wasm?: BufferSource | URL | Response | WebAssembly.Module;
+  /**
+   * Which of the two shipped modules to load when `wasm` is not given (ignored with `wasm`: that
+   * module is used as given):
+   * - `'auto'` (default): `build/softmax.relaxed.wasm` if the engine supports relaxed SIMD
+   *   (`WebAssembly.validate` of a tiny `f32x4.relaxed_madd` probe; e.g. Chromium ≥ 114, Node ≥ 22,
+   *   Node 20 only with `node --experimental-wasm-relaxed-simd`), else `build/softmax.wasm`.
+   * - `'baseline'`: always `build/softmax.wasm` (plain SIMD-128; bit-for-bit reproducible everywhere).
+   * - `'relaxed'`: `build/softmax.relaxed.wasm`; throws an Error where relaxed SIMD is unsupported.
+   *
+   * relaxed_madd may run fused (one rounding) or not, as the engine and CPU choose, so results can
+   * differ from the baseline build in the last bits; both stay within the documented tolerances.
+   */
+  simd?: 'baseline' | 'relaxed' | 'auto';
 }

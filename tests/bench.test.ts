@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEngines } from '../bench/engines/index.js';
+import { relaxedSimdSupported } from '../src/wasm/loader.js';
 import { formatReport, runBench, writeJson, type BenchReport, type Timing } from '../bench/harness.js';
 import { filterWorkloads, standardWorkloads, tinyWorkloads } from '../bench/workloads.js';
 
@@ -55,6 +56,14 @@ describe('bench harness on tiny shapes', () => {
         if (w.dtype === 'f64') expect(r.reason).toMatch(/float64/);
         else expect(r.status, `${name} on ${w.id}: ${r.reason}`).toBe('ok');
       }
+    }
+  });
+
+  it('measures the relaxed-SIMD build where the engine has it, else skips it with the reason', () => {
+    for (const w of workloads) {
+      const r = report.results.find((x) => x.workload === w.id && x.engine === 'wasm-relaxed-zc')!;
+      if (relaxedSimdSupported()) expect(r.status, `${w.id}: ${r.reason}`).toBe('ok');
+      else expect(r.reason).toMatch(/relaxed SIMD not available in this engine \(Node 20 needs --experimental-wasm-relaxed-simd/);
     }
   });
 

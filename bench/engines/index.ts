@@ -12,6 +12,8 @@ export interface EngineChoice {
   numpy?: boolean;
   tfjs?: boolean;
   limits?: boolean;
+  /** The wasm-relaxed-zc column (skipped where the engine has no relaxed SIMD). */
+  relaxed?: boolean;
 }
 
 export function defaultEngines(choice: EngineChoice = {}): Engine[] {
@@ -19,6 +21,7 @@ export function defaultEngines(choice: EngineChoice = {}): Engine[] {
   if (choice.tfjs !== false) engines.push(tfjsEngine('cpu'), tfjsEngine('wasm'));
   if (choice.numpy !== false) engines.push(numpyEngine('1'), numpyEngine('default'));
   engines.push(wasmPlainEngine(), wasmZeroCopyEngine());
+  if (choice.relaxed !== false) engines.push(wasmZeroCopyEngine('relaxed'));
   if (choice.limits !== false) engines.push(limitsEngine());
   return engines;
 }

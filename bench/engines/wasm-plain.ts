@@ -13,7 +13,7 @@ export function wasmPlainEngine(): InProcessEngine {
     name: 'wasm',
     title: 'softmax-wasm plain API: typed arrays copied in, results in new arrays',
     async init() {
-      k = await loadWasm().catch((e: Error) => {
+      k = await loadWasm({ simd: 'baseline' }).catch((e: Error) => {
         throw new Error(`${e.message} (build the kernels first: npm run asbuild)`);
       });
     },

@@ -3,19 +3,29 @@
  * before timing, outputs are `alloc()` matrices passed as `out` / `gradOut` / `out: { dW, db }`, and
  * the labels are an Int32Array view of an alloc() block (re-derived per call: memory may grow).
  * Nothing is copied or allocated per call; this is how a training loop should call the kernels.
+ * wasm-relaxed-zc: the same calls on the relaxed-SIMD build (build/softmax.relaxed.wasm,
+ * relaxed_madd in GEMM and exp); skipped where the engine has no relaxed SIMD (plain Node 20: run
+ * `npm run bench -- --relaxed`, which re-runs node with --experimental-wasm-relaxed-simd).
  */
 import { loadWasm, type Matrix, type WasmKernels, type WasmMatrix } from '../../src/index.js';
+import { relaxedSimdSupported } from '../../src/wasm/loader.js';
 import { digest, type Case, type InProcessEngine } from '../harness.js';
 import type { Float, Workload } from '../workloads.js';
 
-export function wasmZeroCopyEngine(): InProcessEngine {
+export function wasmZeroCopyEngine(simd: 'baseline' | 'relaxed' = 'baseline'): InProcessEngine {
   let k: WasmKernels | null = null;
+  const relaxed = simd === 'relaxed';
   return {
     kind: 'inprocess',
-    name: 'wasm-zc',
-    title: 'softmax-wasm zero-copy: alloc() inputs and outputs (out / gradOut / out.dW, out.db), nothing copied per call',
+    name: relaxed ? 'wasm-relaxed-zc' : 'wasm-zc',
+    title: relaxed
+      ? 'softmax-wasm zero-copy on the relaxed-SIMD build (build/softmax.relaxed.wasm: relaxed_madd)'
+      : 'softmax-wasm zero-copy: alloc() inputs and outputs (out / gradOut / out.dW, out.db), nothing copied per call',
     async init() {
-      k = await loadWasm().catch((e: Error) => {
+      if (relaxed && !relaxedSimdSupported()) {
+        return 'relaxed SIMD not available in this engine (Node 20 needs --experimental-wasm-relaxed-simd: npm run bench -- --relaxed)';
+      }
+      k = await loadWasm({ simd }).catch((e: Error) => {
         throw new Error(`${e.message} (build the kernels first: npm run asbuild)`);
       });
     },

@@ -15,6 +15,8 @@ export interface SoftmaxWasmExports {
   memory: WebAssembly.Memory;
   /** First byte after the module's static data, rounded up to 16: the arena starts here. */
   heap_base(): number;
+  /** 0 = baseline SIMD build, 1 = relaxed-SIMD build (absent in modules built before it existed). */
+  simd_build?(): number;
 
   // assembly/exp.ts — vectorized exp, exported for measurement and tests.
   /** out[i] = exp(x[i]) for x ≤ 0 (the domain softmax needs); NaN → NaN; x < −87.34 → 0. */

@@ -184,8 +184,10 @@ class WasmEngine implements Backend {
 /**
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
- * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself.
- * @returns the kernels, with alloc() / dispose() / memoryBytes().
+ * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself;
+ *   `{ simd }`: 'auto' (default: the relaxed-SIMD build where the engine supports it, else the
+ *   baseline), 'baseline' or 'relaxed' (throws where unsupported).
+ * @returns the kernels, with alloc() / dispose() / memoryBytes() and `build` ('baseline' | 'relaxed').
  * @example
  * const k = await loadWasm();
  * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
@@ -194,7 +196,9 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new SoftmaxInputError(`loadWasm: options must be an object or undefined, got ${describe(options)}`, 'options');
   }
-  let engine: WasmEngine | null = new WasmEngine(await instantiateKernels(options));
+  const exports = await instantiateKernels(options);
+  const build: WasmKernels['build'] = exports.simd_build?.() === 1 ? 'relaxed' : 'baseline';
+  let engine: WasmEngine | null = new WasmEngine(exports);
   const live = (): boolean => engine !== null;
   const guard = (fn: string): void => {
     if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
@@ -220,6 +224,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
       guard('memoryBytes');
       return engine!.memory.buffer.byteLength;
     },
+    build,
   };
   return kernels;
 }

@@ -1,6 +1,7 @@
 // The GEMM micro-kernels of assembly/gemm.ts on their own. assembly/index.ts does not export them
 // (only linear_softmax uses them), so this test compiles a small entry that re-exports the concrete
-// instantiations (gemm_4x2v_f32, dot_2x4_f64, ...) with the release options of asconfig.json, then
+// instantiations (gemm_4x2v_f32, dot_2x4_f64, ...) with the release options of asconfig.json (or the
+// relaxed ones, with SOFTMAX_RELAXED=1), then
 // checks each kernel against a plain JS loop: strides, tile runs, beta·Cin, zero-length
 // reductions, and that nothing but the output tile is written.
 import { readFileSync } from 'node:fs';
@@ -18,12 +19,14 @@ let ex: GemmExports;
 const KERNELS = ['gemm_4x2v', 'gemm_2x4v', 'dot_2x4', 'dot_4x2'];
 
 beforeAll(async () => {
-  const gemm = readFileSync(fileURLToPath(new URL('../../assembly/gemm.ts', import.meta.url)), 'utf8');
+  const src = (f: string) => readFileSync(fileURLToPath(new URL(`../../assembly/${f}`, import.meta.url)), 'utf8');
   const names = KERNELS.flatMap((k) => [`${k}_f32`, `${k}_f64`]).join(', ');
   const entry = `export { ${names} } from './gemm';\n` +
     'export function heap_base(): usize { return (__heap_base + 15) & ~(<usize>15); }\n';
-  const out = await asc.compileString({ 'entry.ts': entry, 'gemm.ts': gemm }, {
-    optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', enable: ['simd'], use: ['abort='], noAssert: true,
+  // SOFTMAX_RELAXED=1 (the node-relaxed project of vitest.config.ts): the relaxed-SIMD variant
+  const enable = process.env.SOFTMAX_RELAXED === '1' ? ['simd', 'relaxed-simd'] : ['simd'];
+  const out = await asc.compileString({ 'entry.ts': entry, 'gemm.ts': src('gemm.ts'), 'madd.ts': src('madd.ts') }, {
+    optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', enable, use: ['abort='], noAssert: true,
   });
   if (out.error || !out.binary) throw new Error(`asc failed: ${out.error}\n${out.stderr.toString()}`);
   const { instance } = await WebAssembly.instantiate(new Uint8Array(out.binary), {});

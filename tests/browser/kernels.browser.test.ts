@@ -1,7 +1,8 @@
 /**
  * Runs in real headless Chromium (vitest browser mode, Debian's /usr/bin/chromium): the package's
- * ESM entry loads build/softmax.wasm over http with streaming compilation, and a representative
- * subset of the WASM-vs-reference comparisons runs in the page. A wrong kernel fails `npm test`.
+ * ESM entry loads build/softmax.relaxed.wasm (Chromium has relaxed SIMD, so loadWasm() picks it)
+ * over http with streaming compilation, and a representative subset of the WASM-vs-reference
+ * comparisons runs in the page, so this suite covers the relaxed build. A wrong kernel fails `npm test`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SoftmaxInputError, loadWasm, matrix, reference, type WasmKernels } from '../../src/index.js';
@@ -15,6 +16,18 @@ describe('in Chromium', () => {
   it('is a real browser', () => {
     expect(typeof window).toBe('object');
     expect(navigator.userAgent).toMatch(/Chrome/);
+  });
+
+  it('picks the relaxed-SIMD build (Chromium runs relaxed SIMD natively); baseline on request', async () => {
+    expect(wasm.build).toBe('relaxed');
+    const base = await loadWasm({ simd: 'baseline' });
+    expect(base.build).toBe('baseline');
+    const x = randMatrix('f32', 4, 1000, 11, 5);
+    expect(relErr(wasm.softmax(x).data, base.softmax(x).data)).toBeLessThanOrEqual(2 * TOL.f32);
+    base.dispose();
+    const relaxed = await loadWasm({ wasm: new URL('../../build/softmax.relaxed.wasm', import.meta.url) });
+    expect(relaxed.build).toBe('relaxed');
+    relaxed.dispose();
   });
 
   it('loadWasm accepts a URL, a Response and bytes', async () => {
