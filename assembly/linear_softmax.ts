@@ -180,10 +180,13 @@ function store_db<T>(out: usize, db: usize, c: i32): void {
 }
 
 /**
- * One row of fused softmax cross-entropy, in place: s (nv vectors: raw scores) becomes
- * G = (softmax(s + bp) − onehot(y))·invN; db += G. Returns lse − (s + bp)[y] (in f64).
+ * One row of fused softmax cross-entropy, in place: s (nv vectors: raw scores of c classes, then
+ * padding) becomes G = (softmax(s + bp) − onehot(y))·invN; db += G. Returns lse − (s + bp)[y] (in
+ * f64). The padding of G is left exactly 0, whatever the row holds (a NaN row must not leave NaN
+ * there: the small-C path reuses the row buffer for the next block). A row whose scores are all −∞
+ * follows the fully masked row rule: p = 0, G = −onehot(y)·invN, loss +∞.
  */
-function ce_row<T>(s: usize, bp: usize, nv: i32, y: i32, invN: T, db: usize): f64 {
+function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: usize): f64 {
   const E = sizeof<T>();
   const end = <usize>nv << 4;
   // pass 1: add the bias, running max
@@ -195,6 +198,21 @@ function ce_row<T>(s: usize, bp: usize, nv: i32, y: i32, invN: T, db: usize): f6
   }
   const m = hmax<T>(vm);
   const sy = load<T>(s + <usize>y * E);
+  if (m == <T>-Infinity) {
+    // all −∞, unless a NaN (skipped by pmax) hides among the c real classes: then the general path
+    // gives NaN (a padded class may hold 0·∞ = NaN from a ±∞ in X: it has no probability anyway)
+    let nan = false;
+    for (let k: usize = 0; k < <usize>c * E; k += E) {
+      const x = load<T>(s + k);
+      if (x != x) nan = true;
+    }
+    if (!nan) {
+      memory.fill(s, 0, end);
+      store<T>(s + <usize>y * E, -invN);
+      store<f64>(db + (<usize>y << 3), load<f64>(db + (<usize>y << 3)) - <f64>invN);
+      return Infinity;
+    }
+  }
   // pass 2: e = exp(s − m), sum
   const vmax = v128.splat<T>(m);
   let vs = v128.splat<i32>(0);
@@ -218,6 +236,7 @@ function ce_row<T>(s: usize, bp: usize, nv: i32, y: i32, invN: T, db: usize): f6
       v128.store(db + k, f64x2.add(v128.load(db + k), g));
     }
   }
+  for (let k = <usize>c * E; k < end; k += E) store<T>(s + k, 0);
   const oy = <usize>y * E;
   store<T>(s + oy, load<T>(s + oy) - invN);
   store<f64>(db + (<usize>y << 3), load<f64>(db + (<usize>y << 3)) - <f64>invN);
@@ -306,6 +325,7 @@ function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: u
   const rowW = C * E;
   const Dl = D / L * L, Cl = C / L * L;
   const vreg = v128.splat<T>(reg2);
+  const useReg = reg2 != 0; // reg = 0: no 0·W term (it would be NaN where W is ±∞ or NaN)
   for (let k: usize = 0; k < Dl; k += L) {
     const o = k * rowW;
     for (let j: usize = 0; j < Cl; j += L) {
@@ -315,16 +335,23 @@ function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: u
         const r2 = v128.load(s0 + 2 * rowB), r3 = v128.load(s0 + 3 * rowB);
         const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
         const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-        const c0 = f32x4.add(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), f32x4.mul(vreg, v128.load(w0)));
-        const c1 = f32x4.add(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), f32x4.mul(vreg, v128.load(w0 + rowW)));
-        const c2 = f32x4.add(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), f32x4.mul(vreg, v128.load(w0 + 2 * rowW)));
-        const c3 = f32x4.add(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), f32x4.mul(vreg, v128.load(w0 + 3 * rowW)));
+        let c0 = v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), c1 = v128.shuffle<f32>(t0, t2, 2, 3, 6, 7);
+        let c2 = v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), c3 = v128.shuffle<f32>(t1, t3, 2, 3, 6, 7);
+        if (useReg) {
+          c0 = f32x4.add(c0, f32x4.mul(vreg, v128.load(w0)));
+          c1 = f32x4.add(c1, f32x4.mul(vreg, v128.load(w0 + rowW)));
+          c2 = f32x4.add(c2, f32x4.mul(vreg, v128.load(w0 + 2 * rowW)));
+          c3 = f32x4.add(c3, f32x4.mul(vreg, v128.load(w0 + 3 * rowW)));
+        }
         v128.store(d0, c0); v128.store(d0 + rowW, c1);
         v128.store(d0 + 2 * rowW, c2); v128.store(d0 + 3 * rowW, c3);
       } else {
         const r0 = v128.load(s0), r1 = v128.load(s0 + rowB);
-        const c0 = f64x2.add(v128.shuffle<f64>(r0, r1, 0, 2), f64x2.mul(vreg, v128.load(w0)));
-        const c1 = f64x2.add(v128.shuffle<f64>(r0, r1, 1, 3), f64x2.mul(vreg, v128.load(w0 + rowW)));
+        let c0 = v128.shuffle<f64>(r0, r1, 0, 2), c1 = v128.shuffle<f64>(r0, r1, 1, 3);
+        if (useReg) {
+          c0 = f64x2.add(c0, f64x2.mul(vreg, v128.load(w0)));
+          c1 = f64x2.add(c1, f64x2.mul(vreg, v128.load(w0 + rowW)));
+        }
         v128.store(d0, c0); v128.store(d0 + rowW, c1);
       }
     }
@@ -332,7 +359,8 @@ function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: u
   for (let k: usize = 0; k < D; k++) {
     const o = k * rowW;
     for (let j: usize = k < Dl ? Cl : 0; j < C; j++) {
-      store<T>(dW + o + j * E, load<T>(dwt + j * rowB + k * E) + reg2 * load<T>(W + o + j * E));
+      const g = load<T>(dwt + j * rowB + k * E);
+      store<T>(dW + o + j * E, useReg ? g + reg2 * load<T>(W + o + j * E) : g);
     }
   }
 }
@@ -441,7 +469,7 @@ function loss_small<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
       const srow = sb + <usize>r * rowS;
       if (r < rows) {
         const y = load<i32>(labels + (<usize>(r0 + r) << 2));
-        lsum += ce_row<T>(srow, bp, <i32>(Cs / L), y, invN, dbs);
+        lsum += ce_row<T>(srow, bp, <i32>(Cs / L), c, y, invN, dbs);
       } else {
         memory.fill(srow, 0, rowS);
       }
@@ -485,7 +513,7 @@ function loss_small<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
   // dW = dWTᵀ + 2·reg·W (reads each W element once, then overwrites it); db
   unpack_transposed<T>(dwt, rowB, W, dW, D, C, <T>(2 * reg));
   store_db<T>(db, dbs, c);
-  return lsum / <f64>n + reg * sumw2;
+  return reg == 0 ? lsum / <f64>n : lsum / <f64>n + reg * sumw2; // reg = 0: no penalty (not 0·∞)
 }
 
 // ---- large C ---------------------------------------------------------------------------------
@@ -573,7 +601,7 @@ function loss_large<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
   let lsum: f64 = 0;
   for (let i: usize = 0; i < N; i++) {
     const y = load<i32>(labels + (i << 2));
-    lsum += ce_row<T>(s + i * rowS, bp, <i32>(Cs / L), y, invN, dbs);
+    lsum += ce_row<T>(s + i * rowS, bp, <i32>(Cs / L), c, y, invN, dbs);
   }
 
   // 4. dX = G·Wᵀ (before dW overwrites W; X is only read through Xp): 2 rows of G × 4 rows of W
@@ -631,7 +659,7 @@ function loss_large<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
     }
   }
   store_db<T>(db, dbs, c);
-  return lsum / <f64>n + reg * sumw2;
+  return reg == 0 ? lsum / <f64>n : lsum / <f64>n + reg * sumw2; // reg = 0: no penalty (not 0·∞)
 }
 
 // ---- exports ---------------------------------------------------------------------------------

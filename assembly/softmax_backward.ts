@@ -1,7 +1,8 @@
 // Softmax backward (a Jacobian-vector product per row, f32x4 / f64x2): dx = y ⊙ (dy − Σ_j dy_j·y_j),
-// two passes per row (dot product with 4 accumulators, then the elementwise update), and the full
-// Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
-// max|dx| (tests/assembly/softmax_raw.test.ts checks ≤ 2e-5 against f64; f64 ≤ 1e-12).
+// two passes per row (dot product with 4 f64 accumulators, then the elementwise update), and the
+// full Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
+// max|dx| also for rows of 131072 (tests/assembly/softmax_raw.test.ts checks ≤ 2e-5 against f64;
+// f64 ≤ 1e-12).
 import { hsum } from './softmax';
 
 // @ts-ignore: decorator
@@ -13,22 +14,42 @@ import { hsum } from './softmax';
     const start = y + <usize>i * rowBytes;
     const end = start + rowBytes;
     let p = start;
-    // pass 1: dot = Σ dy·y — splat constants
-    let v0 = v128.splat<T>(0), v1 = v0, v2 = v0, v3 = v0;
-    // main loop: 4 accumulators, 64 bytes per step
+    // pass 1: dot = Σ dy·y, products in T, summed in f64 (f32 lanes promoted): a long row of f32
+    // (1×131072) summed in f32 was off by 3e-5 relative to max|dx|
+    let v0 = f64x2.splat(0), v1 = v0, v2 = v0, v3 = v0;
+    // main loop: 4 f64 accumulators, 64 bytes per step
     for (; p + 64 <= end; p += 64) {
-      v0 = v128.add<T>(v0, v128.mul<T>(v128.load(p), v128.load(p + dd)));
-      v1 = v128.add<T>(v1, v128.mul<T>(v128.load(p, 16), v128.load(p + dd, 16)));
-      v2 = v128.add<T>(v2, v128.mul<T>(v128.load(p, 32), v128.load(p + dd, 32)));
-      v3 = v128.add<T>(v3, v128.mul<T>(v128.load(p, 48), v128.load(p + dd, 48)));
+      const q0 = v128.mul<T>(v128.load(p), v128.load(p + dd));
+      const q1 = v128.mul<T>(v128.load(p, 16), v128.load(p + dd, 16));
+      const q2 = v128.mul<T>(v128.load(p, 32), v128.load(p + dd, 32));
+      const q3 = v128.mul<T>(v128.load(p, 48), v128.load(p + dd, 48));
+      if (sizeof<T>() == 4) {
+        v0 = f64x2.add(v0, f64x2.add(f64x2.promote_low_f32x4(q0), f64x2.promote_low_f32x4(v128.shuffle<f32>(q0, q0, 2, 3, 2, 3))));
+        v1 = f64x2.add(v1, f64x2.add(f64x2.promote_low_f32x4(q1), f64x2.promote_low_f32x4(v128.shuffle<f32>(q1, q1, 2, 3, 2, 3))));
+        v2 = f64x2.add(v2, f64x2.add(f64x2.promote_low_f32x4(q2), f64x2.promote_low_f32x4(v128.shuffle<f32>(q2, q2, 2, 3, 2, 3))));
+        v3 = f64x2.add(v3, f64x2.add(f64x2.promote_low_f32x4(q3), f64x2.promote_low_f32x4(v128.shuffle<f32>(q3, q3, 2, 3, 2, 3))));
+      } else {
+        v0 = f64x2.add(v0, q0);
+        v1 = f64x2.add(v1, q1);
+        v2 = f64x2.add(v2, q2);
+        v3 = f64x2.add(v3, q3);
+      }
     }
     // fold
-    v0 = v128.add<T>(v128.add<T>(v0, v1), v128.add<T>(v2, v3));
+    v0 = f64x2.add(f64x2.add(v0, v1), f64x2.add(v2, v3));
     // vector loop
-    for (; p + 16 <= end; p += 16) v0 = v128.add<T>(v0, v128.mul<T>(v128.load(p), v128.load(p + dd)));
-    let dot = hsum<T>(v0);
+    for (; p + 16 <= end; p += 16) {
+      const q = v128.mul<T>(v128.load(p), v128.load(p + dd));
+      if (sizeof<T>() == 4) {
+        v0 = f64x2.add(v0, f64x2.add(f64x2.promote_low_f32x4(q), f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 2, 3))));
+      } else {
+        v0 = f64x2.add(v0, q);
+      }
+    }
+    let dot64 = hsum<f64>(v0);
     // scalar tail
-    for (; p < end; p += sizeof<T>()) dot += load<T>(p) * load<T>(p + dd);
+    for (; p < end; p += sizeof<T>()) dot64 += <f64>(load<T>(p) * load<T>(p + dd));
+    const dot = <T>dot64;
 
     // pass 2: out = y·(dy − dot) — splat constants
     const vdot = v128.splat<T>(dot);

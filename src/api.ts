@@ -12,8 +12,8 @@ import type {
   Matrix, SoftmaxKernels,
 } from './types.js';
 import {
-  checkBoolean, checkFloatArray, checkInt32, checkLabels, checkMatrix, checkNoOverlap,
-  checkNumberInRange, checkOptions, describe, fail, isInt32Array, type DType,
+  checkBoolean, checkInt32, checkLabels, checkNoOverlap, checkNumberInRange, checkOptions, describe,
+  dtypeOf, fail, floatArg, isInt32Array, matrixArg, type DType,
 } from './validate.js';
 
 /** The largest vector softmaxJacobian accepts: its n×n result has at most 67M elements. */
@@ -40,20 +40,23 @@ function reductionCode(fn: string, v: unknown): ReductionCode {
 
 /**
  * Wraps a backend with validation. `guard` runs first on every call (the WASM kernels use it to
- * refuse calls after dispose()).
+ * refuse calls after dispose()). The backend gets snapshots of the arguments (see matrixArg): every
+ * property of a caller's object is read once, during validation.
  */
 export function createKernels(backend: Backend, guard: (fn: string) => void = () => {}): SoftmaxKernels {
   function rowwise(fn: 'softmax' | 'logSoftmax') {
     return <A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>): Matrix<A> => {
       guard(fn);
-      const dt = checkMatrix(fn, 'x', x);
+      const sx = matrixArg<A>(fn, 'x', x);
+      const dt = dtypeOf(sx.data)!;
+      let so: Matrix<A> | null = null;
       if (out !== undefined) {
-        checkMatrix(fn, 'out', out, dt, x.rows, x.cols);
-        checkNoOverlap(fn, 'out', out.data, [['x', x.data, true]]);
+        so = matrixArg<A>(fn, 'out', out, dt, sx.rows, sx.cols);
+        checkNoOverlap(fn, 'out', so.data, [['x', sx.data, true]]);
       }
-      const o = out ?? newMatrix<A>(dt, x.rows, x.cols);
-      backend[fn](x, o);
-      return o;
+      const o = so ?? newMatrix<A>(dt, sx.rows, sx.cols);
+      backend[fn](sx, o);
+      return so ? out! : o;
     };
   }
 
@@ -64,26 +67,29 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
       const fn = 'softmaxBackward';
       guard(fn);
-      const dt = checkMatrix(fn, 'y', y);
-      checkMatrix(fn, 'dy', dy, dt, y.rows, y.cols);
+      const sy = matrixArg<A>(fn, 'y', y);
+      const dt = dtypeOf(sy.data)!;
+      const sdy = matrixArg<A>(fn, 'dy', dy, dt, sy.rows, sy.cols);
+      let so: Matrix<A> | null = null;
       if (out !== undefined) {
-        checkMatrix(fn, 'out', out, dt, y.rows, y.cols);
-        checkNoOverlap(fn, 'out', out.data, [['y', y.data, true], ['dy', dy.data, true]]);
+        so = matrixArg<A>(fn, 'out', out, dt, sy.rows, sy.cols);
+        checkNoOverlap(fn, 'out', so.data, [['y', sy.data, true], ['dy', sdy.data, true]]);
       }
-      const o = out ?? newMatrix<A>(dt, y.rows, y.cols);
-      backend.softmaxBackward(y, dy, o);
-      return o;
+      const o = so ?? newMatrix<A>(dt, sy.rows, sy.cols);
+      backend.softmaxBackward(sy, sdy, o);
+      return so ? out! : o;
     },
 
     softmaxJacobian<A extends FloatArray>(y: A): Matrix<A> {
       const fn = 'softmaxJacobian';
       guard(fn);
-      const dt = checkFloatArray(fn, 'y', y);
-      if (y.length > MAX_JACOBIAN_LENGTH) {
-        fail(fn, 'y', `has length ${y.length}; the n×n Jacobian is meant for small vectors (n ≤ ${MAX_JACOBIAN_LENGTH}); use softmaxBackward for a Jacobian-vector product`);
+      const sy = floatArg<A>(fn, 'y', y);
+      const dt = dtypeOf(sy)!;
+      if (sy.length > MAX_JACOBIAN_LENGTH) {
+        fail(fn, 'y', `has length ${sy.length}; the n×n Jacobian is meant for small vectors (n ≤ ${MAX_JACOBIAN_LENGTH}); use softmaxBackward for a Jacobian-vector product`);
       }
-      const o = newMatrix<A>(dt, y.length, y.length);
-      backend.softmaxJacobian(y, o);
+      const o = newMatrix<A>(dt, sy.length, sy.length);
+      backend.softmaxJacobian(sy, o);
       return o;
     },
 
@@ -92,13 +98,14 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): CrossEntropyResult<A> {
       const fn = 'softmaxCrossEntropy';
       guard(fn);
-      const dt = checkMatrix(fn, 'logits', logits);
-      const { rows: n, cols: c } = logits;
+      const sl = matrixArg<A>(fn, 'logits', logits);
+      const dt = dtypeOf(sl.data)!;
+      const { rows: n, cols: c } = sl;
       const opt = checkOptions(fn, options, CE_OPTIONS);
       const reduction = reductionCode(fn, opt.reduction);
       const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
       const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
-      const weights = opt.weights === undefined ? null : (checkFloatArray(fn, 'options.weights', opt.weights, dt, c), opt.weights as A);
+      const weights = opt.weights === undefined ? null : floatArg<A>(fn, 'options.weights', opt.weights, dt, c);
       const ignoreIndex = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
 
       let intLabels: Int32Array | null = null;
@@ -106,9 +113,8 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       if (isInt32Array(labels)) {
         intLabels = checkLabels(fn, 'labels', labels, n, c, ignoreIndex);
       } else if (labels !== null && typeof labels === 'object' && !ArrayBuffer.isView(labels) && 'data' in labels) {
-        checkMatrix(fn, 'labels', labels, dt, n, c);
+        targets = matrixArg<A>(fn, 'labels', labels, dt, n, c);
         if (ignoreIndex !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
-        targets = labels as Matrix<A>;
       } else {
         fail(fn, 'labels', `must be an Int32Array of ${n} class indices or a ${n}×${c} matrix of target probabilities, got ${describe(labels)}`);
       }
@@ -116,23 +122,22 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       let gradOut: Matrix<A> | null = null;
       if (opt.gradOut !== undefined) {
         if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
-        checkMatrix(fn, 'options.gradOut', opt.gradOut, dt, n, c);
-        gradOut = opt.gradOut as Matrix<A>;
+        gradOut = matrixArg<A>(fn, 'options.gradOut', opt.gradOut, dt, n, c);
         checkNoOverlap(fn, 'options.gradOut', gradOut.data, [
-          ['logits', logits.data, true], ['labels', intLabels ?? targets?.data, false], ['options.weights', weights, false],
+          ['logits', sl.data, true], ['labels', intLabels ?? targets?.data, false], ['options.weights', weights, false],
         ]);
       }
       const grad = wantGrad ? gradOut ?? newMatrix<A>(dt, n, c) : null;
       const losses = reduction === REDUCTION_NONE ? newArray<A>(dt, n) : null;
       const loss = backend.softmaxCrossEntropy({
-        logits, labels: intLabels, targets, weights,
+        logits: sl, labels: intLabels, targets, weights,
         // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
         ignoreIndex: ignoreIndex ?? -1,
         smoothing, reduction, losses, grad,
       });
       const result: CrossEntropyResult<A> = { loss };
       if (losses) result.losses = losses;
-      if (grad) result.grad = grad;
+      if (grad) result.grad = gradOut ? opt.gradOut as Matrix<A> : grad;
       return result;
     },
 
@@ -141,25 +146,27 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): LinearSoftmaxResult<A> {
       const fn = 'linearSoftmaxLoss';
       guard(fn);
-      const dt = checkMatrix(fn, 'X', X);
-      const { rows: n, cols: d } = X;
-      checkMatrix(fn, 'W', W, dt);
-      if (W.rows !== d) fail(fn, 'W', `must be D×C with D = X.cols = ${d}, got ${W.rows}×${W.cols}`);
-      const c = W.cols;
-      checkLabels(fn, 'labels', labels, n, c);
+      const sX = matrixArg<A>(fn, 'X', X);
+      const dt = dtypeOf(sX.data)!;
+      const { rows: n, cols: d } = sX;
+      const sW = matrixArg<A>(fn, 'W', W, dt);
+      if (sW.rows !== d) fail(fn, 'W', `must be D×C with D = X.cols = ${d}, got ${sW.rows}×${sW.cols}`);
+      const c = sW.cols;
+      const sLabels = checkLabels(fn, 'labels', labels, n, c);
       const opt = checkOptions(fn, options, LINEAR_OPTIONS);
-      const bias = opt.bias === undefined ? null : (checkFloatArray(fn, 'options.bias', opt.bias, dt, c), opt.bias as A);
+      const bias = opt.bias === undefined ? null : floatArg<A>(fn, 'options.bias', opt.bias, dt, c);
       const reg = checkNumberInRange(fn, 'options.reg', opt.reg, 0, Infinity, 0);
       const inputGrad = opt.inputGrad === undefined ? undefined : checkBoolean(fn, 'options.inputGrad', opt.inputGrad, false);
       const out = checkOptions(fn, opt.out, LINEAR_OUT, 'options.out') as LinearSoftmaxOptions<A>['out'] & object;
-      if (out.dW !== undefined) checkMatrix(fn, 'options.out.dW', out.dW, dt, d, c);
-      if (out.db !== undefined) checkFloatArray(fn, 'options.out.db', out.db, dt, c);
+      const oW = out.dW === undefined ? null : matrixArg<A>(fn, 'options.out.dW', out.dW, dt, d, c);
+      const ob = out.db === undefined ? null : floatArg<A>(fn, 'options.out.db', out.db, dt, c);
+      let oX: Matrix<A> | null = null;
       if (out.dX !== undefined) {
         if (inputGrad === false) fail(fn, 'options.out.dX', 'was given together with inputGrad: false; drop one of them');
-        checkMatrix(fn, 'options.out.dX', out.dX, dt, n, d);
+        oX = matrixArg<A>(fn, 'options.out.dX', out.dX, dt, n, d);
       }
-      const inputs = [['X', X.data], ['labels', labels], ['W', W.data], ['options.bias', bias]] as const;
-      const outs = [['options.out.dW', out.dW?.data], ['options.out.db', out.db], ['options.out.dX', out.dX?.data]] as const;
+      const inputs = [['X', sX.data], ['labels', sLabels], ['W', sW.data], ['options.bias', bias]] as const;
+      const outs = [['options.out.dW', oW?.data], ['options.out.db', ob], ['options.out.dX', oX?.data]] as const;
       for (const [name, arr] of outs) {
         if (!arr) continue;
         checkNoOverlap(fn, name, arr, [
@@ -168,12 +175,13 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
           ...outs.filter(([oname]) => oname !== name).map(([oname, oarr]) => [oname, oarr, false] as const),
         ]);
       }
-      const dW = out.dW ?? newMatrix<A>(dt, d, c);
-      const db = out.db ?? newArray<A>(dt, c);
-      const dX = inputGrad || out.dX ? out.dX ?? newMatrix<A>(dt, n, d) : null;
-      const loss = backend.linearSoftmaxLoss({ X, labels, W, bias, reg, dW, db, dX });
-      const result: LinearSoftmaxResult<A> = { loss, dW, db };
-      if (dX) result.dX = dX;
+      const dW = oW ?? newMatrix<A>(dt, d, c);
+      const db = ob ?? newArray<A>(dt, c);
+      const dX = inputGrad || oX ? oX ?? newMatrix<A>(dt, n, d) : null;
+      const loss = backend.linearSoftmaxLoss({ X: sX, labels: sLabels, W: sW, bias, reg, dW, db, dX });
+      // The caller's own objects come back where the caller gave them.
+      const result: LinearSoftmaxResult<A> = { loss, dW: oW ? out.dW! : dW, db: ob ? out.db! : db };
+      if (dX) result.dX = oX ? out.dX! : dX;
       return result;
     },
   };

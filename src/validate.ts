@@ -19,10 +19,11 @@ export function describe(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `Array(${v.length})`;
-  if (ArrayBuffer.isView(v)) {
-    const name = Object.prototype.toString.call(v).slice(8, -1);
-    return isDetached(v.buffer) ? `${name} (detached buffer)` : `${name}(${(v as unknown as { length?: number }).length ?? v.byteLength})`;
+  const name = typedArrayName(v);
+  if (name !== undefined) {
+    return isDetached(BUFFER.call(v) as ArrayBufferLike) ? `${name} (detached buffer)` : `${name}(${LENGTH.call(v) as number})`;
   }
+  if (v instanceof DataView) return `DataView(${v.byteLength} bytes)`;
   if (typeof v === 'object') {
     const o = v as { rows?: unknown; cols?: unknown; data?: unknown };
     if ('data' in o || 'rows' in o) return `{ data: ${describe(o.data)}, rows: ${describe(o.rows)}, cols: ${describe(o.cols)} }`;
@@ -45,16 +46,44 @@ export function isDetached(buf: ArrayBufferLike): boolean {
   }
 }
 
+// The %TypedArray%.prototype getters, read once at load: they work on typed arrays of any realm and
+// cannot be overridden by a subclass or faked by a plain object, unlike `v.length` or `v instanceof`.
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(key: PropertyKey): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, key)!.get! as (this: unknown) => unknown;
+}
+const TAG = intrinsicGetter(Symbol.toStringTag);
+const BUFFER = intrinsicGetter('buffer');
+const BYTE_OFFSET = intrinsicGetter('byteOffset');
+const LENGTH = intrinsicGetter('length');
+
+/** The typed array's kind ('Float32Array', ...) from its internal slot, or undefined for anything else. */
+function typedArrayName(v: unknown): string | undefined {
+  return typeof v === 'object' && v !== null ? (TAG.call(v) as string | undefined) : undefined;
+}
+
 /** 'f32' / 'f64' for Float32Array / Float64Array (also from another realm), else null. */
 export function dtypeOf(v: unknown): DType | null {
-  const tag = Object.prototype.toString.call(v);
-  if (tag === '[object Float32Array]') return 'f32';
-  if (tag === '[object Float64Array]') return 'f64';
+  const name = typedArrayName(v);
+  if (name === 'Float32Array') return 'f32';
+  if (name === 'Float64Array') return 'f64';
   return null;
 }
 
 export function isInt32Array(v: unknown): v is Int32Array {
-  return Object.prototype.toString.call(v) === '[object Int32Array]';
+  return typedArrayName(v) === 'Int32Array';
+}
+
+/**
+ * A fresh view of this realm's Float32Array/Float64Array/Int32Array over exactly the memory of `v`
+ * (same buffer, offset and length, read through the intrinsic getters). Writing to it writes to `v`.
+ * The library computes on these views, so an array from another realm, a subclass with overridden
+ * accessors or a length-tracking view cannot change what was validated. `v` must not be detached.
+ */
+export function canonicalView<A extends FloatArray | Int32Array>(v: A): A {
+  const name = typedArrayName(v);
+  const C = name === 'Float32Array' ? Float32Array : name === 'Float64Array' ? Float64Array : Int32Array;
+  return new C(BUFFER.call(v) as ArrayBuffer, BYTE_OFFSET.call(v) as number, LENGTH.call(v) as number) as A;
 }
 
 export function fail(fn: string, arg: string, message: string): never {
@@ -69,7 +98,7 @@ export function checkSize(fn: string, arg: string, v: unknown): number {
 }
 
 function checkNotDetached(fn: string, arg: string, a: ArrayBufferView): void {
-  if (isDetached(a.buffer)) fail(fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+  if (isDetached(BUFFER.call(a) as ArrayBufferLike)) fail(fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
 }
 
 /** A Float32Array/Float64Array of any view kind; returns its dtype. */
@@ -84,46 +113,68 @@ export function checkFloatArray(fn: string, arg: string, v: unknown, dtype?: DTy
   if (dtype !== undefined && dt !== dtype) {
     fail(fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
   }
-  if (length !== undefined && a.length !== length) fail(fn, arg, `must have length ${length}, got length ${a.length}`);
+  const n = LENGTH.call(a) as number;
+  if (length !== undefined && n !== length) fail(fn, arg, `must have length ${length}, got length ${n}`);
   return dt;
+}
+
+/** checkFloatArray, returning the array as a canonical view (see canonicalView) to compute on. */
+export function floatArg<A extends FloatArray>(fn: string, arg: string, v: unknown, dtype?: DType, length?: number): A {
+  checkFloatArray(fn, arg, v, dtype, length);
+  return canonicalView(v as A);
 }
 
 /**
  * A Matrix-shaped object: `{ data: Float32Array | Float64Array, rows, cols }` with
- * data.length === rows·cols. Optional expected dtype and shape (null = any). Returns its dtype.
+ * data.length === rows·cols. Optional expected dtype and shape (null = any). Returns a snapshot
+ * `{ data, rows, cols }`: each property of `m` is read once, and `data` is a canonical view, so what
+ * was checked is what the kernels see even if `m` has getters that change their answer.
  */
-export function checkMatrix(
+export function matrixArg<A extends FloatArray>(
   fn: string, arg: string, m: unknown, dtype?: DType, rows: number | null = null, cols: number | null = null,
-): DType {
+): Matrix<A> {
   if (m === null || typeof m !== 'object' || ArrayBuffer.isView(m) || Array.isArray(m)) {
     fail(fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
   }
-  const mm = m as Matrix<FloatArray>;
-  const r = checkSize(fn, `${arg}.rows`, mm.rows);
-  const c = checkSize(fn, `${arg}.cols`, mm.cols);
-  const dt = checkFloatArray(fn, `${arg}.data`, mm.data, dtype);
-  if (mm.data.length !== r * c) {
-    fail(fn, arg, `has data.length ${mm.data.length} but rows·cols = ${r}·${c} = ${r * c}`);
+  const mm = m as { data: unknown; rows: unknown; cols: unknown };
+  const data = mm.data, r0 = mm.rows, c0 = mm.cols;
+  const r = checkSize(fn, `${arg}.rows`, r0);
+  const c = checkSize(fn, `${arg}.cols`, c0);
+  checkFloatArray(fn, `${arg}.data`, data, dtype);
+  const view = canonicalView(data as A);
+  if (view.length !== r * c) {
+    fail(fn, arg, `has data.length ${view.length} but rows·cols = ${r}·${c} = ${r * c}`);
   }
   if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
     fail(fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
   }
-  return dt;
+  return { data: view, rows: r, cols: c };
 }
 
-/** Integer labels: an Int32Array of length n with every entry in [0, classes) or equal to ignoreIndex. */
+/** matrixArg, returning only the float type (for callers that keep using `m` itself). */
+export function checkMatrix(
+  fn: string, arg: string, m: unknown, dtype?: DType, rows: number | null = null, cols: number | null = null,
+): DType {
+  return dtypeOf(matrixArg(fn, arg, m, dtype, rows, cols).data)!;
+}
+
+/**
+ * Integer labels: an Int32Array of length n with every entry in [0, classes) or equal to ignoreIndex.
+ * Returns a canonical view (see canonicalView).
+ */
 export function checkLabels(fn: string, arg: string, v: unknown, n: number, classes: number, ignoreIndex?: number): Int32Array {
   if (!isInt32Array(v)) fail(fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
   checkNotDetached(fn, arg, v);
-  if (v.length !== n) fail(fn, arg, `must have length ${n} (one label per row), got length ${v.length}`);
+  const a = canonicalView(v);
+  if (a.length !== n) fail(fn, arg, `must have length ${n} (one label per row), got length ${a.length}`);
   for (let i = 0; i < n; i++) {
-    const y = v[i];
+    const y = a[i];
     if ((y < 0 || y >= classes) && y !== ignoreIndex) {
       const extra = ignoreIndex !== undefined ? ` and is not ignoreIndex (${ignoreIndex})` : '';
       fail(fn, `${arg}[${i}]`, `= ${y} is outside [0, ${classes})${extra}`);
     }
   }
-  return v;
+  return a;
 }
 
 /** Options must be undefined or a plain object with only known keys (a typo must not be silently ignored). */
@@ -132,10 +183,13 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     fail(fn, arg, `must be an object or undefined, got ${describe(options)}`);
   }
+  // A snapshot: each option is read once, so a getter cannot answer differently after validation.
+  const snapshot: Record<string, unknown> = {};
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) fail(fn, `${arg}.${key}`, `is not a known option (known: ${known.join(', ')})`);
+    snapshot[key] = (options as Record<string, unknown>)[key];
   }
-  return options as Record<string, unknown>;
+  return snapshot;
 }
 
 export function checkBoolean(fn: string, arg: string, v: unknown, dflt: boolean): boolean {

@@ -40,9 +40,10 @@ export function linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<
     for (let c = 0; c < C; c++) G[i * C + c] = g[c] / N;
   }
 
+  // reg = 0 means no penalty at all: not 0·ΣW², which is NaN when W holds ±∞
   let sumW2 = 0;
-  for (let k = 0; k < D * C; k++) sumW2 += W[k] * W[k];
-  const loss = dataLoss / N + reg * sumW2; // N = 0: 0/0 = NaN
+  if (reg !== 0) for (let k = 0; k < D * C; k++) sumW2 += W[k] * W[k];
+  const loss = reg === 0 ? dataLoss / N : dataLoss / N + reg * sumW2; // N = 0: 0/0 = NaN
 
   // dW = Xᵀ·G + 2·reg·W (D×C)
   const dW = new Float64Array(D * C);
@@ -50,7 +51,7 @@ export function linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<
     for (let c = 0; c < C; c++) {
       let acc = 0;
       for (let i = 0; i < N; i++) acc += X[i * D + k] * G[i * C + c];
-      dW[k * C + c] = acc + 2 * reg * W[k * C + c];
+      dW[k * C + c] = reg === 0 ? acc : acc + 2 * reg * W[k * C + c];
     }
   }
 

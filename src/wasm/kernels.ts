@@ -11,7 +11,7 @@ import { createKernels } from '../api.js';
 import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs } from '../backend.js';
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } from '../types.js';
-import { checkSize, describe, dtypeOf, fail } from '../validate.js';
+import { checkSize, describe, dtypeOf, fail, isInt32Array } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
 import { instantiateKernels } from './loader.js';
@@ -19,8 +19,13 @@ import { instantiateKernels } from './loader.js';
 type NumArray = Float32Array | Float64Array | Int32Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
 
+/** The constructor of this realm for the array's kind (by internal slot, so any realm's array works). */
 function ctorOf(a: NumArray): Ctor {
-  return a instanceof Float64Array ? Float64Array : a instanceof Float32Array ? Float32Array : Int32Array;
+  const dt = dtypeOf(a);
+  if (dt === 'f64') return Float64Array;
+  if (dt === 'f32') return Float32Array;
+  if (isInt32Array(a)) return Int32Array;
+  throw new TypeError('softmax-wasm internal error: staging an array that is not Float32/Float64/Int32');
 }
 
 interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
@@ -75,12 +80,13 @@ class Call {
     for (const s of this.slots) {
       if (!s.staged) continue;
       s.ptr = base + s.offset;
-      if (s.copyIn) new (ctorOf(s.arr))(buffer, s.ptr, s.arr.length).set(s.arr as never);
+      // Nothing to copy for an empty array, which may be a view that this call's growth detached.
+      if (s.copyIn && s.arr.length > 0) new (ctorOf(s.arr))(buffer, s.ptr, s.arr.length).set(s.arr as never);
     }
     const result = kernel();
     const after = this.engine.memory.buffer;
     for (const s of this.slots) {
-      if (s.staged && s.copyOut) s.arr.set(new (ctorOf(s.arr))(after, s.ptr, s.arr.length) as never);
+      if (s.staged && s.copyOut && s.arr.length > 0) s.arr.set(new (ctorOf(s.arr))(after, s.ptr, s.arr.length) as never);
     }
     return result;
   }
@@ -90,6 +96,8 @@ const ptr = (s: Slot | null): number => (s ? s.ptr : 0);
 
 class WasmEngine implements Backend {
   readonly arena: Arena;
+  /** Drops the cached views of the live alloc() matrices; run by dispose(). */
+  readonly dropViews = new Set<() => void>();
   constructor(readonly exports: SoftmaxWasmExports) {
     this.arena = new Arena(exports.memory, exports.heap_base());
   }
@@ -147,8 +155,12 @@ class WasmEngine implements Backend {
     return call.run(() => k(sX.ptr, slab.ptr, sW.ptr, ptr(sb), n, d, c, a.reg, sdW.ptr, sdb.ptr, ptr(sdX), work.ptr));
   }
 
-  /** A zero-filled matrix in linear memory whose `data` view is re-derived after memory growth. */
-  alloc(dtype: unknown, rows: unknown, cols: unknown, isLive: () => boolean): WasmMatrix {
+  /**
+   * A zero-filled matrix in linear memory whose `data` view is re-derived after memory growth. The
+   * matrix reaches the memory only through `current()` (the instance's live engine, null once
+   * disposed), so a matrix kept after dispose() does not keep the linear memory alive.
+   */
+  alloc(dtype: unknown, rows: unknown, cols: unknown, current: () => WasmEngine | null): WasmMatrix {
     if (dtype !== 'f32' && dtype !== 'f64') fail('alloc', 'dtype', `must be 'f32' or 'f64', got ${describe(dtype)}`);
     const r = checkSize('alloc', 'rows', rows), c = checkSize('alloc', 'cols', cols);
     const C = dtype === 'f32' ? Float32Array : Float64Array;
@@ -157,25 +169,30 @@ class WasmEngine implements Backend {
       fail('alloc', 'rows', `× cols = ${r}×${c} ${dtype} needs ${fmtBytes(n * C.BYTES_PER_ELEMENT)}, more than the 4 GiB WebAssembly address space`);
     }
     const p = this.arena.alloc(n * C.BYTES_PER_ELEMENT, 'alloc');
-    const memory = this.memory;
-    new Uint8Array(memory.buffer, p, n * C.BYTES_PER_ELEMENT).fill(0);
+    new Uint8Array(this.memory.buffer, p, n * C.BYTES_PER_ELEMENT).fill(0);
     let view: Float32Array | Float64Array | null = null;
     let freed = false;
-    const arena = this.arena;
+    const drop = (): void => { view = null; };
+    this.dropViews.add(drop);
     return {
       rows: r, cols: c,
       get data() {
-        if (freed || !isLive()) {
+        const engine = current();
+        if (freed || engine === null) {
+          view = null;
           throw new SoftmaxInputError(`alloc: this ${r}×${c} ${dtype} matrix was ${freed ? 'freed' : 'disposed with its instance'}; its data is gone`, 'data');
         }
-        if (view === null || view.buffer !== memory.buffer) view = new C(memory.buffer, p, n);
+        const buffer = engine.memory.buffer;
+        if (view === null || view.buffer !== buffer) view = new C(buffer, p, n);
         return view;
       },
       free() {
-        if (freed || !isLive()) { freed = true; return; }
-        freed = true;
+        const engine = current();
         view = null;
-        arena.free(p);
+        if (freed || engine === null) { freed = true; return; }
+        freed = true;
+        engine.dropViews.delete(drop);
+        engine.arena.free(p);
       },
     } as WasmMatrix;
   }
@@ -199,7 +216,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   const exports = await instantiateKernels(options);
   const build: WasmKernels['build'] = exports.simd_build?.() === 1 ? 'relaxed' : 'baseline';
   let engine: WasmEngine | null = new WasmEngine(exports);
-  const live = (): boolean => engine !== null;
+  const current = (): WasmEngine | null => engine;
   const guard = (fn: string): void => {
     if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
   };
@@ -217,9 +234,12 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     ...api,
     alloc: ((dtype: 'f32' | 'f64', rows: number, cols: number) => {
       guard('alloc');
-      return engine!.alloc(dtype, rows, cols, live);
+      return engine!.alloc(dtype, rows, cols, current);
     }) as WasmKernels['alloc'],
-    dispose() { engine = null; },
+    dispose() {
+      engine?.dropViews.forEach((drop) => drop());
+      engine = null;
+    },
     memoryBytes() {
       guard('memoryBytes');
       return engine!.memory.buffer.byteLength;
