@@ -21,7 +21,8 @@
 // leave the float range.
 // Range: pass 2 sums Σ t·(z − m) and Σ t in f64 (f32 lanes promoted), with ε/C folded into t as the
 // reference does, so f32 logits up to ±FLT_MAX and huge weights or targets give a finite loss where
-// it is finite in float64 (the f64 path overflows exactly where the reference does).
+// it is finite in float64 (the f64 path overflows where the reference does, up to the order of the
+// sums when the loss is within a few ulps of the largest double).
 // Fully masked row (all −∞): p = 0, loss_i = +∞ if T > 0 else 0, grad_j = −scale·t_j.
 // NaN or +∞ anywhere in a row → that row's loss and grad are NaN.
 import { exp_v128, exp_scalar } from './exp';
@@ -77,13 +78,21 @@ let o_t: f64 = 0; // Σ t (probability rows)
 
 /**
  * The target term of the gradient for the vector at g, kt·t in T, ordered so that no intermediate
- * overflows or rounds to a subnormal when the result does not: ACC_WD kt·(ka·w), ACC_Q kt·q',
- * ACC_WQ kt·(w·q') formed in f64 (f32 lanes promoted), with q' = (1 − ε)·q + ε/C.
+ * overflows or rounds to a subnormal when the result does not: ACC_WD kt·w (f32: in f64; f64:
+ * kt·(ka·w)), ACC_Q kt·q', ACC_WQ kt·(w·q') formed in f64 (f32 lanes promoted), q' = (1 − ε)·q + ε/C.
  */
 // @ts-ignore: decorator
 @inline function kt_vec<T>(g: usize, mode: i32, wd: usize, qd: usize, vkt: v128, vka: v128, vomE: v128, veC: v128,
   vkt64: v128, vomE64: v128, veC64: v128): v128 {
-  if (mode == ACC_WD) return v128.mul<T>(vkt, v128.mul<T>(vka, v128.load(g + wd)));
+  if (mode == ACC_WD) {
+    if (sizeof<T>() == 4) {
+      const w = v128.load(g + wd);
+      const lo = f64x2.mul(vkt64, f64x2.promote_low_f32x4(w));
+      const hi = f64x2.mul(vkt64, f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 2, 3)));
+      return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    }
+    return v128.mul<T>(vkt, v128.mul<T>(vka, v128.load(g + wd)));
+  }
   if (mode == ACC_WQ) {
     if (sizeof<T>() == 4) {
       const lo = f64x2.mul(vkt64, t64_half<T>(g, false, mode, wd, qd, vomE64, veC64));
@@ -294,7 +303,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
   for (; g < end; g += sizeof<T>()) {
     let r: T = ks * load<T>(g);
     if (mode == ACC_NONE || mode == ACC_D) r -= kt;
-    else if (mode == ACC_WD) r -= kt * (ka * load<T>(g + wd));
+    else if (mode == ACC_WD) r -= sizeof<T>() == 4 ? <T>(kt64 * <f64>load<T>(g + wd)) : kt * (ka * load<T>(g + wd));
     else {
       const q: T = omE * load<T>(g + qd) + eC;
       if (mode == ACC_WQ) r -= <T>(kt64 * t_scalar64<T>(g, mode, wd, qd, omE64, eC64));
@@ -357,22 +366,33 @@ let o_t: f64 = 0; // Σ t (probability rows)
   const eC = <T>eC64;
   // Σ_c w_c (labels with smoothing: T = (1−ε)·w_y + (ε/C)·Σw)
   let wsum: f64 = <f64>cols;
+  let wmax: f64 = 1; // max |w_c| (labels with weights)
   if (hasW && !isProb) {
     wsum = 0;
-    for (let c = 0; c < cols; c++) wsum += <f64>load<T>(weights + <usize>c * sizeof<T>());
+    for (let c = 0; c < cols; c++) {
+      const w = <f64>load<T>(weights + <usize>c * sizeof<T>());
+      wsum += w;
+      wmax = max(wmax, Math.abs(w));
+    }
   }
   const gd = grad - logits;
   const ks0 = <T>(1 / denom); // kt of probability rows: grad = ks·e − t/D (D = rows or 1)
-  // kt of label rows: grad = ks·e − (ε/C)/D·(1 or w_j) (− the label's share). With weights, as
-  // kt·(ka·w_j): ka a power of two when (ε/C)/D alone leaves T's range (tiny weights, so tiny D).
+  // kt of label rows: grad = ks·e − (ε/C)/D·(1 or w_j) (− the label's share). With weights, f32:
+  // kt·w_j formed in f64 (one rounding; (ε/C)/D is subnormal in f32 when D is huge, ~1e38 weights);
+  // f64: kt·(ka·w_j), ka a power of two when (ε/C)/D alone leaves the normal range (D subnormal or
+  // near the largest double). D·ka is exact (a power-of-two scaling).
   let ktv: f64 = eC64 / denom;
   let kav: f64 = 1;
-  if (hasW && !isProb && eC64 != 0 && !(Math.abs(ktv) < (sizeof<T>() == 4 ? 1.0e38 : 1.0e300))) {
-    // also when (ε/C)/D overflows f64 itself (D subnormal); D·ka is exact (a power-of-two scaling)
-    kav = sizeof<T>() == 4 ? 18446744073709551616.0 /* 2^64 */ : Math.pow(2, 537);
-    ktv = eC64 / (denom * kav);
+  if (sizeof<T>() == 8 && hasW && !isProb && eC64 != 0) {
+    if (!(Math.abs(ktv) < 1.0e300)) kav = Math.pow(2, 537);
+    else if (Math.abs(ktv) < 1.0e-290) kav = Math.pow(2, -537);
+    if (kav != 1) ktv = eC64 / (denom * kav);
   }
   const kt_lab = <T>ktv;
+  // the largest smoothing term (ε/C)·|w_j|/D of the gradient: beyond T's range the row goes through
+  // grad_row_f64 (the gradient itself may be in range: T·p/D − t/D with both terms huge)
+  const ktwmax: f64 = Math.abs(eC64 / denom) * wmax;
+  const BIG: f64 = sizeof<T>() == 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   const ka_lab = <T>kav;
   let total: f64 = 0;
   for (let i = 0; i < rows; i++) {
@@ -454,7 +474,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
       // and T/D formed from them loses the bits that (w_y/D) keeps
       const TD = isProb ? T64 / denom : omE64 * (wy / denom) + eC64 * (wsum / denom);
       const ks64 = TD / s64;
-      if (grad && !(Math.abs(ks64) <= (sizeof<T>() == 4 ? 3.4028234663852886e38 : 1.7976931348623157e308))) {
+      if (grad && !(Math.abs(ks64) <= BIG && (isProb || ktwmax <= BIG))) {
         grad_row_f64<T>(p + gd, end + gd, TD, s64, denom, hasW && eC64 != 0 ? mode : (isProb ? mode : ACC_D),
           wd - gd, qd - gd, omE64, eC64, isProb ? -1 : y, omE64 * wy);
       } else if (grad) {

@@ -171,4 +171,17 @@ describe('bugs found by the fuzz', () => {
       expect(relErr(got.grad!.data, want.grad!.data), C.name).toBeLessThan(C === Float32Array ? 2e-5 : 1e-10);
     }
   });
+
+  // KNOWN_BUGS.ceF32GradBeyondRange (not fixed): f32, class weights 1e-45 and 3e38, labelSmoothing 1,
+  // label 0 ('mean': D = 1.4e-45). The gradient of class 1 is −T·p₀/D ≈ −1e83·p₀: −∞ in f32, as the
+  // reference says; the kernel forms T·p₁ − t₁ from f32 exps, where p₁ rounds to 1, and returns 0.
+  // it.fails: this test passes while the bug is there, and turns red when a fix lands.
+  it.fails('softmaxCrossEntropy f32 with weights 80 orders of magnitude apart: gradient beyond the f32 range', () => {
+    const logits = matrix(new Float32Array([-10, 10]), 1, 2);
+    const opts = { weights: new Float32Array([1e-45, 3e38]), labelSmoothing: 1 };
+    const got = k.softmaxCrossEntropy(logits, new Int32Array([0]), opts);
+    const want = reference.softmaxCrossEntropy(logits, new Int32Array([0]), opts);
+    expect(want.grad!.data[1]).toBe(-Infinity);
+    expect(got.grad!.data[1]).toBe(-Infinity);
+  });
 });
