@@ -165,15 +165,13 @@ let o_t: f64 = 0; // Σ t (probability rows)
  */
 // @ts-ignore: decorator
 @inline function pass2<T>(p: usize, end: usize, m: T, gd: usize, store_: bool, mode: i32,
-  wd: usize, qd: usize, omE: T, eC: T, omE64: f64, eC64: f64): T {
+  wd: usize, qd: usize, omE64: f64, eC64: f64): T {
   // splat constants
   const vomE64 = f64x2.splat(omE64);
   const veC64 = f64x2.splat(eC64);
   const vm = v128.splat<T>(m);
   const vm64 = f64x2.splat(<f64>m);
   const vc64 = f64x2.splat(eC64);
-  const vomE = v128.splat<T>(omE);
-  const veC = v128.splat<T>(eC);
   const vzero = v128.splat<T>(0);
   let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
   const vz64 = f64x2.splat(0);
@@ -259,8 +257,11 @@ let o_t: f64 = 0; // Σ t (probability rows)
  * without weights), w (labels with weights) or the probability-row target weight.
  */
 // @ts-ignore: decorator
-@inline function pass3<T>(g: usize, end: usize, ks: T, kt: T, ka: T, mode: i32, wd: usize, qd: usize,
-  omE: T, eC: T, kt64: f64, omE64: f64, eC64: f64): void {
+@inline function pass3<T>(g: usize, end: usize, ks: T, ka: T, mode: i32, wd: usize, qd: usize,
+  kt64: f64, omE64: f64, eC64: f64): void {
+  const kt = <T>kt64;
+  const omE = <T>omE64;
+  const eC = <T>eC64;
   // splat constants
   const vkt64 = f64x2.splat(kt64);
   const vomE64 = f64x2.splat(omE64);
@@ -362,8 +363,6 @@ let o_t: f64 = 0; // Σ t (probability rows)
   const isProb = mode >= ACC_Q;
   const omE64 = 1 - smoothing;
   const eC64 = smoothing / <f64>cols;
-  const omE = <T>omE64;
-  const eC = <T>eC64;
   // Σ_c w_c (labels with smoothing: T = (1−ε)·w_y + (ε/C)·Σw)
   let wsum: f64 = <f64>cols;
   let wmax: f64 = 1; // max |w_c| (labels with weights)
@@ -376,8 +375,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
     }
   }
   const gd = grad - logits;
-  const ks0 = <T>(1 / denom); // kt of probability rows: grad = ks·e − t/D (D = rows or 1)
-  // kt of label rows: grad = ks·e − (ε/C)/D·(1 or w_j) (− the label's share). With weights, f32:
+  // kt of probability rows is 1/D (grad = ks·e − t/D, D = rows or 1). kt of label rows: grad = ks·e − (ε/C)/D·(1 or w_j) (− the label's share). With weights, f32:
   // kt·w_j formed in f64 (one rounding; (ε/C)/D is subnormal in f32 when D is huge, ~1e38 weights);
   // f64: kt·(ka·w_j), ka a power of two when (ε/C)/D alone leaves the normal range (D subnormal or
   // near the largest double). D·ka is exact (a power-of-two scaling).
@@ -388,7 +386,6 @@ let o_t: f64 = 0; // Σ t (probability rows)
     else if (Math.abs(ktv) < 1.0e-290) kav = Math.pow(2, -537);
     if (kav != 1) ktv = eC64 / (denom * kav);
   }
-  const kt_lab = <T>ktv;
   // the largest smoothing term (ε/C)·|w_j|/D of the gradient: beyond T's range the row goes through
   // grad_row_f64 (the gradient itself may be in range: T·p/D − t/D with both terms huge)
   const ktwmax: f64 = Math.abs(eC64 / denom) * wmax;
@@ -454,8 +451,8 @@ let o_t: f64 = 0; // Σ t (probability rows)
       const zy: T = isProb ? <T>0 : load<T>(p + <usize>y * sizeof<T>()); // read before grad overwrites it
       // pass 2: e = exp(z − m) (into grad), s = Σ e, and the Σ t·(z − m) terms
       const s = grad
-        ? pass2<T>(p, end, m, gd, true, mode, wd, qd, omE, eC, omE64, eC64)
-        : pass2<T>(p, end, m, gd, false, mode, wd, qd, omE, eC, omE64, eC64);
+        ? pass2<T>(p, end, m, gd, true, mode, wd, qd, omE64, eC64)
+        : pass2<T>(p, end, m, gd, false, mode, wd, qd, omE64, eC64);
       const s64 = <f64>s;
       // log s: f32 rows use Mathf.log (s is an f32 anyway; ~0.5 ulp of f32), f64 rows Math.log
       const ls: f64 = sizeof<T>() == 4 ? <f64>Mathf.log(<f32>s) : Math.log(s64);
@@ -481,12 +478,12 @@ let o_t: f64 = 0; // Σ t (probability rows)
         const ks = <T>ks64;
         if (!isProb) {
           // t_j = (ε/C)·w_j (+ the label's share, added below); unweighted or ε = 0: a constant
-          if (hasW && eC64 != 0) pass3<T>(p + gd, end + gd, ks, kt_lab, ka_lab, ACC_WD, wd - gd, qd - gd, omE, eC, ktv, omE64, eC64);
-          else pass3<T>(p + gd, end + gd, ks, kt_lab, ka_lab, ACC_D, wd - gd, qd - gd, omE, eC, ktv, omE64, eC64);
+          if (hasW && eC64 != 0) pass3<T>(p + gd, end + gd, ks, ka_lab, ACC_WD, wd - gd, qd - gd, ktv, omE64, eC64);
+          else pass3<T>(p + gd, end + gd, ks, ka_lab, ACC_D, wd - gd, qd - gd, ktv, omE64, eC64);
           const gy = p + gd + <usize>y * sizeof<T>();
           store<T>(gy, load<T>(gy) - <T>(omE64 * (wy / denom)));
         } else {
-          pass3<T>(p + gd, end + gd, ks, ks0, 1, mode, wd - gd, qd - gd, omE, eC, 1 / denom, omE64, eC64);
+          pass3<T>(p + gd, end + gd, ks, 1, mode, wd - gd, qd - gd, 1 / denom, omE64, eC64);
         }
       }
     }

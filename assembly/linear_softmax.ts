@@ -4,6 +4,7 @@
 // largest magnitude of each output (tests/assembly/linear_softmax_raw.test.ts).
 import { exp_f32x4, exp_f64x2 } from './exp';
 import { gemm_4x2v, gemm_2x4v, dot_2x4, dot_4x2, hsum } from './gemm';
+import { row_has_nan } from './softmax';
 
 /*
  * scores = X·W + b, p = softmax(scores) per row, loss = mean_i(lse_i − scores[i, y_i]) + reg·ΣW²,
@@ -201,12 +202,7 @@ function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: us
   if (m == <T>-Infinity) {
     // all −∞, unless a NaN (skipped by pmax) hides among the c real classes: then the general path
     // gives NaN (a padded class may hold 0·∞ = NaN from a ±∞ in X: it has no probability anyway)
-    let nan = false;
-    for (let k: usize = 0; k < <usize>c * E; k += E) {
-      const x = load<T>(s + k);
-      if (x != x) nan = true;
-    }
-    if (!nan) {
+    if (!row_has_nan<T>(s, s + <usize>c * E)) {
       memory.fill(s, 0, end);
       store<T>(s + <usize>y * E, -invN);
       store<f64>(db + (<usize>y << 3), load<f64>(db + (<usize>y << 3)) - <f64>invN);

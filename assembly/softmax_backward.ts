@@ -5,6 +5,13 @@
 // f64 ≤ 1e-12).
 import { hsum } from './softmax';
 
+/** The lanes of v (T) as an f64x2 of pairwise sums: f32 lanes promoted ([v0 + v2, v1 + v3]), f64 as is. */
+// @ts-ignore: decorator
+@inline function widen<T>(v: v128): v128 {
+  if (sizeof<T>() == 4) return f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+  return v;
+}
+
 // @ts-ignore: decorator
 @inline function softmax_backward_rows<T>(y: usize, dy: usize, out: usize, rows: i32, cols: i32): void {
   const rowBytes = <usize>cols * sizeof<T>();
@@ -23,28 +30,16 @@ import { hsum } from './softmax';
       const q1 = v128.mul<T>(v128.load(p, 16), v128.load(p + dd, 16));
       const q2 = v128.mul<T>(v128.load(p, 32), v128.load(p + dd, 32));
       const q3 = v128.mul<T>(v128.load(p, 48), v128.load(p + dd, 48));
-      if (sizeof<T>() == 4) {
-        v0 = f64x2.add(v0, f64x2.add(f64x2.promote_low_f32x4(q0), f64x2.promote_low_f32x4(v128.shuffle<f32>(q0, q0, 2, 3, 2, 3))));
-        v1 = f64x2.add(v1, f64x2.add(f64x2.promote_low_f32x4(q1), f64x2.promote_low_f32x4(v128.shuffle<f32>(q1, q1, 2, 3, 2, 3))));
-        v2 = f64x2.add(v2, f64x2.add(f64x2.promote_low_f32x4(q2), f64x2.promote_low_f32x4(v128.shuffle<f32>(q2, q2, 2, 3, 2, 3))));
-        v3 = f64x2.add(v3, f64x2.add(f64x2.promote_low_f32x4(q3), f64x2.promote_low_f32x4(v128.shuffle<f32>(q3, q3, 2, 3, 2, 3))));
-      } else {
-        v0 = f64x2.add(v0, q0);
-        v1 = f64x2.add(v1, q1);
-        v2 = f64x2.add(v2, q2);
-        v3 = f64x2.add(v3, q3);
-      }
+      v0 = f64x2.add(v0, widen<T>(q0));
+      v1 = f64x2.add(v1, widen<T>(q1));
+      v2 = f64x2.add(v2, widen<T>(q2));
+      v3 = f64x2.add(v3, widen<T>(q3));
     }
     // fold
     v0 = f64x2.add(f64x2.add(v0, v1), f64x2.add(v2, v3));
     // vector loop
     for (; p + 16 <= end; p += 16) {
-      const q = v128.mul<T>(v128.load(p), v128.load(p + dd));
-      if (sizeof<T>() == 4) {
-        v0 = f64x2.add(v0, f64x2.add(f64x2.promote_low_f32x4(q), f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 2, 3))));
-      } else {
-        v0 = f64x2.add(v0, q);
-      }
+      v0 = f64x2.add(v0, widen<T>(v128.mul<T>(v128.load(p), v128.load(p + dd))));
     }
     let dot64 = hsum<f64>(v0);
     // scalar tail

@@ -81,9 +81,17 @@ export function isInt32Array(v: unknown): v is Int32Array {
  * accessors or a length-tracking view cannot change what was validated. `v` must not be detached.
  */
 export function canonicalView<A extends FloatArray | Int32Array>(v: A): A {
-  const name = typedArrayName(v);
-  const C = name === 'Float32Array' ? Float32Array : name === 'Float64Array' ? Float64Array : Int32Array;
+  const C = typedArrayCtor(v);
   return new C(BUFFER.call(v) as ArrayBuffer, BYTE_OFFSET.call(v) as number, LENGTH.call(v) as number) as A;
+}
+
+/** This realm's constructor for a Float32Array, Float64Array or Int32Array of any realm. */
+export function typedArrayCtor(v: FloatArray | Int32Array): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor {
+  const name = typedArrayName(v);
+  if (name === 'Float32Array') return Float32Array;
+  if (name === 'Float64Array') return Float64Array;
+  if (name === 'Int32Array') return Int32Array;
+  throw new TypeError(`softmax-wasm internal error: ${String(name)} is not a Float32/Float64/Int32 array`);
 }
 
 export function fail(fn: string, arg: string, message: string): never {

@@ -11,23 +11,12 @@ import { createKernels } from '../api.js';
 import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs } from '../backend.js';
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } from '../types.js';
-import { checkSize, describe, dtypeOf, fail, isInt32Array } from '../validate.js';
+import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
 import { instantiateKernels } from './loader.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
-
-/** The constructor of this realm for the array's kind (by internal slot, so any realm's array works). */
-function ctorOf(a: NumArray): Ctor {
-  const dt = dtypeOf(a);
-  if (dt === 'f64') return Float64Array;
-  if (dt === 'f32') return Float32Array;
-  if (isInt32Array(a)) return Int32Array;
-  throw new TypeError('softmax-wasm internal error: staging an array that is not Float32/Float64/Int32');
-}
-
 interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
 
 /** One call's marshalling plan: arrays in, arrays out, kernel workspace; then run; then copy out. */
@@ -81,12 +70,12 @@ class Call {
       if (!s.staged) continue;
       s.ptr = base + s.offset;
       // Nothing to copy for an empty array, which may be a view that this call's growth detached.
-      if (s.copyIn && s.arr.length > 0) new (ctorOf(s.arr))(buffer, s.ptr, s.arr.length).set(s.arr as never);
+      if (s.copyIn && s.arr.length > 0) new (typedArrayCtor(s.arr))(buffer, s.ptr, s.arr.length).set(s.arr as never);
     }
     const result = kernel();
     const after = this.engine.memory.buffer;
     for (const s of this.slots) {
-      if (s.staged && s.copyOut && s.arr.length > 0) s.arr.set(new (ctorOf(s.arr))(after, s.ptr, s.arr.length) as never);
+      if (s.staged && s.copyOut && s.arr.length > 0) s.arr.set(new (typedArrayCtor(s.arr))(after, s.ptr, s.arr.length) as never);
     }
     return result;
   }
