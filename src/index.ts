@@ -12,8 +12,9 @@ export { reference } from './reference/index.js';
 export { loadWasm } from './wasm/kernels.js';
 export { MAX_JACOBIAN_LENGTH } from './api.js';
 export { trainSoftmaxClassifier } from './train/trainer.js';
+export { loadSoftmaxClassifier, softmaxClassifier } from './train/model.js';
 export type {
-  EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SoftmaxClassifier, TrainData, TrainOptions,
-} from './train/trainer.js';
+  EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SavedSoftmaxClassifier, SoftmaxClassifier, TrainData, TrainOptions,
+} from './train/types.js';
 export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';

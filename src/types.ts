@@ -6,8 +6,9 @@
 /** The float element types every kernel supports: f32 (the SIMD fast path) and f64. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** A row-major `rows × cols` matrix over a typed array of exactly `rows · cols` elements. */
-export interface Matrix<A extends FloatArray = Float32Array> {
+/** A row-major `rows × cols` matrix over a typed array of exactly `rows · cols` elements (float data;
+ * `Int32Array` for labels from `alloc('i32', …)` and index results). */
+export interface Matrix<A extends FloatArray | Int32Array = Float32Array> {
   data: A;
   rows: number;
   cols: number;
@@ -144,7 +145,7 @@ export interface SoftmaxKernels {
 }
 
 /** A matrix that lives in WASM linear memory (from {@link WasmKernels.alloc}). */
-export type WasmMatrix<A extends FloatArray = FloatArray> = Matrix<A> & {
+export type WasmMatrix<A extends FloatArray | Int32Array = FloatArray> = Matrix<A> & {
   /** Returns the memory to the arena; `data` throws afterwards. Idempotent. */
   free(): void;
 };
@@ -157,6 +158,8 @@ export interface WasmKernels extends SoftmaxKernels {
    */
   alloc(dtype: 'f32', rows: number, cols: number): WasmMatrix<Float32Array>;
   alloc(dtype: 'f64', rows: number, cols: number): WasmMatrix<Float64Array>;
+  /** Labels in WASM memory: `alloc('i32', 1, n).data` is an `Int32Array` to pass as `labels` without a copy. */
+  alloc(dtype: 'i32', rows: number, cols: number): WasmMatrix<Int32Array>;
   alloc(dtype: 'f32' | 'f64', rows: number, cols: number): WasmMatrix<Float32Array> | WasmMatrix<Float64Array>;
   /** Drops the instance and its memory. Every later call throws an error that says so. */
   dispose(): void;

@@ -248,3 +248,26 @@ export function checkNoOverlap(
       : `shares memory with ${name}; pass a separate array`);
   }
 }
+
+/** Bounds for {@link checkNumber}: [min, max] by default; `minOpen`/`maxOpen` exclude an end; `int` asks for an integer. */
+export interface NumberBounds { min: number; max: number; int?: boolean; minOpen?: boolean; maxOpen?: boolean }
+
+/** A finite number within `bounds` (the default when undefined), e.g. a learning rate in (0, ∞) or a count in [1, 1e9]. */
+export function checkNumber(fn: string, arg: string, v: unknown, dflt: number, bounds: NumberBounds): number {
+  if (v === undefined) return dflt;
+  const { min, max, int = false, minOpen = false, maxOpen = false } = bounds;
+  const ok = typeof v === 'number' && Number.isFinite(v) && (minOpen ? v > min : v >= min) &&
+    (maxOpen ? v < max : v <= max) && (!int || Number.isInteger(v));
+  if (!ok) {
+    const range = `${minOpen ? '(' : '['}${min}, ${max === Infinity ? '∞' : max}${maxOpen || max === Infinity ? ')' : ']'}`;
+    fail(fn, arg, `must be ${int ? 'an integer' : 'a finite number'} in ${range}, got ${describe(v)}`);
+  }
+  return v as number;
+}
+
+/** A function, or null when undefined. */
+export function checkFunction<F>(fn: string, arg: string, v: unknown): F | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'function') fail(fn, arg, `must be a function, got ${describe(v)}`);
+  return v as F;
+}

@@ -240,7 +240,7 @@ describe('WASM engine lifecycle and memory', () => {
 
   it('alloc() validates its arguments and refuses what the 4 GiB address space cannot hold', async () => {
     const k = await loadWasm();
-    expectInputError(() => k.alloc('f16' as never, 1, 1), "alloc: dtype must be 'f32' or 'f64'", '"f16"');
+    expectInputError(() => k.alloc('f16' as never, 1, 1), "alloc: dtype must be 'f32', 'f64' or 'i32'", '"f16"');
     expectInputError(() => k.alloc('f32', -1, 1), 'alloc: rows', '-1');
     expectInputError(() => k.alloc('f64', 65536, 65536), '4 GiB');
     expectInputError(() => k.alloc('f32', 2 ** 30, 2), '4 GiB');

@@ -150,16 +150,16 @@ class WasmEngine implements Backend {
    * disposed), so a matrix kept after dispose() does not keep the linear memory alive.
    */
   alloc(dtype: unknown, rows: unknown, cols: unknown, current: () => WasmEngine | null): WasmMatrix {
-    if (dtype !== 'f32' && dtype !== 'f64') fail('alloc', 'dtype', `must be 'f32' or 'f64', got ${describe(dtype)}`);
+    if (dtype !== 'f32' && dtype !== 'f64' && dtype !== 'i32') fail('alloc', 'dtype', `must be 'f32', 'f64' or 'i32', got ${describe(dtype)}`);
     const r = checkSize('alloc', 'rows', rows), c = checkSize('alloc', 'cols', cols);
-    const C = dtype === 'f32' ? Float32Array : Float64Array;
+    const C = dtype === 'f32' ? Float32Array : dtype === 'f64' ? Float64Array : Int32Array;
     const n = r * c;
     if (n * C.BYTES_PER_ELEMENT > MAX_MEMORY_BYTES) {
       fail('alloc', 'rows', `× cols = ${r}×${c} ${dtype} needs ${fmtBytes(n * C.BYTES_PER_ELEMENT)}, more than the 4 GiB WebAssembly address space`);
     }
     const p = this.arena.alloc(n * C.BYTES_PER_ELEMENT, 'alloc');
     new Uint8Array(this.memory.buffer, p, n * C.BYTES_PER_ELEMENT).fill(0);
-    let view: Float32Array | Float64Array | null = null;
+    let view: Float32Array | Float64Array | Int32Array | null = null;
     let freed = false;
     const drop = (): void => { view = null; };
     this.dropViews.add(drop);
@@ -221,7 +221,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {
     ...api,
-    alloc: ((dtype: 'f32' | 'f64', rows: number, cols: number) => {
+    alloc: ((dtype: 'f32' | 'f64' | 'i32', rows: number, cols: number) => {
       guard('alloc');
       return engine!.alloc(dtype, rows, cols, current);
     }) as WasmKernels['alloc'],
