@@ -21,3 +21,4 @@ export function simd_build(): i32 {
 export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
+export { linear_scores_f32, linear_scores_f64 } from './linear_scores';

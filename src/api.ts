@@ -8,7 +8,7 @@ import {
   type Backend, type ReductionCode,
 } from './backend.js';
 import type {
-  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearSoftmaxOptions, LinearSoftmaxResult,
+  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
   Matrix, SoftmaxKernels,
 } from './types.js';
 import {
@@ -22,6 +22,7 @@ export const MAX_JACOBIAN_LENGTH = 8192;
 const CE_OPTIONS = ['reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
 const LINEAR_OPTIONS = ['bias', 'reg', 'inputGrad', 'out'] as const;
 const LINEAR_OUT = ['dW', 'db', 'dX'] as const;
+const SCORES_OPTIONS = ['bias', 'out'] as const;
 
 function newArray<A extends FloatArray>(dtype: DType, n: number): A {
   return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
@@ -183,6 +184,26 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       const result: LinearSoftmaxResult<A> = { loss, dW: oW ? out.dW! : dW, db: ob ? out.db! : db };
       if (dX) result.dX = oX ? out.dX! : dX;
       return result;
+    },
+
+    linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, options?: LinearScoresOptions<A>): Matrix<A> {
+      const fn = 'linearScores';
+      guard(fn);
+      const sX = matrixArg<A>(fn, 'X', X);
+      const dt = dtypeOf(sX.data)!;
+      const sW = matrixArg<A>(fn, 'W', W, dt);
+      if (sW.rows !== sX.cols) fail(fn, 'W', `must be D×C with D = X.cols = ${sX.cols}, got ${sW.rows}×${sW.cols}`);
+      const c = sW.cols;
+      const opt = checkOptions(fn, options, SCORES_OPTIONS);
+      const bias = opt.bias === undefined ? null : floatArg<A>(fn, 'options.bias', opt.bias, dt, c);
+      let so: Matrix<A> | null = null;
+      if (opt.out !== undefined) {
+        so = matrixArg<A>(fn, 'options.out', opt.out, dt, sX.rows, c);
+        checkNoOverlap(fn, 'options.out', so.data, [['X', sX.data, false], ['W', sW.data, false], ['options.bias', bias, false]]);
+      }
+      const o = so ?? newMatrix<A>(dt, sX.rows, c);
+      backend.linearScores(sX, sW, bias, o);
+      return so ? opt.out as Matrix<A> : o;
     },
   };
 }

@@ -55,4 +55,6 @@ export interface Backend {
   softmaxCrossEntropy<A extends FloatArray>(args: CrossEntropyArgs<A>): number;
   /** Returns mean cross-entropy + reg·ΣW². */
   linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<A>): number;
+  /** out (N×C) = X (N×D) · W (D×C) + bias (C, or null); `out` overlaps none of them. */
+  linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, bias: A | null, out: Matrix<A>): void;
 }

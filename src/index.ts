@@ -3,7 +3,7 @@
  * WebAssembly SIMD core (loadWasm) and a plain-TypeScript float64 reference (reference).
  */
 export type {
-  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearSoftmaxOptions, LinearSoftmaxResult,
+  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
   LoadWasmOptions, Matrix, Reduction, SoftmaxKernels, WasmKernels, WasmMatrix,
 } from './types.js';
 export { SoftmaxInputError } from './errors.js';

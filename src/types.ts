@@ -69,6 +69,14 @@ export interface LinearSoftmaxResult<A extends FloatArray = FloatArray> {
   dX?: Matrix<A>;
 }
 
+/** Options of {@link SoftmaxKernels.linearScores}. */
+export interface LinearScoresOptions<A extends FloatArray = FloatArray> {
+  /** Bias, length C: scores = X·W + b. */
+  bias?: A;
+  /** Write the N×C scores here instead of a new matrix; it must not overlap X, W or the bias. */
+  out?: Matrix<A>;
+}
+
 /**
  * The kernel API. {@link reference} (plain TypeScript, float64 math) and the WASM kernels from
  * {@link loadWasm} both implement it, so code and tests can run either one and diff them.
@@ -142,6 +150,18 @@ export interface SoftmaxKernels {
     W: Matrix<A>,
     options?: LinearSoftmaxOptions<A>,
   ): LinearSoftmaxResult<A>;
+
+  /**
+   * The linear classifier's forward pass, scores = X·W + b (what `predict` and `evaluate` need).
+   * @param X inputs, N×D.
+   * @param W weights, D×C.
+   * @param options `{ bias?, out? }` (see {@link LinearScoresOptions}).
+   * @returns `out`, or a new N×C matrix.
+   * @example
+   * reference.linearScores(matrix(new Float64Array([1, 2, 3]), 1, 3),
+   *   matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2)).data // Float64Array [1, -1]
+   */
+  linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, options?: LinearScoresOptions<A>): Matrix<A>;
 }
 
 /** A matrix that lives in WASM linear memory (from {@link WasmKernels.alloc}). */

@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../backend.js';
 import { softmaxCrossEntropy } from './cross_entropy.js';
+import { linearScores } from './linear_scores.js';
 import { linearSoftmaxLoss } from './linear_softmax.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
@@ -15,4 +16,5 @@ export const referenceBackend: Backend = {
   softmaxJacobian,
   softmaxCrossEntropy,
   linearSoftmaxLoss,
+  linearScores: (X, W, bias, out) => { linearScores(X, W, bias, out); },
 };

@@ -6,7 +6,7 @@
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, Matrix, SoftmaxKernels } from '../types.js';
 import { checkFloatArray, checkLabels, checkMatrix, checkOptions, describe, fail, floatArg, matrixArg, type DType } from '../validate.js';
-import { argmaxRows, linearScores } from './linear.js';
+import { argmaxRows } from '../reference/linear_scores.js';
 import type { EpochRecord, LabelledSet, SavedSoftmaxClassifier, SoftmaxClassifier } from './types.js';
 import { newArray } from './workspace.js';
 
@@ -15,7 +15,7 @@ export const SAVED_MODEL_FORMAT = 'softmax-wasm/linear-softmax-classifier';
 
 /** Mean cross-entropy and accuracy of (W, b) on a set; `scores` is a preallocated N×C buffer, `pred` N entries. */
 export function measure<A extends FloatArray>(k: SoftmaxKernels, W: Matrix<A>, b: A, set: LabelledSet<A>, scores: Matrix<A>, pred: Int32Array): { loss: number; accuracy: number } {
-  linearScores(set.X, W, b, scores);
+  k.linearScores(set.X, W, { bias: b, out: scores });
   argmaxRows(scores, pred);
   let hits = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === set.y[i]) hits++;
@@ -35,7 +35,7 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
   const D = W.rows, C = W.cols;
   const scores = (X: Matrix<A>): Matrix<A> => {
     checkMatrix('predict', 'X', X, dt, null, D);
-    return linearScores(X, W, b, { data: newArray<A>(dt, X.rows * C), rows: X.rows, cols: C });
+    return k.linearScores(X, W, { bias: b });
   };
   return {
     W, b, classes: C, history, bestEpoch, stoppedEarly,

@@ -64,4 +64,9 @@ export interface SoftmaxWasmExports {
     c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
   linear_softmax_loss_f64(X: number, labels: number, W: number, bias: number, n: number, d: number,
     c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+
+  // assembly/linear_scores.ts — the forward pass: out (n×c) = X (n×d) · W (d×c) + bias (c, or 0).
+  // out overlaps none of the inputs.
+  linear_scores_f32(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
+  linear_scores_f64(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
 }

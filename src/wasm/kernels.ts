@@ -144,6 +144,13 @@ class WasmEngine implements Backend {
     return call.run(() => k(sX.ptr, slab.ptr, sW.ptr, ptr(sb), n, d, c, a.reg, sdW.ptr, sdb.ptr, ptr(sdX), work.ptr));
   }
 
+  linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, bias: A | null, out: Matrix<A>): void {
+    const call = new Call(this, 'linearScores');
+    const sX = call.in(X.data), sW = call.in(W.data), sb = call.opt(bias), so = call.out(out.data);
+    const k = this.exports[`linear_scores${this.suffix(X.data)}`];
+    call.run(() => k(sX.ptr, sW.ptr, ptr(sb), X.rows, X.cols, W.cols, so.ptr));
+  }
+
   /**
    * A zero-filled matrix in linear memory whose `data` view is re-derived after memory growth. The
    * matrix reaches the memory only through `current()` (the instance's live engine, null once
@@ -217,6 +224,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     softmaxJacobian: (y, out) => engine!.softmaxJacobian(y, out),
     softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
     linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
+    linearScores: (X, W, bias, out) => engine!.linearScores(X, W, bias, out),
   };
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {

@@ -770,7 +770,7 @@ function invoke(k: SoftmaxKernels, fn: keyof SoftmaxKernels, args: unknown[], st
   const f = k[fn] as (...a: unknown[]) => unknown;
   if (style === 'detached') return f(...args);
   if (style === 'extraArgs') {
-    const arity = { softmax: 2, logSoftmax: 2, softmaxBackward: 3, softmaxJacobian: 1, softmaxCrossEntropy: 3, linearSoftmaxLoss: 4 }[fn];
+    const arity = { softmax: 2, logSoftmax: 2, softmaxBackward: 3, softmaxJacobian: 1, softmaxCrossEntropy: 3, linearSoftmaxLoss: 4, linearScores: 3 }[fn];
     const padded = [...args];
     while (padded.length < arity) padded.push(undefined);
     return f.call(k, ...padded, 'extra', 42);

@@ -1,7 +1,7 @@
 /**
- * The forward pass of the linear classifier in plain TypeScript: scores = X·W + b, accumulated in
- * float64 per row and rounded once into `out`. Zero inputs are skipped (MNIST pixels are ~80% zero),
- * so prediction on sparse data costs a fraction of the dense N·D·C.
+ * Reference forward pass of the linear classifier (mirrors assembly/linear_scores.ts):
+ * scores = X·W + b, accumulated in float64 per row and rounded once into `out`. Also `argmaxRows`,
+ * the prediction from scores.
  */
 import type { FloatArray, Matrix } from '../types.js';
 
@@ -26,7 +26,6 @@ export function linearScores<O extends FloatArray>(
     const row = i * d;
     for (let k = 0; k < d; k++) {
       const xik = x[row + k];
-      if (xik === 0) continue;
       const wk = k * c;
       for (let j = 0; j < c; j++) acc[j] += xik * w[wk + j];
     }
