@@ -53,6 +53,17 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff === 0 ? 0 : diff / Math.max(scale, 1e-300);
 }
 
+/** max |got − want| / max(|want|, scale): the error relative to the largest magnitude of the output or of
+ * `scale` (e.g. the magnitudes of the terms a result is a sum of, where it cancels). */
+export function relErrScaled(got: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number>): number {
+  let err = 0, s = 0;
+  for (let i = 0; i < want.length; i++) {
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+    s = Math.max(s, Math.abs(want[i]), scale[i]);
+  }
+  return s === 0 ? err : err / s;
+}
+
 /** Relative error of two scalars (exact match for non-finite values). */
 export function relErrScalar(a: number, b: number): number {
   if (Number.isNaN(a) && Number.isNaN(b)) return 0;

@@ -16,13 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadWasm, matrix, reference, type CrossEntropyOptions, type FloatArray, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
-import { arr, randMatrix, relErr, type DT } from './helpers.js';
+import { arr, randMatrix, relErr, TOL, type DT } from './helpers.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
 afterAll(() => wasm?.dispose());
 const engines: Array<[string, () => SoftmaxKernels]> = [['reference', () => reference], ['wasm', () => wasm]];
-const TOL: Record<DT, number> = { f32: 2e-5, f64: 1e-10 };
 
 // -------------------------------------------------------------------------------------------------
 // 1. Huge logits, finite losses

@@ -13,11 +13,11 @@ import { runTrainingDemo } from '../src/demo/train.js';
 import { RECIPES } from '../src/train/recipes.js';
 import { Rng } from '../src/train/rng.js';
 import { trainSoftmaxClassifier, type TrainOptions } from '../src/train/trainer.js';
+import { TOL, type DT } from './helpers.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
 
-type DT = 'f32' | 'f64';
 const ENGINES = [['reference', () => reference as SoftmaxKernels], ['wasm', () => wasm as SoftmaxKernels]] as const;
 
 /** C Gaussian blobs in D dimensions, N points; separable enough to learn, noisy enough to not be trivial. */
@@ -210,7 +210,7 @@ describe('trainSoftmaxClassifier on WASM: the hot loop', () => {
     const b = trainSoftmaxClassifier(reference, data, opts);
     let d = 0, s = 0;
     for (let i = 0; i < a.W.data.length; i++) { d = Math.max(d, Math.abs(a.W.data[i] - b.W.data[i])); s = Math.max(s, Math.abs(b.W.data[i])); }
-    expect(d / s).toBeLessThan(1e-10);
+    expect(d / s).toBeLessThan(TOL.f64);
   });
 });
 

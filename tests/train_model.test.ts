@@ -8,6 +8,7 @@ import {
   type FloatArray, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
 import { Rng } from '../src/train/rng.js';
+import type { DT } from './helpers.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
@@ -15,7 +16,7 @@ beforeAll(async () => { wasm = await loadWasm(); });
 const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const sameBits = (a: ArrayBufferView, b: ArrayBufferView): boolean => Buffer.compare(bytes(a), bytes(b)) === 0;
 
-function data(dt: 'f32' | 'f64', N: number, D: number, C: number, seed: number) {
+function data(dt: DT, N: number, D: number, C: number, seed: number) {
   const r = new Rng(seed);
   const X = dt === 'f32' ? new Float32Array(N * D) : new Float64Array(N * D);
   const y = new Int32Array(N);

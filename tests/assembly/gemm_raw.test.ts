@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rng, type DT } from '../helpers.js';
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -33,17 +34,9 @@ beforeAll(async () => {
   ex = instance.exports as unknown as GemmExports;
 }, 60_000);
 
-type DType = 'f32' | 'f64';
+type DType = DT;
 const fn = (name: string) => ex[name] as (...args: number[]) => void;
 
-/** Deterministic xorshift32 in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /**
  * A float view over `count` elements at heap_base, filled with random values (rounded to the type),

@@ -5,25 +5,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, SoftmaxInputError, type FloatArray, type Matrix, type WasmKernels, type WasmMatrix } from '../../src/index.js';
 import { Rng } from '../../src/train/rng.js';
+import { relErr, TOL, type DT } from '../helpers.js';
 
 let k: WasmKernels;
 beforeAll(async () => { k = await loadWasm(); });
 
-const TOL = { f32: 2e-5, f64: 1e-10 } as const;
-type DT = keyof typeof TOL;
 const ctor = (dt: DT) => (dt === 'f32' ? Float32Array : Float64Array);
 
 function rand(dt: DT, n: number, r: Rng, scale = 1): FloatArray {
   const a = new (ctor(dt))(n);
   for (let i = 0; i < n; i++) a[i] = scale * r.gauss();
   return a;
-}
-
-/** max |a − b| / max |b| (the tolerance measure of the project). */
-function relErr(a: FloatArray, b: FloatArray): number {
-  let d = 0, s = 0;
-  for (let i = 0; i < b.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i])); }
-  return s === 0 ? d : d / s;
 }
 
 describe.each(['f32', 'f64'] as const)('linearScores %s', (dt) => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
+import { relErrScaled, rng, TOL, type DT } from '../helpers.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
@@ -16,8 +17,7 @@ beforeAll(async () => {
   ex = instance.exports as unknown as SoftmaxWasmExports;
 });
 
-type DType = 'f32' | 'f64';
-const TOL: Record<DType, number> = { f32: 2e-5, f64: 1e-10 };
+type DType = DT;
 
 // ---- reference -------------------------------------------------------------------------------
 
@@ -137,24 +137,7 @@ function call(dtype: DType, p: Problem, o: CallOptions): CallResult {
   };
 }
 
-/** max |got − want| / max(scale): the error relative to the largest magnitude of the output. */
-function relErr(got: Float64Array, want: Float64Array, scale: Float64Array): number {
-  let err = 0, s = 0;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    s = Math.max(s, Math.abs(want[i]), scale[i]);
-  }
-  return s === 0 ? err : err / s;
-}
 
-/** Deterministic xorshift32 in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /** A random problem, rounded to the float type so the reference sees exactly the kernel's inputs. */
 function problem(dtype: DType, n: number, d: number, c: number, seed: number, withBias: boolean,
@@ -183,7 +166,7 @@ function check(dtype: DType, p: Problem, o: CallOptions): number {
   }
   for (const key of ['dW', 'db', 'dX'] as const) {
     if (key === 'dX' && !got.dXwritten) continue;
-    const e = relErr(got[key], want[key], want.abs[key]);
+    const e = relErrScaled(got[key], want[key], want.abs[key]);
     expect(e, `${label}: ${key}`).toBeLessThanOrEqual(TOL[dtype]);
     worst = Math.max(worst, e);
   }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { rng } from '../helpers.js';
+import { relErr, rng, TOL, type DT } from '../helpers.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
@@ -16,12 +16,10 @@ beforeAll(async () => {
   ex = instance.exports as unknown as SoftmaxWasmExports;
 });
 
-type DT = 'f32' | 'f64';
 type FA = Float32Array | Float64Array;
 const DTS: DT[] = ['f32', 'f64'];
 const SIZE = { f32: 4, f64: 8 } as const;
 /** Accepted error relative to the largest magnitude of the expected result. */
-const TOL = { f32: 2e-5, f64: 1e-10 } as const;
 const GUARD = 64; // bytes of sentinel on each side of every output in the guard test
 
 // ---- a bump allocator over the module's memory (reset before each test) ----
@@ -65,21 +63,6 @@ function normals(n: number, seed: number, scale = 1): Float64Array {
 function uniform(n: number, seed: number, lo: number, hi: number): Float64Array {
   const r = rng(seed);
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
-
-/** max |a − b| / max|b| with NaN only matching NaN and equal infinities matching. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]));
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) {
-    const x = a[i], y = b[i];
-    if (Number.isNaN(y) || Number.isNaN(x)) { if (!(Number.isNaN(x) && Number.isNaN(y))) return Infinity; continue; }
-    if (!Number.isFinite(y) || !Number.isFinite(x)) { if (x !== y) return Infinity; continue; }
-    worst = Math.max(worst, Math.abs(x - y) / (scale || 1));
-  }
-  return worst;
 }
 
 // ---- f64 references, straight from the formulas ----
