@@ -184,5 +184,5 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       if (dX) result.dX = oX ? out.dX! : dX;
       return result;
     },
-  };
+  } as SoftmaxKernels; // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
 }
