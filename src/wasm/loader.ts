@@ -9,7 +9,7 @@
  * - browsers and Deno (`browser`, `deno`): ./platform.inline.ts imports generated modules that hold
  *   each build as base64 (src/wasm/inline/, written by scripts/inline-wasm.mjs in `npm run build`),
  *   so bundlers need no asset handling or configuration and Deno needs no --allow-read.
- * A new build (e.g. a threads module) is a row in {@link BUILDS} and in each platform's table.
+ * A new build (e.g. a threads module) is a row in ./builds.ts and in each platform's table.
  */
 import { instantiate } from '@assemblyscript/loader';
 import { platform } from '#platform';
@@ -17,29 +17,12 @@ import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions, WasmResponseLike } from '../types.js';
 import { describe } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
+import type { BuildName, WasmSource } from './builds.js';
 
-/** The shipped builds and their files in build/ (the inline modules are named after the file). */
-export const BUILDS = {
-  baseline: 'softmax.wasm',
-  relaxed: 'softmax.relaxed.wasm',
-} as const;
-export type BuildName = keyof typeof BUILDS;
+export { BUILDS, type BuildName } from './builds.js';
 
 /** The option names loadWasm knows (anything else is a SoftmaxInputError). */
 export const LOAD_WASM_OPTIONS: readonly string[] = ['wasm', 'simd'];
-
-/** Something @assemblyscript/loader's instantiate() takes: bytes, a Response or a compiled module. */
-export type WasmSource = ArrayBuffer | ArrayBufferView | WasmResponseLike | object;
-
-/** What a platform module (`#platform`) provides. */
-export interface Platform {
-  /** Where the shipped builds come from, for messages. */
-  readonly where: string;
-  /** The bytes of a shipped build. Rejects with an Error that says what was looked for where. */
-  shipped(build: BuildName): Promise<WasmSource>;
-  /** Reads or fetches a user-given URL (`options.wasm`). */
-  readUrl(url: URL): Promise<WasmSource>;
-}
 
 // (module (func (param v128 v128 v128) (result v128)
 //   local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))

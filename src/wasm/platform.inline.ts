@@ -6,8 +6,7 @@
  * pre-bundling) handles it as plain JavaScript, and Deno needs no --allow-read. A user's URL is
  * fetched (Deno's fetch reads file: URLs, with read permission).
  */
-import type { BuildName, Platform, WasmSource } from './loader.js';
-import { BUILDS } from './loader.js';
+import { BUILDS, type BuildName, type Platform, type WasmSource } from './builds.js';
 
 /** The generated modules, one per build (literal specifiers, so bundlers see them). */
 const INLINE: Record<BuildName, () => Promise<{ base64: string }>> = {

@@ -3,8 +3,7 @@
  * builds are the files build/*.wasm at the package root, read with node:fs; a user's `file:` URL is
  * read too, other URLs are fetched. A missing file is an Error that names the file and the folder.
  */
-import type { BuildName, Platform, WasmSource } from './loader.js';
-import { BUILDS } from './loader.js';
+import { BUILDS, type BuildName, type Platform, type WasmSource } from './builds.js';
 
 /** build/<file> at the package root (this module is src/wasm/ or dist/wasm/). */
 export function shippedUrl(build: BuildName): URL {
