@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const INPUTS = ['assembly', 'src', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/inline-wasm.mjs'];
+const INPUTS = ['assembly', 'src', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/inline-wasm.mjs'];
 const OUTPUTS = ['build/softmax.wasm', 'build/softmax.relaxed.wasm', 'src/wasm/inline/softmax.ts', 'src/wasm/inline/softmax.relaxed.ts', 'dist/index.js', 'dist/index.d.ts'];
 const GENERATED = join(root, 'src', 'wasm', 'inline');
 

