@@ -26,6 +26,18 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   }
 }
 
+/** run() without blocking the event loop (for tests that run side by side). */
+export function runAsync(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${code}:\n${out}`))));
+  });
+}
+
 export function note(line: string): void {
   console.log(line);
   appendFileSync(REPORT, line + '\n');
