@@ -32,7 +32,7 @@ function mergeArgs(ours, theirs) {
   // The package runs its build with --headless='shell'; keep that one instead of our plain --headless.
   const kept = ours.filter((a) => !(name(a) === '--headless' && theirNames.has('--headless')));
   const keptNames = new Set(kept.map(name));
-  // --single-process breaks dedicated workers in some builds; the tests use workers.
+  // --single-process is for serverless sandboxes; the tests want an ordinary multi-process browser.
   return [...kept, ...theirs.filter((a) => !keptNames.has(name(a)) && a !== '--single-process')];
 }
 
