@@ -29,8 +29,8 @@ function freePort(): Promise<number> {
 interface Result { runtime: string; version: string; how: string; build: string; passed: number; failed: number; failures: string[] }
 
 let pkg: Installed & { installLog: string };
+writeFileSync(REPORT, '');
 beforeAll(() => {
-  writeFileSync(REPORT, '');
   pkg = packAndInstall() as Installed & { installLog: string };
 });
 afterAll(() => {
@@ -153,7 +153,7 @@ describe('the conformance suite on every runtime', () => {
       expect(value.failures).toEqual([]);
       expect(value.build).toBe(EXPECTED_BUILD.firefox);
     });
-    if (!existsSync(FIREFOX)) console.log(`firefox: skipped (no ${FIREFOX}; set FIREFOX_PATH or install firefox-esr)`);
+    if (!existsSync(FIREFOX)) note(`runtime: firefox        skipped: no ${FIREFOX} (install firefox-esr or set FIREFOX_PATH)`);
   });
 });
 
