@@ -1,8 +1,7 @@
 /**
  * Vite config of the browser demo (web/): `vite -c vite.web.config.ts` serves it, `vite build -c
- * vite.web.config.ts` writes dist-web/. The page imports the library from src/ and the loader finds
- * build/softmax.wasm with `new URL(..., import.meta.url)`, which Vite emits as an asset file:
- * `assetsInlineLimit: 0` keeps it a file (a small wasm would otherwise be inlined as a data: URL).
+ * vite.web.config.ts` writes dist-web/. The page imports the library from src/, which loads the
+ * kernels from the inlined modules (src/wasm/platform.inline.ts), as browsers do from the package.
  * web/public/digits.bin (scripts/pack-digits.mjs) is copied as is.
  */
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,9 @@ export default defineConfig({
   base: './',
   publicDir: here('./web/public'),
   clearScreen: false,
+  // The package's `#platform` import points into dist/; the page runs the sources, with the inlined
+  // builds (src/wasm/inline/, from `npm run build`) as browsers get them from the package.
+  resolve: { alias: { '#platform': here('./src/wasm/platform.inline.ts') } },
   build: {
     outDir: here('./dist-web'),
     emptyOutDir: true,

@@ -1,19 +1,31 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './scripts/chromium.mjs';
 
-// Headless Debian Chromium, as root, on a machine with no network but the package registries.
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+// The package's `#platform` import (package.json "imports") points into dist/; the tests run the
+// sources: Node reads build/*.wasm (platform.node.ts), the browser project imports the inlined
+// builds (platform.inline.ts, src/wasm/inline/ from `npm run build`), as browsers and Deno do.
+const platform = (name: 'node' | 'inline') => ({
+  alias: { '#platform': fileURLToPath(new URL(`./src/wasm/platform.${name}.ts`, import.meta.url)) },
+});
+
+// Headless Chromium: $CHROMIUM_PATH, else `chromium` on PATH, else the npm package @sparticuz/chromium
+// (see scripts/chromium.mjs); resolved only when the browser project runs.
+const projects = process.argv.flatMap((a, i) => (a === '--project' ? [process.argv[i + 1]] : a.startsWith('--project=') ? [a.slice(10)] : []));
+const wantsBrowser = projects.length === 0 || projects.includes('browser');
+const chromium = wantsBrowser ? await findChromium() : { path: '(not used)', source: 'browser project not selected', args: [] };
+if (wantsBrowser) console.log(`browser tests: Chromium ${chromium.path} (${chromium.source})`);
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: platform('node'),
         test: {
           name: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/browser/**'],
+          exclude: ['tests/browser/**', 'tests/package/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -25,6 +37,7 @@ export default defineConfig({
         // worker processes. The raw-kernel suites take the module from SOFTMAX_WASM (and gemm_raw
         // compiles its relaxed variant with SOFTMAX_RELAXED=1); loadWasm() picks it by itself here.
         // The 'node' project above runs without the flag: the baseline build, as plain `node` does.
+        resolve: platform('node'),
         test: {
           name: 'node-relaxed',
           include: ['tests/assembly/**/*.test.ts', 'tests/relaxed.test.ts', 'tests/wasm_vs_reference.test.ts'],
@@ -39,6 +52,18 @@ export default defineConfig({
         },
       },
       {
+        // The packed tarball as users get it: contents, publint/attw, consumer types, CommonJS, the
+        // runtime matrix (tests/conformance/) and the bundler apps (tests/consumers/).
+        test: {
+          name: 'package',
+          include: ['tests/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        resolve: platform('inline'),
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
@@ -48,7 +73,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+              launchOptions: { executablePath: chromium.path, args: chromium.args },
             }),
             instances: [{ browser: 'chromium' }],
           },

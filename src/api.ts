@@ -205,5 +205,5 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       backend.linearScores(sX, sW, bias, o);
       return so ? opt.out as Matrix<A> : o;
     },
-  };
+  } as SoftmaxKernels; // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
 }

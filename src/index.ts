@@ -5,6 +5,7 @@
 export type {
   CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
   LoadWasmOptions, Matrix, Reduction, SoftmaxKernels, WasmKernels, WasmMatrix,
+  WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike,
 } from './types.js';
 export { SoftmaxInputError } from './errors.js';
 export { matrix } from './matrix.js';

@@ -128,8 +128,29 @@ export interface SoftmaxKernels {
    * fused sweep per row. Semantics of PyTorch's `cross_entropy`; see {@link CrossEntropyOptions}.
    * @param logits N×C.
    * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
-   * @returns `{ loss, losses?, grad? }`.
+   * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
+   *   unless `grad: false`, `losses` with `reduction: 'none'`.
    */
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options?: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad?: true },
+  ): { loss: number; losses?: undefined; grad: Matrix<A> };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction: 'none'; grad: false },
+  ): { loss: number; losses: A; grad?: undefined };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction: 'none'; grad?: true },
+  ): { loss: number; losses: A; grad: Matrix<A> };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad: false },
+  ): { loss: number; losses?: undefined; grad?: undefined };
   softmaxCrossEntropy<A extends FloatArray>(
     logits: Matrix<A>,
     labels: Int32Array | Matrix<A>,
@@ -142,8 +163,20 @@ export interface SoftmaxKernels {
    * @param X inputs, N×D.
    * @param labels `Int32Array` of N class indices in [0, C).
    * @param W weights, D×C.
-   * @returns `{ loss, dW, db, dX? }`.
+   * @returns `{ loss, dW, db, dX? }`; the type has `dX` with `inputGrad: true` (or `out.dX`).
    */
+  linearSoftmaxLoss<A extends FloatArray>(
+    X: Matrix<A>,
+    labels: Int32Array,
+    W: Matrix<A>,
+    options: LinearSoftmaxOptions<A> & ({ inputGrad: true } | { out: { dX: Matrix<A> } }),
+  ): LinearSoftmaxResult<A> & { dX: Matrix<A> };
+  linearSoftmaxLoss<A extends FloatArray>(
+    X: Matrix<A>,
+    labels: Int32Array,
+    W: Matrix<A>,
+    options?: LinearSoftmaxOptions<A> & { inputGrad?: false; out?: { dW?: Matrix<A>; db?: A; dX?: undefined } },
+  ): LinearSoftmaxResult<A> & { dX?: undefined };
   linearSoftmaxLoss<A extends FloatArray>(
     X: Matrix<A>,
     labels: Int32Array,
@@ -195,10 +228,12 @@ export interface WasmKernels extends SoftmaxKernels {
 
 /** Options of {@link loadWasm}. */
 export interface LoadWasmOptions {
-  /** The module: its bytes, a URL to fetch (or read, for `file:` URLs), or a fetch `Response`.
-   * Default: `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`) next to the package,
-   * found relative to this module. */
-  wasm?: BufferSource | URL | Response | WebAssembly.Module;
+  /** The module: its bytes, a `URL` object to fetch (or read, for `file:` URLs in Node, Bun and
+   * Deno), a fetch `Response` or a compiled `WebAssembly.Module`. A string is refused (a path and
+   * a URL look alike): pass `new URL(s, import.meta.url)` or the bytes.
+   * Default: the shipped `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`): read
+   * from the package's files in Node and Bun, imported as inlined modules in browsers and Deno. */
+  wasm?: WasmBytes | WasmUrlLike | WasmResponseLike | WasmModuleLike;
   /**
    * Which of the two shipped modules to load when `wasm` is not given (ignored with `wasm`: that
    * module is used as given):
@@ -213,3 +248,29 @@ export interface LoadWasmOptions {
    */
   simd?: 'baseline' | 'relaxed' | 'auto';
 }
+
+// Structural stand-ins for DOM / WebAssembly types, so that these declarations compile without the
+// DOM lib (e.g. `lib: ["ES2022"]` + @types/node, skipLibCheck: false). The real objects fit them.
+
+/** A module's bytes: an ArrayBuffer or any view of one (the DOM's `BufferSource`). */
+export type WasmBytes = ArrayBufferLike | ArrayBufferView;
+
+/** A `URL` object (only `href` and `protocol` are read). */
+export interface WasmUrlLike {
+  readonly href: string;
+  readonly protocol: string;
+}
+
+/** A fetch `Response` (a real one is compiled while streaming; others give `arrayBuffer()`). */
+export interface WasmResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * A compiled `WebAssembly.Module`. The WebAssembly namespace comes only with the DOM lib, and its
+ * `Module` is an empty interface there, so this is `object`: loadWasm checks it at run time.
+ */
+export type WasmModuleLike = object;

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
+import { findChromium } from '../scripts/chromium.mjs';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,9 +18,6 @@ const configFile = join(root, 'vite.web.config.ts');
 const outDir = join(root, 'out', 'demo-web');
 const screenshot = join(root, 'out', 'demo.png');
 const EPOCHS = 5;
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let server: PreviewServer | undefined;
 let browser: Browser | undefined;
@@ -28,9 +26,8 @@ let url = '';
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
+  // $CHROMIUM_PATH, else chromium on PATH, else the npm package @sparticuz/chromium (scripts/chromium.mjs).
+  const { path: executablePath, args: chromiumArgs } = await findChromium();
   if (!existsSync(join(root, 'build', 'softmax.wasm'))) throw new Error('build/softmax.wasm is missing: run npm run asbuild');
   execFileSync(process.execPath, [join(root, 'scripts', 'pack-digits.mjs')], { cwd: root, stdio: 'pipe' });
   await build({ configFile, logLevel: 'error', build: { outDir } });

@@ -173,13 +173,13 @@ describe('trainSoftmaxClassifier on WASM: the hot loop', () => {
   it('passes WASM-resident minibatch, labels and outputs (no copies), the same objects every step', () => {
     const data = blobs('f32', 300, 7, 3, 20);
     const seen: Array<{ X: FloatArray; y: Int32Array; W: FloatArray; opts: LinearSoftmaxOptions<FloatArray> }> = [];
-    const spy: SoftmaxKernels = {
+    const spy = {
       ...wasm,
-      linearSoftmaxLoss(X, y, W, opts) {
+      linearSoftmaxLoss(X: Matrix<FloatArray>, y: Int32Array, W: Matrix<FloatArray>, opts?: LinearSoftmaxOptions<FloatArray>) {
         seen.push({ X: X.data, y, W: W.data, opts: opts! });
         return wasm.linearSoftmaxLoss(X, y, W, opts);
       },
-    };
+    } as SoftmaxKernels;
     (spy as WasmKernels).alloc = wasm.alloc.bind(wasm);
     trainSoftmaxClassifier(spy, data, { epochs: 3, batchSize: 64, reg: 1e-3 });
     expect(seen).toHaveLength(3 * 5);

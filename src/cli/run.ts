@@ -2,7 +2,7 @@
  * The `softmax-wasm` command line: `demo`, `train`, `gradcheck`, `bench`. Returns the exit code:
  * 0 done, 1 the command failed, 2 a usage mistake (message and hint on stderr).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SoftmaxInputError } from '../errors.js';
 import { CommandFailed, UsageError, type Io } from './args.js';
 import { benchCommand } from './commands/bench.js';
@@ -10,14 +10,16 @@ import { demoCommand } from './commands/demo.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { trainCommand } from './commands/train.js';
 
+// `bench` runs bench/run.ts, which only a source checkout has: an installed package does not list it.
+const HAS_BENCH = existsSync(new URL('../../bench/run.ts', import.meta.url));
+
 export const USAGE = `Usage: softmax-wasm <command> [options]
 
 Commands:
   demo        the tutorial's example (x = [1, 2, 3], W 3×2, label 1) computed right
   train       train a softmax classifier on the MNIST digits or Iris, with progress, curves and a log
   gradcheck   check the analytic gradients against numerical differences (float64)
-  bench       run the benchmark suite (needs a source checkout)
-
+${HAS_BENCH ? '  bench       run the benchmark suite (source checkout only)\n' : ''}
 Run 'softmax-wasm <command> --help' for the options of a command.
 Options: -h, --help (this help), -v, --version
 `;

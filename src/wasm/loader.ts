@@ -1,24 +1,28 @@
 /**
- * Finds, compiles and instantiates build/softmax.wasm (baseline SIMD) or build/softmax.relaxed.wasm
- * (relaxed SIMD, the same sources) with @assemblyscript/loader, in Node and in browsers from one ESM
- * module. The default location is resolved relative to this module with
- * `new URL(..., import.meta.url)` (bundlers such as Vite and webpack 5 pick the files up as assets):
- * `file:` URLs are read with node:fs, other URLs are fetched and compiled while streaming.
+ * Validates loadWasm's options, picks one of the shipped kernel modules (build/softmax.wasm,
+ * baseline SIMD; build/softmax.relaxed.wasm, relaxed SIMD, the same sources) or takes the user's,
+ * and instantiates it with @assemblyscript/loader.
+ *
+ * Where the shipped modules' bytes come from depends on the runtime, through the package's own
+ * `#platform` import (package.json "imports", with export conditions):
+ * - Node and Bun (`default`): ./platform.node.ts reads build/*.wasm beside the package with node:fs;
+ * - browsers and Deno (`browser`, `deno`): ./platform.inline.ts imports generated modules that hold
+ *   each build as base64 (src/wasm/inline/, written by scripts/inline-wasm.mjs in `npm run build`),
+ *   so bundlers need no asset handling or configuration and Deno needs no --allow-read.
+ * A new build (e.g. a threads module) is a row in ./builds.ts and in each platform's table.
  */
 import { instantiate } from '@assemblyscript/loader';
+import { platform } from '#platform';
 import { SoftmaxInputError } from '../errors.js';
-import type { LoadWasmOptions } from '../types.js';
+import type { LoadWasmOptions, WasmResponseLike } from '../types.js';
+import { describe } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
+import type { BuildName, WasmSource } from './builds.js';
 
-/** The baseline module's location: build/softmax.wasm at the package root (src/wasm → ../../build). */
-export function defaultWasmUrl(): URL {
-  return new URL('../../build/softmax.wasm', import.meta.url);
-}
+export { BUILDS, type BuildName } from './builds.js';
 
-/** The relaxed-SIMD module's location: build/softmax.relaxed.wasm at the package root. */
-export function relaxedWasmUrl(): URL {
-  return new URL('../../build/softmax.relaxed.wasm', import.meta.url);
-}
+/** The option names loadWasm knows (anything else is a SoftmaxInputError). */
+export const LOAD_WASM_OPTIONS: readonly string[] = ['wasm', 'simd'];
 
 // (module (func (param v128 v128 v128) (result v128)
 //   local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
@@ -48,12 +52,12 @@ export function relaxedSimdSupported(): boolean {
 
 function checkSimdOption(simd: unknown): asserts simd is 'auto' | 'baseline' | 'relaxed' | undefined {
   if (simd !== undefined && simd !== 'auto' && simd !== 'baseline' && simd !== 'relaxed') {
-    throw new SoftmaxInputError(`loadWasm: options.simd must be 'auto', 'baseline' or 'relaxed', got ${typeof simd === 'string' ? JSON.stringify(simd) : String(simd)}`, 'options.simd');
+    throw new SoftmaxInputError(`loadWasm: options.simd must be 'auto', 'baseline' or 'relaxed', got ${describe(simd)}`, 'options.simd');
   }
 }
 
 /** Which shipped module `simd` selects here (throws for 'relaxed' where it cannot run). */
-export function chooseBuild(simd: unknown = 'auto'): 'baseline' | 'relaxed' {
+export function chooseBuild(simd: unknown = 'auto'): BuildName {
   checkSimdOption(simd);
   if (simd === 'baseline') return 'baseline';
   const ok = relaxedSimdSupported();
@@ -65,28 +69,42 @@ export function chooseBuild(simd: unknown = 'auto'): 'baseline' | 'relaxed' {
   return ok ? 'relaxed' : 'baseline';
 }
 
-async function readUrl(url: URL): Promise<ArrayBuffer | Uint8Array | Response> {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
-    return readFile(url);
+const WASM_ACCEPTED = 'the module\'s bytes (an ArrayBuffer or a view of one), a URL object (new URL(…); '
+  + 'file: URLs are read in Node, Bun and Deno, other URLs fetched), a fetch Response or a WebAssembly.Module';
+
+const tag = (v: unknown): string => Object.prototype.toString.call(v);
+
+function isResponseLike(v: object): v is WasmResponseLike {
+  const r = v as Partial<WasmResponseLike>;
+  return typeof r.arrayBuffer === 'function' && typeof r.ok === 'boolean' && typeof r.status === 'number';
+}
+
+function isUrl(v: object): v is URL {
+  return (typeof URL === 'function' && v instanceof URL) || tag(v) === '[object URL]';
+}
+
+/** The user's `options.wasm` as something instantiate() takes; a SoftmaxInputError for anything else. */
+async function userSource(src: unknown): Promise<WasmSource> {
+  if (typeof src === 'string') {
+    throw new SoftmaxInputError(`loadWasm: options.wasm must be ${WASM_ACCEPTED}; got the string ${describe(src)}. `
+      + 'Strings are not accepted because a path and a URL look alike: pass new URL(string, import.meta.url), '
+      + 'or the bytes (e.g. await readFile(path) in Node)', 'options.wasm');
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`softmax-wasm: could not fetch ${url.href}: HTTP ${response.status} ${response.statusText}`);
-  return response;
+  if (src === null || typeof src !== 'object') {
+    throw new SoftmaxInputError(`loadWasm: options.wasm must be ${WASM_ACCEPTED}; got ${describe(src)}`, 'options.wasm');
+  }
+  if (isUrl(src)) return platform.readUrl(src);
+  if (ArrayBuffer.isView(src) || tag(src) === '[object ArrayBuffer]' || tag(src) === '[object SharedArrayBuffer]') return src;
+  if (typeof WebAssembly === 'object' && src instanceof WebAssembly.Module) return src;
+  if (isResponseLike(src)) {
+    if (!src.ok) throw new Error(`softmax-wasm: loadWasm: options.wasm is a failed Response (HTTP ${src.status}${src.url ? ` for ${src.url}` : ''})`);
+    // A genuine Response streams into the compiler; any other response-like object gives its bytes.
+    return typeof Response === 'function' && src instanceof Response ? src : src.arrayBuffer();
+  }
+  throw new SoftmaxInputError(`loadWasm: options.wasm must be ${WASM_ACCEPTED}; got ${describe(src)} (${tag(src)})`, 'options.wasm');
 }
 
-function isResponse(v: unknown): v is Response {
-  return typeof Response !== 'undefined' && v instanceof Response;
-}
-
-function toSource(src: unknown): Promise<BufferSource | Response | WebAssembly.Module> | BufferSource | Response | WebAssembly.Module {
-  if (src instanceof URL) return readUrl(src);
-  if (typeof src === 'string') return readUrl(new URL(src, import.meta.url));
-  if (isResponse(src) || src instanceof WebAssembly.Module || ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return src as BufferSource | Response | WebAssembly.Module;
-  throw new TypeError(`loadWasm: options.wasm must be bytes (ArrayBuffer or a view), a URL, a Response or a WebAssembly.Module, got ${Object.prototype.toString.call(src)}`);
-}
-
-async function instantiateSource(source: BufferSource | Response | WebAssembly.Module, given: boolean): Promise<SoftmaxWasmExports> {
+async function instantiateSource(source: WasmSource, given: boolean): Promise<SoftmaxWasmExports> {
   try {
     const { exports } = await instantiate<Record<string, unknown>>(source as Parameters<typeof instantiate>[0], {});
     return exports as unknown as SoftmaxWasmExports;
@@ -99,25 +117,40 @@ async function instantiateSource(source: BufferSource | Response | WebAssembly.M
   }
 }
 
+/** Checks loadWasm's options (unknown keys, types) and returns a snapshot of them. */
+export function checkLoadOptions(options: unknown): LoadWasmOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SoftmaxInputError(`loadWasm: options must be an object or undefined, got ${describe(options)}`, 'options');
+  }
+  const snapshot: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    if (!LOAD_WASM_OPTIONS.includes(key)) {
+      throw new SoftmaxInputError(`loadWasm: options.${key} is not a known option (known: ${LOAD_WASM_OPTIONS.join(', ')})`, `options.${key}`);
+    }
+    snapshot[key] = (options as Record<string, unknown>)[key];
+  }
+  checkSimdOption(snapshot.simd);
+  return snapshot as LoadWasmOptions;
+}
+
 /**
  * Instantiates the kernels module and returns its raw exports: `options.wasm` as given, else the
  * build that `options.simd` selects (with 'auto', a relaxed module that cannot be read or
  * instantiated falls back to the baseline one silently).
  */
-export async function instantiateKernels(options: LoadWasmOptions = {}): Promise<SoftmaxWasmExports> {
-  if (options.wasm !== undefined) {
-    checkSimdOption(options.simd);
-    return instantiateSource(await toSource(options.wasm), true);
-  }
-  const build = chooseBuild(options.simd);
-  if (build === 'relaxed' && (options.simd ?? 'auto') === 'auto') {
+export async function instantiateKernels(options?: unknown): Promise<SoftmaxWasmExports> {
+  const opts = checkLoadOptions(options);
+  if (opts.wasm !== undefined) return instantiateSource(await userSource(opts.wasm), true);
+  const build = chooseBuild(opts.simd);
+  if (build === 'relaxed' && (opts.simd ?? 'auto') === 'auto') {
     try {
-      return await instantiateSource(await toSource(relaxedWasmUrl()), false);
+      return await instantiateSource(await platform.shipped('relaxed'), false);
     } catch {
       // fall through to the baseline module
     }
   } else if (build === 'relaxed') {
-    return instantiateSource(await toSource(relaxedWasmUrl()), false);
+    return instantiateSource(await platform.shipped('relaxed'), false);
   }
-  return instantiateSource(await toSource(defaultWasmUrl()), false);
+  return instantiateSource(await platform.shipped('baseline'), false);
 }

@@ -1,7 +1,7 @@
 /**
- * Runs in real headless Chromium (vitest browser mode, Debian's /usr/bin/chromium): the package's
- * ESM entry loads build/softmax.relaxed.wasm (Chromium has relaxed SIMD, so loadWasm() picks it)
- * over http with streaming compilation, and a representative subset of the WASM-vs-reference
+ * Runs in real headless Chromium (vitest browser mode; scripts/chromium.mjs picks the binary): the
+ * package's ESM entry loads the relaxed build (Chromium has relaxed SIMD, so loadWasm() picks it)
+ * from its inlined module, as browsers do (src/wasm/platform.inline.ts), and a representative subset of the WASM-vs-reference
  * comparisons runs in the page, so this suite covers the relaxed build. A wrong kernel fails `npm test`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,0 +1,31 @@
+// `npm start` / `npm test` hook (prestart, pretest): runs `npm run build` unless its outputs are
+// newer than every input, so a fresh clone's `npm ci && npm test` builds first (installs do not
+// build: the package builds in `prepack`, which npm also runs for git dependencies), and a second
+// run costs a few file stats.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const INPUTS = ['assembly', 'src', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/inline-wasm.mjs'];
+const OUTPUTS = ['build/softmax.wasm', 'build/softmax.relaxed.wasm', 'src/wasm/inline/softmax.ts', 'src/wasm/inline/softmax.relaxed.ts', 'dist/index.js', 'dist/index.d.ts'];
+const GENERATED = join(root, 'src', 'wasm', 'inline');
+
+function newest(p) {
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  if (p === GENERATED) return 0;
+  let t = 0;
+  for (const e of readdirSync(p)) t = Math.max(t, newest(join(p, e)));
+  return t;
+}
+
+const missing = OUTPUTS.filter((o) => !existsSync(join(root, o)));
+const inputs = Math.max(...INPUTS.filter((i) => existsSync(join(root, i))).map((i) => newest(join(root, i))));
+const outputs = missing.length ? 0 : Math.min(...OUTPUTS.map((o) => statSync(join(root, o)).mtimeMs));
+if (missing.length || outputs < inputs) {
+  console.log(`== npm run build (${missing.length ? `missing: ${missing.join(', ')}` : 'sources changed since the last build'})`);
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
