@@ -15,6 +15,7 @@ import {
   checkBoolean, checkInt32, checkLabels, checkNoOverlap, checkNumberInRange, checkOptions, describe,
   dtypeOf, fail, floatArg, isInt32Array, matrixArg, type DType,
 } from './validate.js';
+import { withLogits } from './api_logits.js';
 
 /** The largest vector softmaxJacobian accepts: its n×n result has at most 67M elements. */
 export const MAX_JACOBIAN_LENGTH = 8192;
@@ -60,7 +61,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     };
   }
 
-  return {
+  return withLogits(backend, guard, {
     softmax: rowwise('softmax'),
     logSoftmax: rowwise('logSoftmax'),
 
@@ -184,5 +185,5 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       if (dX) result.dX = oX ? out.dX! : dX;
       return result;
     },
-  };
+  });
 }

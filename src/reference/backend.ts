@@ -7,6 +7,7 @@ import { softmaxCrossEntropy } from './cross_entropy.js';
 import { linearSoftmaxLoss } from './linear_softmax.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
+import * as logits from './logits.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -15,4 +16,11 @@ export const referenceBackend: Backend = {
   softmaxJacobian,
   softmaxCrossEntropy,
   linearSoftmaxLoss,
+  softmaxTemperature: logits.softmaxTemperature,
+  logSoftmaxTemperature: logits.logSoftmaxTemperature,
+  logSumExp: logits.logSumExp,
+  argmax: logits.argmax,
+  topK: logits.topK,
+  sample: logits.sample,
+  logSoftmaxBackward: logits.logSoftmaxBackward,
 };
