@@ -181,18 +181,20 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
         const theta = logMinP == -Infinity ? <T>-Infinity : ceil_to<T>(<f64>m + temperature * logMinP);
         const tau = pOn ? load<T>(p + (<usize>sel_index << alignof<T>())) : <T>-Infinity;
         const u = load<f64>(uniforms + (<usize>i << 3));
-        if (support) { // the kept set as a 0/1 byte per element (tests)
+        if (support) { // the kept set (masked −∞ tokens excluded) as a 0/1 byte per element (tests)
           const sp = support + <usize>i * <usize>cols;
           memory.fill(sp, 0, <usize>cols);
           tieRank = 0;
           if (useList) {
             for (let t = 0; t < listN; t++) {
               const j = load<i32>(list + (<usize>t << 2));
-              if (is_member<T>(load<T>(p + (<usize>j << alignof<T>())), theta) && load<T>(e + (<usize>j << alignof<T>())) > <T>0) store<u8>(sp + <usize>j, 1);
+              const xj = load<T>(p + (<usize>j << alignof<T>()));
+              if (is_member<T>(xj, theta) && xj != <T>-Infinity) store<u8>(sp + <usize>j, 1);
             }
           } else {
             for (let j = 0; j < cols; j++) {
-              if (is_member<T>(load<T>(p + (<usize>j << alignof<T>())), theta) && load<T>(e + (<usize>j << alignof<T>())) > <T>0) store<u8>(sp + <usize>j, 1);
+              const xj = load<T>(p + (<usize>j << alignof<T>()));
+              if (is_member<T>(xj, theta) && xj != <T>-Infinity) store<u8>(sp + <usize>j, 1);
             }
           }
         }

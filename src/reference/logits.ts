@@ -90,7 +90,8 @@ export interface SampleRowResult { index: number; logProb: number; filteredLogPr
 
 /**
  * One draw from row z: temperature T (0 = argmax), topK (0 = off), topP (1 = off), logMinP
- * (ln minP, −∞ = off), uniform u in [0, 1). `kept` is the filtered support in index order.
+ * (ln minP, −∞ = off), uniform u in [0, 1). `kept` is the filtered support in index order
+ * (tokens that pass every filter, masked −∞ tokens excluded; one whose exp underflows to 0 is kept but never drawn).
  */
 export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: number, logMinP: number, u: number): SampleRowResult {
   const C = z.length;
@@ -124,13 +125,16 @@ export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: n
   const kept: number[] = [];
   let ZS = 0;
   for (let j = 0; j < C; j++) {
-    if (inPrefix[j] && z[j] >= theta && e[j] > 0) { kept.push(j); ZS += e[j]; }
+    if (inPrefix[j] && z[j] >= theta && z[j] > -Infinity) { kept.push(j); ZS += e[j]; }
   }
   const target = u * ZS;
-  let cum = 0, pick = kept[kept.length - 1];
+  // the first kept j whose running mass exceeds target (never one of mass 0); rounding: the last with mass
+  let cum = 0, pick = -1;
   for (const j of kept) {
+    if (e[j] === 0) continue;
+    pick = j;
     cum += e[j];
-    if (cum > target) { pick = j; break; }
+    if (cum > target) break;
   }
   const zz = (z[pick] - m) * invT;
   return { index: pick, logProb: zz - Math.log(Z), filteredLogProb: zz - Math.log(ZS), kept };
