@@ -3,6 +3,10 @@
 //
 //   1. m = row max; e_j = exp((x_j − m)·(1/T)) into workspace (exp_det: no relaxed_madd, so the same
 //      bits on the baseline and relaxed builds), Z = Σ e (f64 sum of blocked lane sums).
+//   1b. prefilter (rows ≥ 1024): one vector pass counts and sums e ≥ θ for θ = 2^-4, 2^-9, 2^-14;
+//      {e ≥ θ} is a prefix of the order (e is non-decreasing in x), so the largest θ whose set holds
+//      the top-k set (or the top-p nucleus) bounds the candidates; they are compacted in index
+//      order and the selects below run on them (else on the whole row).
 //   2. top-k: radix select by count (common.ts) → the top k in the order (x desc, index asc); the
 //      members are gathered in index order, Z_k = their mass.
 //   3. top-p: radix select by mass over the top-k set (or the row): the shortest prefix of that
@@ -11,7 +15,7 @@
 //      rounded up into the float type; ln(minP) comes from the caller (the same number the reference
 //      uses).
 //   5. draw: target = u·Z_S (Z_S = the kept mass), the first kept j in INDEX order whose running
-//      mass exceeds target. Large kept sets are scanned in 64-byte blocks (vector masked sums, the
+//      mass exceeds target. Large kept sets are scanned in 256-byte blocks (vector masked sums, the
 //      crossing block element by element); passes A (Z_S) and B (search) compute the same block
 //      sums, so the search always ends inside the kept set.
 // Every decision uses only IEEE add/mul/compare in a fixed order: the same uniforms give the same
@@ -33,10 +37,105 @@ import { gather_prefix } from './topk';
 
 /** Workspace bytes sample_* needs for rows of `cols` (e row + two index lists + histograms). */
 export function sample_scratch_bytes_f32(cols: i32): i32 {
-  return SELECT_HIST_BYTES + al16(cols * 4) * 3;
+  return SELECT_HIST_BYTES + al16(cols * 4) * 4;
 }
 export function sample_scratch_bytes_f64(cols: i32): i32 {
-  return SELECT_HIST_BYTES + al16(cols * 8) + al16(cols * 4) * 2;
+  return SELECT_HIST_BYTES + al16(cols * 8) + al16(cols * 4) * 3;
+}
+
+/** Below this many columns the prefilter is not worth its pass. */
+const PREFILTER_MIN_COLS: i32 = 1024;
+
+/**
+ * Writes the members of the prefix (sel_*) among the index-ordered list src[0..n) to dst (index
+ * order kept); returns their number. The list must hold whole tie groups (it is a prefix set).
+ */
+function gather_list<T>(x: usize, src: usize, n: i32, dst: usize): i32 {
+  const kt = sel_key;
+  const allTies = sel_ties == sel_ties_total;
+  let ties = 0, m = 0;
+  for (let t = 0; t < n; t++) {
+    const j = load<i32>(src + (<usize>t << 2));
+    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
+    if (k > kt || (k == kt && (allTies || ties < sel_ties))) {
+      if (k == kt) ties++;
+      store<i32>(dst + (<usize>m << 2), j); m++;
+    }
+  }
+  return m;
+}
+
+/**
+ * Prefilter (one vector pass over e, then a compaction): e is non-decreasing in x, so {e ≥ θ} is a
+ * prefix of the selection order. For θ = 2^-4, 2^-9, 2^-14 (e_max = 1) it counts and sums the e ≥ θ;
+ * the largest θ whose set still holds the top-k set (count ≥ k) or, without top-k, the top-p
+ * nucleus (mass ≥ W, with a 1e-6 relative margin for the summation order) is taken, and its
+ * members are written in index order to `surv`. Returns their number, or −1 when no θ qualifies
+ * (then the select runs over the whole row).
+ */
+function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64, surv: usize): i32 {
+  const vt0 = v128.splat<T>(<T>0.0625), vt1 = v128.splat<T>(<T>0.001953125), vt2 = v128.splat<T>(<T>0.00006103515625);
+  let vc0 = v128.splat<i32>(0), vc1 = vc0, vc2 = vc0;
+  let vm0 = v128.splat<T>(0), vm1 = vm0, vm2 = vm0;
+  const rowBytes = <usize>cols << alignof<T>();
+  let q: usize = 0;
+  let m0: f64 = 0, m1: f64 = 0, m2: f64 = 0;
+  while (q + 16 <= rowBytes) {
+    // blocks of 4 KiB: lane sums folded into f64
+    const qEnd = min(rowBytes & ~15, q + 4096);
+    for (; q < qEnd; q += 16) {
+      const v = v128.load(e + q);
+      const k0 = v128.ge<T>(v, vt0), k1 = v128.ge<T>(v, vt1), k2 = v128.ge<T>(v, vt2);
+      if (sizeof<T>() == 4) { vc0 = i32x4.sub(vc0, k0); vc1 = i32x4.sub(vc1, k1); vc2 = i32x4.sub(vc2, k2); }
+      else { vc0 = i64x2.sub(vc0, k0); vc1 = i64x2.sub(vc1, k1); vc2 = i64x2.sub(vc2, k2); }
+      vm0 = v128.add<T>(vm0, v128.and(v, k0));
+      vm1 = v128.add<T>(vm1, v128.and(v, k1));
+      vm2 = v128.add<T>(vm2, v128.and(v, k2));
+    }
+    m0 += <f64>hsum<T>(vm0); m1 += <f64>hsum<T>(vm1); m2 += <f64>hsum<T>(vm2);
+    vm0 = v128.splat<T>(0); vm1 = vm0; vm2 = vm0;
+  }
+  let c0: i32, c1: i32, c2: i32;
+  if (sizeof<T>() == 4) {
+    c0 = i32x4.extract_lane(vc0, 0) + i32x4.extract_lane(vc0, 1) + i32x4.extract_lane(vc0, 2) + i32x4.extract_lane(vc0, 3);
+    c1 = i32x4.extract_lane(vc1, 0) + i32x4.extract_lane(vc1, 1) + i32x4.extract_lane(vc1, 2) + i32x4.extract_lane(vc1, 3);
+    c2 = i32x4.extract_lane(vc2, 0) + i32x4.extract_lane(vc2, 1) + i32x4.extract_lane(vc2, 2) + i32x4.extract_lane(vc2, 3);
+  } else {
+    c0 = <i32>(i64x2.extract_lane(vc0, 0) + i64x2.extract_lane(vc0, 1));
+    c1 = <i32>(i64x2.extract_lane(vc1, 0) + i64x2.extract_lane(vc1, 1));
+    c2 = <i32>(i64x2.extract_lane(vc2, 0) + i64x2.extract_lane(vc2, 1));
+  }
+  for (; q < rowBytes; q += sizeof<T>()) {
+    const v = <f64>load<T>(e + q);
+    if (v >= 0.0625) { c0++; m0 += v; }
+    if (v >= 0.001953125) { c1++; m1 += v; }
+    if (v >= 0.00006103515625) { c2++; m2 += v; }
+  }
+  const need = needMass * (1 + 1e-6);
+  let theta: T;
+  if (c0 >= needCount && m0 >= need) theta = <T>0.0625;
+  else if (c1 >= needCount && m1 >= need) theta = <T>0.001953125;
+  else if (c2 >= needCount && m2 >= need) theta = <T>0.00006103515625;
+  else return -1;
+  // compaction: indices with e ≥ θ, in index order
+  const vt = v128.splat<T>(theta);
+  let n = 0;
+  q = 0;
+  const lanes = 16 / sizeof<T>();
+  for (; q + 16 <= rowBytes; q += 16) {
+    const kq = v128.ge<T>(v128.load(e + q), vt);
+    let bits = sizeof<T>() == 4 ? i32x4.bitmask(kq) : i64x2.bitmask(kq);
+    const j0 = <i32>(q >> alignof<T>());
+    while (bits) {
+      store<i32>(surv + (<usize>n << 2), j0 + ctz<i32>(bits));
+      n++;
+      bits &= bits - 1;
+    }
+  }
+  for (let j = <i32>(q >> alignof<T>()); j < cols; j++) {
+    if (load<T>(e + (<usize>j << alignof<T>())) >= theta) { store<i32>(surv + (<usize>n << 2), j); n++; }
+  }
+  return n;
 }
 
 /** The smallest T value ≥ v (v an f64). */
@@ -56,6 +155,7 @@ let pOn = false;          // a top-k / top-p prefix applies
 let pKey: u64 = 0;        // prefix boundary key
 let pTies = 0;            // ties of the boundary included
 let pAllTies = true;      // every element tied with the boundary is included
+let vtheta_is_all = true; // no min-p threshold (θ = −∞)
 let tieRank = 0;          // elements with key == pKey seen so far (index order)
 
 // @ts-ignore: decorator
@@ -69,21 +169,35 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
   return pAllTies || r < pTies;
 }
 
-/** Mass of the kept elements of one 64-byte block at byte offset q (vector path or scalar path). */
+/** Bytes per block of the draw's row scan. */
+const BLOCK: usize = 256;
+
+/** Mass of the kept elements of one BLOCK-byte block at byte offset q (vector path or scalar path). */
 // @ts-ignore: decorator
 @inline function block_mass<T>(p: usize, e: usize, q: usize, vtheta: v128, vtau: v128, theta: T, scalar: bool): f64 {
   if (!scalar) {
-    let vs = v128.splat<T>(0);
-    for (let o: usize = 0; o < 64; o += 16) {
-      const v = v128.load(p + q + o);
-      let mk = v128.ge<T>(v, vtheta);
-      if (pOn) mk = v128.and(mk, pAllTies ? v128.ge<T>(v, vtau) : v128.gt<T>(v, vtau));
-      vs = v128.add<T>(vs, v128.and(v128.load(e + q + o), mk));
+    let vs0 = v128.splat<T>(0), vs1 = vs0;
+    if (!pOn && vtheta_is_all) { // nothing filtered: the plain sum
+      for (let o: usize = 0; o < BLOCK; o += 32) {
+        vs0 = v128.add<T>(vs0, v128.load(e + q + o));
+        vs1 = v128.add<T>(vs1, v128.load(e + q + o, 16));
+      }
+    } else {
+      for (let o: usize = 0; o < BLOCK; o += 32) {
+        const v0 = v128.load(p + q + o), v1 = v128.load(p + q + o, 16);
+        let mk0 = v128.ge<T>(v0, vtheta), mk1 = v128.ge<T>(v1, vtheta);
+        if (pOn) {
+          mk0 = v128.and(mk0, pAllTies ? v128.ge<T>(v0, vtau) : v128.gt<T>(v0, vtau));
+          mk1 = v128.and(mk1, pAllTies ? v128.ge<T>(v1, vtau) : v128.gt<T>(v1, vtau));
+        }
+        vs0 = v128.add<T>(vs0, v128.and(v128.load(e + q + o), mk0));
+        vs1 = v128.add<T>(vs1, v128.and(v128.load(e + q + o, 16), mk1));
+      }
     }
-    return <f64>hsum<T>(vs);
+    return <f64>hsum<T>(v128.add<T>(vs0, vs1));
   }
   let s: f64 = 0;
-  for (let o: usize = 0; o < 64; o += sizeof<T>()) {
+  for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
     if (is_member<T>(load<T>(p + q + o), theta)) s += <f64>load<T>(e + q + o);
   }
   return s;
@@ -93,10 +207,8 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
 // @ts-ignore: decorator
 @inline function block_scalar<T>(p: usize, q: usize, vtau: v128): bool {
   if (!pOn || pAllTies) return false;
-  let any = v128.eq<T>(v128.load(p + q), vtau);
-  any = v128.or(any, v128.eq<T>(v128.load(p + q, 16), vtau));
-  any = v128.or(any, v128.eq<T>(v128.load(p + q, 32), vtau));
-  any = v128.or(any, v128.eq<T>(v128.load(p + q, 48), vtau));
+  let any = v128.splat<i32>(0);
+  for (let o: usize = 0; o < BLOCK; o += 16) any = v128.or(any, v128.eq<T>(v128.load(p + q + o), vtau));
   return v128.any_true(any);
 }
 
@@ -108,6 +220,7 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
   const e = hist + <usize>SELECT_HIST_BYTES;
   const cand = e + <usize>al16(cols << alignof<T>());
   const list = cand + <usize>al16(cols * 4);
+  const surv = list + <usize>al16(cols * 4);
   const invT = 1.0 / temperature;
   const s = <T>invT;
   for (let i = 0; i < rows; i++) {
@@ -154,20 +267,39 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
         let useList = false;
         let listN = 0;
         let Zk = Z;
+        const kOn = topk > 0 && topk < cols;
+        const pOnF = topp < 1;
+        // prefilter: a prefix {e ≥ θ} that holds what the filters keep
+        let survN = -1;
+        if (cols >= PREFILTER_MIN_COLS && (kOn || pOnF)) {
+          survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv);
+        }
         // 2. top-k
-        if (topk > 0 && topk < cols) {
-          select_prefix<T>(p, e, false, cand, cols, true, <f64>topk, hist);
-          listN = gather_prefix<T>(p, cols, list);
+        if (kOn) {
+          if (survN >= 0) {
+            memory.copy(cand, surv, <usize>survN << 2);
+            select_prefix<T>(p, e, false, cand, survN, false, <f64>topk, hist);
+            listN = gather_list<T>(p, surv, survN, list);
+          } else {
+            select_prefix<T>(p, e, false, cand, cols, true, <f64>topk, hist);
+            listN = gather_prefix<T>(p, cols, list);
+          }
           useList = true;
           Zk = 0;
           for (let t = 0; t < listN; t++) Zk += <f64>load<T>(e + (<usize>load<i32>(list + (<usize>t << 2)) << alignof<T>()));
           pOn = true; pKey = sel_key; pTies = sel_ties; pAllTies = sel_ties == sel_ties_total;
         }
         // 3. top-p
-        if (topp < 1) {
+        if (pOnF) {
           if (useList) {
             memory.copy(cand, list, <usize>listN << 2);
             select_prefix<T>(p, e, true, cand, listN, false, topp * Zk, hist);
+          } else if (survN >= 0) {
+            memory.copy(cand, surv, <usize>survN << 2);
+            select_prefix<T>(p, e, true, cand, survN, false, topp * Zk, hist);
+            memory.copy(list, surv, <usize>survN << 2); // the draw filters this superset
+            listN = survN;
+            useList = true;
           } else {
             select_prefix<T>(p, e, true, cand, cols, true, topp * Zk, hist);
           }
@@ -221,10 +353,11 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
         } else {
           const vtheta = v128.splat<T>(theta);
           const vtau = v128.splat<T>(tau);
-          const full = rowBytes & ~63;
+          const full = rowBytes & ~(BLOCK - 1);
+          vtheta_is_all = theta == <T>-Infinity;
           // pass A: Z_S
           tieRank = 0;
-          for (let q: usize = 0; q < full; q += 64) {
+          for (let q: usize = 0; q < full; q += BLOCK) {
             ZS += block_mass<T>(p, e, q, vtheta, vtau, theta, block_scalar<T>(p, q, vtau));
           }
           for (let q = full; q < rowBytes; q += sizeof<T>()) {
@@ -236,7 +369,7 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
           tieRank = 0;
           let found = false;
           let lastBlock: usize = -1;
-          for (let q: usize = 0; q < full; q += 64) {
+          for (let q: usize = 0; q < full; q += BLOCK) {
             const rank0 = tieRank;
             const sc = block_scalar<T>(p, q, vtau);
             const bm = block_mass<T>(p, e, q, vtheta, vtau, theta, sc);
@@ -244,7 +377,7 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
             if (cum + bm > target) {
               tieRank = rank0;
               let c2 = cum;
-              for (let o: usize = 0; o < 64; o += sizeof<T>()) {
+              for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
                 if (!is_member<T>(load<T>(p + q + o), theta)) continue;
                 const ej = <f64>load<T>(e + q + o);
                 if (ej == 0) continue;
@@ -270,10 +403,10 @@ let tieRank = 0;          // elements with key == pKey seen so far (index order)
           if (!found && pick < 0 && lastBlock != -1) {
             // rounding kept the running mass at or below target: the last kept element with mass
             tieRank = 0;
-            for (let q: usize = 0; q < lastBlock; q += 64) {
+            for (let q: usize = 0; q < lastBlock; q += BLOCK) {
               if (block_scalar<T>(p, q, vtau)) block_mass<T>(p, e, q, vtheta, vtau, theta, true);
             }
-            for (let o: usize = 0; o < 64; o += sizeof<T>()) {
+            for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
               if (is_member<T>(load<T>(p + lastBlock + o), theta) && load<T>(e + lastBlock + o) > <T>0) {
                 pick = <i32>((lastBlock + o) >> alignof<T>());
               }
