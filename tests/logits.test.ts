@@ -101,9 +101,15 @@ describe('topK', () => {
     const x = new Float32Array(C);
     const r = new Rng(5);
     for (let j = 0; j < C; j++) x[j] = r.int(20); // 2500 copies of each value
-    const a = wasm.topK(matrix(x, 1, C), 3000);
-    const b = reference.topK(matrix(x, 1, C), 3000);
-    expect(Array.from(a.indices.data)).toEqual(Array.from(b.indices.data));
+    for (const k of [3000, 500, 7, 1]) { // 500, 7, 1: through the sampled-threshold prefilter
+      const a = wasm.topK(matrix(x, 1, C), k);
+      const b = reference.topK(matrix(x, 1, C), k);
+      expect(Array.from(a.indices.data), `k ${k}`).toEqual(Array.from(b.indices.data));
+    }
+    for (const dt of DTYPES) { // long gaussian rows with NaN and −0 / +0, small k
+      const m = specialMatrix(dt, 12, 20000, 77);
+      for (const k of [1, 40, 300]) expect(Array.from(wasm.topK(m, k).indices.data)).toEqual(Array.from(reference.topK(m, k).indices.data));
+    }
   });
   it('documented example', () => {
     expect(Array.from(reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data)).toEqual([1, 2]);

@@ -3,7 +3,8 @@
 //
 //   1. m = row max; e_j = exp((x_j − m)·(1/T)) into workspace (exp_det: no relaxed_madd, so the same
 //      bits on the baseline and relaxed builds), Z = Σ e (f64 sum of blocked lane sums).
-//   1b. prefilter (rows ≥ 1024): one vector pass counts and sums e ≥ θ for θ = 2^-4, 2^-9, 2^-14;
+//   1b. prefilter (rows ≥ 1024): one vector pass counts and sums e ≥ θ for θ = 2^-4, 2^-9, 2^-14
+//      (a second pass with 2^-20, 2^-30, 2^-60 if none qualifies);
 //      {e ≥ θ} is a prefix of the order (e is non-decreasing in x), so the largest θ whose set holds
 //      the top-k set (or the top-p nucleus) bounds the candidates; they are compacted in index
 //      order and the selects below run on them (else on the whole row).
@@ -30,7 +31,7 @@ import {
   SELECT_HIST_BYTES, exp_det_scalar, exp_det_v128, key_of, select_prefix, sel_count, sel_index, sel_key,
   sel_ties, sel_ties_total,
 } from './common';
-import { gather_prefix } from './topk';
+import { gather_list, gather_prefix } from './topk';
 
 // @ts-ignore: decorator
 @inline function al16(b: i32): i32 { return (b + 15) & ~15; }
@@ -47,25 +48,6 @@ export function sample_scratch_bytes_f64(cols: i32): i32 {
 const PREFILTER_MIN_COLS: i32 = 1024;
 
 /**
- * Writes the members of the prefix (sel_*) among the index-ordered list src[0..n) to dst (index
- * order kept); returns their number. The list must hold whole tie groups (it is a prefix set).
- */
-function gather_list<T>(x: usize, src: usize, n: i32, dst: usize): i32 {
-  const kt = sel_key;
-  const allTies = sel_ties == sel_ties_total;
-  let ties = 0, m = 0;
-  for (let t = 0; t < n; t++) {
-    const j = load<i32>(src + (<usize>t << 2));
-    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
-    if (k > kt || (k == kt && (allTies || ties < sel_ties))) {
-      if (k == kt) ties++;
-      store<i32>(dst + (<usize>m << 2), j); m++;
-    }
-  }
-  return m;
-}
-
-/**
  * Prefilter (one vector pass over e, then a compaction): e is non-decreasing in x, so {e ≥ θ} is a
  * prefix of the selection order. For θ = 2^-4, 2^-9, 2^-14 (e_max = 1) it counts and sums the e ≥ θ;
  * the largest θ whose set still holds the top-k set (count ≥ k) or, without top-k, the top-p
@@ -73,8 +55,8 @@ function gather_list<T>(x: usize, src: usize, n: i32, dst: usize): i32 {
  * members are written in index order to `surv`. Returns their number, or −1 when no θ qualifies
  * (then the select runs over the whole row).
  */
-function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64, surv: usize): i32 {
-  const vt0 = v128.splat<T>(<T>0.0625), vt1 = v128.splat<T>(<T>0.001953125), vt2 = v128.splat<T>(<T>0.00006103515625);
+function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64, surv: usize, t0: T, t1: T, t2: T): i32 {
+  const vt0 = v128.splat<T>(t0), vt1 = v128.splat<T>(t1), vt2 = v128.splat<T>(t2);
   let vc0 = v128.splat<i32>(0), vc1 = vc0, vc2 = vc0;
   let vm0 = v128.splat<T>(0), vm1 = vm0, vm2 = vm0;
   const rowBytes = <usize>cols << alignof<T>();
@@ -107,15 +89,15 @@ function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64, surv: 
   }
   for (; q < rowBytes; q += sizeof<T>()) {
     const v = <f64>load<T>(e + q);
-    if (v >= 0.0625) { c0++; m0 += v; }
-    if (v >= 0.001953125) { c1++; m1 += v; }
-    if (v >= 0.00006103515625) { c2++; m2 += v; }
+    if (v >= <f64>t0) { c0++; m0 += v; }
+    if (v >= <f64>t1) { c1++; m1 += v; }
+    if (v >= <f64>t2) { c2++; m2 += v; }
   }
   const need = needMass * (1 + 1e-6);
   let theta: T;
-  if (c0 >= needCount && m0 >= need) theta = <T>0.0625;
-  else if (c1 >= needCount && m1 >= need) theta = <T>0.001953125;
-  else if (c2 >= needCount && m2 >= need) theta = <T>0.00006103515625;
+  if (c0 >= needCount && m0 >= need) theta = t0;
+  else if (c1 >= needCount && m1 >= need) theta = t1;
+  else if (c2 >= needCount && m2 >= need) theta = t2;
   else return -1;
   // compaction: indices with e ≥ θ, in index order
   const vt = v128.splat<T>(theta);
@@ -272,7 +254,9 @@ const BLOCK: usize = 256;
         // prefilter: a prefix {e ≥ θ} that holds what the filters keep
         let survN = -1;
         if (cols >= PREFILTER_MIN_COLS && (kOn || pOnF)) {
-          survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv);
+          survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv, <T>0.0625, <T>0.001953125, <T>0.00006103515625);
+          // flatter rows: a second pass with lower thresholds (2^-20, 2^-30, 2^-60)
+          if (survN < 0) survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
         }
         // 2. top-k
         if (kOn) {
