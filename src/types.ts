@@ -241,7 +241,7 @@ export interface SoftmaxKernels {
    * Row-wise softmax of x / T with `options.temperature` (T > 0); see the two-argument form.
    * @example
    * reference.softmax(matrix(new Float64Array([1, 2, 3]), 1, 3), undefined, { temperature: 2 }).data
-   * // ≈ [0.1863237232258476, 0.3071959814197725, 0.5064803]
+   * // ≈ [0.1863237232258476, 0.30719588571849843, 0.506480391055654]
    */
   softmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
   /** Row-wise log-softmax of x / T with `options.temperature` (T > 0). */
