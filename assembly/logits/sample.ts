@@ -37,11 +37,12 @@ import { gather_list, gather_prefix } from './topk';
 @inline function al16(b: i32): i32 { return (b + 15) & ~15; }
 
 /** Workspace bytes sample_* needs for rows of `cols` (e row + two index lists + histograms). */
-export function sample_scratch_bytes_f32(cols: i32): i32 {
-  return SELECT_HIST_BYTES + al16(cols * 4) * 4;
+// (an f64, so a size beyond 4 GiB is reported as such by the caller rather than wrapped)
+export function sample_scratch_bytes_f32(cols: i32): f64 {
+  return <f64>SELECT_HIST_BYTES + 4 * <f64>((<i64>cols * 4 + 15) & ~15);
 }
-export function sample_scratch_bytes_f64(cols: i32): i32 {
-  return SELECT_HIST_BYTES + al16(cols * 8) + al16(cols * 4) * 3;
+export function sample_scratch_bytes_f64(cols: i32): f64 {
+  return <f64>SELECT_HIST_BYTES + <f64>((<i64>cols * 8 + 15) & ~15) + 3 * <f64>((<i64>cols * 4 + 15) & ~15);
 }
 
 /** Below this many columns the prefilter is not worth its pass. */

@@ -67,8 +67,8 @@ export function gather_list<T>(x: usize, src: usize, n: i32, dst: usize): i32 {
 }
 
 /** Workspace bytes topk_* needs for rows of `cols`. */
-export function topk_scratch_bytes(cols: i32): i32 {
-  return SELECT_HIST_BYTES + ((cols * 4 + 15) & ~15) * 2;
+export function topk_scratch_bytes(cols: i32): f64 {
+  return <f64>SELECT_HIST_BYTES + 2 * <f64>((<i64>cols * 4 + 15) & ~15);
 }
 
 /**
