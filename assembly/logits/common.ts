@@ -91,8 +91,8 @@
 // ---- radix select ----
 // Finds the shortest prefix (in the selection order) of a candidate set whose weight reaches W,
 // where the weight of an element is 1 (count mode: W = k gives the top k) or its probability mass
-// e[j] (mass mode: W = p·Z gives the top-p nucleus). Levels of 11/11/10 bits over the key (three
-// levels for f32, six for f64): a histogram of counts (and masses) per digit over the candidates,
+// e[j] (mass mode: W = p·Z gives the top-p nucleus). Levels of 11-bit digits of the key while more
+// than 4096 candidates are left, 8-bit digits below (32 key bits for f32, 64 for f64): a histogram of counts (and masses) per digit over the candidates,
 // a walk from the top digit down to the one where the running weight reaches W, and a compaction of
 // that digit's candidates (index order kept). Once at most SMALL candidates are left they are
 // sorted and walked one by one. Cost: one histogram pass over the row plus passes over shrinking
@@ -187,12 +187,14 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
   const masses = hist + (<usize>HIST_BINS << 2);
   let above: f64 = 0;   // weight of the elements known to be in the prefix
   let aboveN: i32 = 0;  // their number
-  const levels = sizeof<T>() == 4 ? 3 : 6;
-  let level = 0;
+  const keyBits = sizeof<T>() == 4 ? 32 : 64;
+  let consumed = 0; // key bits (from the top) already fixed by the levels so far
   let implicit = all;
-  while (n > SMALL && level < levels) {
-    const shift: u64 = level == 0 ? 53 : level == 1 ? 42 : level == 2 ? 32 : level == 3 ? 21 : level == 4 ? 10 : 0;
-    const bits: i32 = (level == 2 || level == 5) ? 10 : 11;
+  while (n > SMALL && consumed < keyBits) {
+    // 11-bit digits for large sets, 8-bit ones for small (cheaper histograms)
+    const bits = min(n > 4096 ? 11 : 8, keyBits - consumed);
+    const shift: u64 = <u64>(64 - consumed - bits);
+    consumed += bits;
     const bins = 1 << bits;
     const digitMask: u64 = <u64>(bins - 1);
     // histogram of the digit
@@ -227,13 +229,12 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
     }
     n = m;
     implicit = false;
-    level++;
   }
   if (implicit) { // a small set given as "all": make it explicit
     for (let i = 0; i < n; i++) store<i32>(cand + (<usize>i << 2), i);
   }
-  // the remaining candidates: sorted (all levels done: they share one key and are in index order)
-  if (level < levels) sort_small<T>(x, cand, n);
+  // the remaining candidates: sorted (all key bits done: they share one key and are in index order)
+  if (consumed < keyBits) sort_small<T>(x, cand, n);
   let acc = above;
   let b = n - 1;
   for (let i = 0; i < n; i++) {

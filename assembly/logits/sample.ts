@@ -105,6 +105,22 @@ function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64, surv: 
   let n = 0;
   q = 0;
   const lanes = 16 / sizeof<T>();
+  // 64 bytes per step: skip the step when no lane passes (the common case), else lane by lane
+  for (; q + 64 <= rowBytes; q += 64) {
+    const k0 = v128.ge<T>(v128.load(e + q), vt), k1 = v128.ge<T>(v128.load(e + q, 16), vt);
+    const k2 = v128.ge<T>(v128.load(e + q, 32), vt), k3 = v128.ge<T>(v128.load(e + q, 48), vt);
+    if (!v128.any_true(v128.or(v128.or(k0, k1), v128.or(k2, k3)))) continue;
+    for (let o: usize = 0; o < 64; o += 16) {
+      const kq = v128.ge<T>(v128.load(e + q + o), vt);
+      let bits = sizeof<T>() == 4 ? i32x4.bitmask(kq) : i64x2.bitmask(kq);
+      const j0 = <i32>((q + o) >> alignof<T>());
+      while (bits) {
+        store<i32>(surv + (<usize>n << 2), j0 + ctz<i32>(bits));
+        n++;
+        bits &= bits - 1;
+      }
+    }
+  }
   for (; q + 16 <= rowBytes; q += 16) {
     const kq = v128.ge<T>(v128.load(e + q), vt);
     let bits = sizeof<T>() == 4 ? i32x4.bitmask(kq) : i64x2.bitmask(kq);
