@@ -15,6 +15,7 @@ import {
   checkBoolean, checkInt32, checkLabels, checkNoOverlap, checkNumberInRange, checkOptions, describe,
   dtypeOf, fail, floatArg, isInt32Array, matrixArg, type DType,
 } from './validate.js';
+import { withLogits, type LogitsMethods } from './api_logits.js';
 
 /** The largest vector softmaxJacobian accepts: its n×n result has at most 67M elements. */
 export const MAX_JACOBIAN_LENGTH = 8192;
@@ -61,7 +62,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     };
   }
 
-  return {
+  return withLogits(backend, guard, {
     softmax: rowwise('softmax'),
     logSoftmax: rowwise('logSoftmax'),
 
@@ -205,5 +206,5 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       backend.linearScores(sX, sW, bias, o);
       return so ? opt.out as Matrix<A> : o;
     },
-  } as SoftmaxKernels; // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
+  } as Omit<SoftmaxKernels, LogitsMethods>); // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
 }

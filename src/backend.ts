@@ -58,3 +58,35 @@ export interface Backend {
   /** out (N×C) = X (N×D) · W (D×C) + bias (C, or null); `out` overlaps none of them. */
   linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, bias: A | null, out: Matrix<A>): void;
 }
+
+/** Normalized arguments of sample (src/api_logits.ts validates and fills them). */
+export interface SampleArgs<A extends FloatArray> {
+  logits: Matrix<A>;
+  /** ≥ 0; 0 = argmax. */
+  temperature: number;
+  /** 0 = off, else ≥ 1 (values ≥ cols keep every token). */
+  topK: number;
+  /** In (0, 1]; 1 = off. */
+  topP: number;
+  /** ln(minP); −∞ = off. */
+  logMinP: number;
+  /** One uniform in [0, 1) per row. */
+  uniforms: Float64Array;
+  indices: Int32Array;
+  logProbs: A | null;
+  filteredLogProbs: A | null;
+}
+
+// The logits toolkit (src/api_logits.ts), merged into Backend.
+export interface Backend {
+  /** softmax of x / T, invT = 1/T (never 1: the API sends T = 1 to softmax). */
+  softmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void;
+  logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void;
+  logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void;
+  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void;
+  /** 1 ≤ k ≤ cols; values rows×k, indices rows·k. */
+  topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void;
+  sample<A extends FloatArray>(args: SampleArgs<A>): void;
+  /** out may alias y or dy. */
+  logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void;
+}

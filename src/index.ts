@@ -19,3 +19,5 @@ export type {
 } from './train/types.js';
 export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';
+export { Rng } from './train/rng.js';
+export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';

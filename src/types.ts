@@ -274,3 +274,102 @@ export interface WasmResponseLike {
  * `Module` is an empty interface there, so this is `object`: loadWasm checks it at run time.
  */
 export type WasmModuleLike = object;
+
+// ---- logits toolkit (src/api_logits.ts) ----
+
+/** Options of softmax / logSoftmax. */
+export interface SoftmaxOptions {
+  /** T > 0 (finite): softmax of x / T, 1/T folded into the exp pass. Default 1 (the plain kernel, bit for bit). */
+  temperature?: number;
+}
+
+/** Options of {@link SoftmaxKernels.sample}. Filters apply in Hugging Face transformers' order: temperature → top-k → top-p → min-p. */
+export interface SampleOptions<A extends FloatArray = FloatArray> {
+  /** ≥ 0 (finite). 0 = greedy (argmax, first index on ties). Default 1. */
+  temperature?: number;
+  /** Keep the k most likely tokens (integer ≥ 1; k ≥ C keeps all). Ties: lower index first. */
+  topK?: number;
+  /** In (0, 1]: keep the smallest set of most likely tokens whose mass ≥ topP (of the top-k set). 1 = off. */
+  topP?: number;
+  /** In [0, 1]: keep tokens with p ≥ minP · p_max. 0 = off. */
+  minP?: number;
+  /** Integer seed: a fresh Rng(seed) gives one uniform per row. */
+  seed?: number;
+  /** The library's Rng: one uniform per row is drawn from it (it advances). */
+  rng?: import('./train/rng.js').Rng;
+  /** One uniform in [0, 1) per row, given by the caller (Float32Array or Float64Array). */
+  uniforms?: A | Float64Array;
+  /** Also return logProbs and filteredLogProbs. Default false. */
+  logProbs?: boolean;
+}
+
+/** Result of {@link SoftmaxKernels.sample}. */
+export interface SampleResult<A extends FloatArray = FloatArray> {
+  /** The sampled token per row; −1 for a row with no finite maximum (all −∞, a NaN or +∞). */
+  indices: Int32Array;
+  /** log p of the token under softmax(logits / T) (0 at T = 0). With `logProbs: true`. */
+  logProbs?: A;
+  /** log p of the token under the filtered, renormalized distribution it was drawn from. */
+  filteredLogProbs?: A;
+}
+
+/** Result of {@link SoftmaxKernels.topK}: rows×k, each row descending. */
+export interface TopKResult<A extends FloatArray = FloatArray> {
+  values: Matrix<A>;
+  indices: Matrix<Int32Array>;
+}
+
+// The logits toolkit, merged into SoftmaxKernels.
+export interface SoftmaxKernels {
+  /**
+   * Row-wise softmax of x / T with `options.temperature` (T > 0); see the two-argument form.
+   * @example
+   * reference.softmax(matrix(new Float64Array([1, 2, 3]), 1, 3), undefined, { temperature: 2 }).data
+   * // ≈ [0.1863237232258476, 0.30719588571849843, 0.506480391055654]
+   */
+  softmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
+  /** Row-wise log-softmax of x / T with `options.temperature` (T > 0). */
+  logSoftmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
+
+  /**
+   * log Σ_j exp(x[i, j]) per row, stable (the max and the exp sum of softmax). All −∞ → −∞; a NaN
+   * or +∞ in the row → NaN.
+   * @param x N×C. @param out optional length-N array of the same float type.
+   * @returns `out`, or a new array.
+   * @example
+   * reference.logSumExp(matrix(new Float64Array([1, 2, 3]), 1, 3))[0] // ≈ 3.4076059644443806
+   */
+  logSumExp<A extends FloatArray>(x: Matrix<A>, out?: A): A;
+
+  /**
+   * Index of the largest entry per row: first index on ties (−0 = +0); the first NaN if the row has
+   * one (NaN counts as largest, as in torch.argmax / numpy.argmax); 0 for an all −∞ row; −1 when C = 0.
+   * @param out optional Int32Array of length N. @returns `out`, or a new Int32Array.
+   * @example
+   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // 1
+   */
+  argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array;
+
+  /**
+   * The k largest entries per row (1 ≤ k ≤ C), by selection: values and indices (rows×k),
+   * descending, ties by lower index, NaN largest.
+   * @example
+   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // Int32Array [1, 2]
+   */
+  topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A>;
+
+  /**
+   * One token per row from softmax(logits / T) filtered by top-k → top-p → min-p (Hugging Face's
+   * order), exactly and reproducibly: the same seed / uniforms give the same tokens on every engine,
+   * build and instance. Randomness: `seed`, `rng` or `uniforms` (one of them; default seed 0).
+   * @example
+   * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
+   */
+  sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A>;
+
+  /**
+   * Log-softmax backward: dx = dy − exp(y)·Σ_j dy_j per row (y = logSoftmax output).
+   * @param out optional N×C; may alias `y` or `dy`. @returns `out`, or a new matrix.
+   */
+  logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
+}

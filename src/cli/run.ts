@@ -9,6 +9,7 @@ import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { trainCommand } from './commands/train.js';
+import { sampleCommand } from './commands/sample.js';
 
 // `bench` runs bench/run.ts, which only a source checkout has: an installed package does not list it.
 const HAS_BENCH = existsSync(new URL('../../bench/run.ts', import.meta.url));
@@ -20,12 +21,14 @@ Commands:
   train       train a softmax classifier on the MNIST digits or Iris, with progress, curves and a log
   gradcheck   check the analytic gradients against numerical differences (float64)
 ${HAS_BENCH ? '  bench       run the benchmark suite (source checkout only)\n' : ''}
+  sample      time one decoding step's sampling (top-k / top-p / min-p) on an LLM-size vocabulary
 Run 'softmax-wasm <command> --help' for the options of a command.
 Options: -h, --help (this help), -v, --version
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   demo: demoCommand, train: trainCommand, gradcheck: gradcheckCommand, bench: benchCommand,
+  sample: sampleCommand,
 };
 
 function version(): string {

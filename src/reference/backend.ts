@@ -8,6 +8,7 @@ import { linearScores } from './linear_scores.js';
 import { linearSoftmaxLoss } from './linear_softmax.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
+import * as logits from './logits.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -17,4 +18,11 @@ export const referenceBackend: Backend = {
   softmaxCrossEntropy,
   linearSoftmaxLoss,
   linearScores: (X, W, bias, out) => { linearScores(X, W, bias, out); },
+  softmaxTemperature: logits.softmaxTemperature,
+  logSoftmaxTemperature: logits.logSoftmaxTemperature,
+  logSumExp: logits.logSumExp,
+  argmax: logits.argmax,
+  topK: logits.topK,
+  sample: logits.sample,
+  logSoftmaxBackward: logits.logSoftmaxBackward,
 };

@@ -69,4 +69,34 @@ export interface SoftmaxWasmExports {
   // out overlaps none of the inputs.
   linear_scores_f32(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
   linear_scores_f64(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
+  // assembly/logits/ — the logits toolkit. Workspace pointers are 16-byte aligned.
+  /** out[i] = log Σ_j exp(x[i, j]) (out: rows floats). */
+  log_sum_exp_f32(x: number, rows: number, cols: number, out: number): void;
+  log_sum_exp_f64(x: number, rows: number, cols: number, out: number): void;
+  /** out[i] (i32) = first index of the row max; NaN largest; −1 when cols = 0. */
+  argmax_f32(x: number, rows: number, cols: number, out: number): void;
+  argmax_f64(x: number, rows: number, cols: number, out: number): void;
+  /** 1 ≤ k ≤ cols: values (rows×k floats), indices (rows×k i32); work: topk_scratch_bytes(cols). */
+  topk_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
+  topk_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
+  topk_scratch_bytes(cols: number): number;
+  /**
+   * One draw per row: temperature ≥ 0 (0 = argmax), topk (0 = off), topp (1 = off), logMinP
+   * (−∞ = off), uniforms f64[rows], out i32[rows], logp / flogp floats[rows] or 0, work:
+   * sample_scratch_bytes_*(cols), support u8[rows×cols] or 0 (the kept set, for tests).
+   */
+  sample_f32(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    uniforms: number, out: number, logp: number, flogp: number, work: number, support: number): void;
+  sample_f64(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    uniforms: number, out: number, logp: number, flogp: number, work: number, support: number): void;
+  sample_scratch_bytes_f32(cols: number): number;
+  sample_scratch_bytes_f64(cols: number): number;
+  /** out = dy − exp(y)·rowsum(dy); out may alias y or dy. */
+  log_softmax_backward_f32(y: number, dy: number, out: number, rows: number, cols: number): void;
+  log_softmax_backward_f64(y: number, dy: number, out: number, rows: number, cols: number): void;
+  /** softmax / log-softmax of x·invT per row; out may alias x. */
+  softmax_temperature_f32(x: number, out: number, rows: number, cols: number, invT: number): void;
+  softmax_temperature_f64(x: number, out: number, rows: number, cols: number, invT: number): void;
+  log_softmax_temperature_f32(x: number, out: number, rows: number, cols: number, invT: number): void;
+  log_softmax_temperature_f64(x: number, out: number, rows: number, cols: number, invT: number): void;
 }

@@ -8,7 +8,7 @@
  * outputs are copied back into the caller's arrays. The scratch block is reused across calls.
  */
 import { createKernels } from '../api.js';
-import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs } from '../backend.js';
+import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs, SampleArgs } from '../backend.js';
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } from '../types.js';
 import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.js';
@@ -151,6 +151,59 @@ class WasmEngine implements Backend {
     call.run(() => k(sX.ptr, sW.ptr, ptr(sb), X.rows, X.cols, W.cols, so.ptr));
   }
 
+  // ---- logits toolkit (assembly/logits/) ----
+
+  softmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void { this.tempered('softmax', 'softmax_temperature', x, out, invT); }
+  logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void { this.tempered('logSoftmax', 'log_softmax_temperature', x, out, invT); }
+
+  private tempered(fn: string, kernel: 'softmax_temperature' | 'log_softmax_temperature', x: Matrix<FloatArray>, out: Matrix<FloatArray>, invT: number): void {
+    const call = new Call(this, fn);
+    const sx = call.in(x.data), so = call.out(out.data);
+    const k = this.exports[`${kernel}${this.suffix(x.data)}`];
+    call.run(() => k(sx.ptr, so.ptr, x.rows, x.cols, invT));
+  }
+
+  logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
+    const call = new Call(this, 'logSumExp');
+    const sx = call.in(x.data), so = call.out(out);
+    const k = this.exports[`log_sum_exp${this.suffix(x.data)}`];
+    call.run(() => k(sx.ptr, x.rows, x.cols, so.ptr));
+  }
+
+  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
+    const call = new Call(this, 'argmax');
+    const sx = call.in(x.data), so = call.out(out);
+    const k = this.exports[`argmax${this.suffix(x.data)}`];
+    call.run(() => k(sx.ptr, x.rows, x.cols, so.ptr));
+  }
+
+  topK<A extends FloatArray>(x: Matrix<A>, kk: number, values: Matrix<A>, indices: Int32Array): void {
+    const call = new Call(this, 'topK');
+    const sx = call.in(x.data), sv = call.out(values.data), si = call.out(indices);
+    const work = call.workspace(this.exports.topk_scratch_bytes(x.cols));
+    const k = this.exports[`topk${this.suffix(x.data)}`];
+    call.run(() => k(sx.ptr, x.rows, x.cols, kk, sv.ptr, si.ptr, work.ptr));
+  }
+
+  sample<A extends FloatArray>(a: SampleArgs<A>): void {
+    const x = a.logits;
+    const sfx = this.suffix(x.data);
+    const call = new Call(this, 'sample');
+    const sx = call.in(x.data), su = call.in(a.uniforms), so = call.out(a.indices);
+    const slp = call.opt(a.logProbs, false), sflp = call.opt(a.filteredLogProbs, false);
+    const work = call.workspace(this.exports[`sample_scratch_bytes${sfx}`](x.cols));
+    const k = this.exports[`sample${sfx}`];
+    call.run(() => k(sx.ptr, x.rows, x.cols, a.temperature, a.topK, a.topP, a.logMinP, su.ptr, so.ptr,
+      ptr(slp), ptr(sflp), work.ptr, 0));
+  }
+
+  logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
+    const call = new Call(this, 'logSoftmaxBackward');
+    const sy = call.in(y.data), sdy = call.in(dy.data), so = call.out(out.data);
+    const k = this.exports[`log_softmax_backward${this.suffix(y.data)}`];
+    call.run(() => k(sy.ptr, sdy.ptr, so.ptr, y.rows, y.cols));
+  }
+
   /**
    * A zero-filled matrix in linear memory whose `data` view is re-derived after memory growth. The
    * matrix reaches the memory only through `current()` (the instance's live engine, null once
@@ -225,6 +278,13 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
     linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
     linearScores: (X, W, bias, out) => engine!.linearScores(X, W, bias, out),
+    softmaxTemperature: (x, out, invT) => engine!.softmaxTemperature(x, out, invT),
+    logSoftmaxTemperature: (x, out, invT) => engine!.logSoftmaxTemperature(x, out, invT),
+    logSumExp: (x, out) => engine!.logSumExp(x, out),
+    argmax: (x, out) => engine!.argmax(x, out),
+    topK: (x, k, values, indices) => engine!.topK(x, k, values, indices),
+    sample: (a) => engine!.sample(a),
+    logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
   };
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {

@@ -770,7 +770,8 @@ function invoke(k: SoftmaxKernels, fn: keyof SoftmaxKernels, args: unknown[], st
   const f = k[fn] as (...a: unknown[]) => unknown;
   if (style === 'detached') return f(...args);
   if (style === 'extraArgs') {
-    const arity = { softmax: 2, logSoftmax: 2, softmaxBackward: 3, softmaxJacobian: 1, softmaxCrossEntropy: 3, linearSoftmaxLoss: 4, linearScores: 3 }[fn];
+    // softmax / logSoftmax take options (temperature) third since the logits toolkit
+    const arity = ({ softmax: 3, logSoftmax: 3, softmaxBackward: 3, softmaxJacobian: 1, softmaxCrossEntropy: 3, linearSoftmaxLoss: 4, linearScores: 3 } as Record<string, number>)[fn] ?? 0;
     const padded = [...args];
     while (padded.length < arity) padded.push(undefined);
     return f.call(k, ...padded, 'extra', 42);

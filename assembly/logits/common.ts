@@ -1,0 +1,261 @@
+// Shared pieces of the logits kernels (argmax, top-k, sample): the order-preserving integer key of a
+// float, a deterministic exp, a radix select over keys (by count or by probability mass) and a small
+// sort of the survivors. Nothing here uses relaxed SIMD, so both builds give bit-identical results.
+//
+// ORDER. Every selection uses one strict total order: key descending, then index ascending, where
+// key(x) maps the float bits to an unsigned integer with the same order (−0 and +0 are one value,
+// every NaN is one value above +∞). So top-k keeps "largest first, lower index first on ties", and
+// NaN counts as the largest value (as torch.topk / torch.argmax do).
+
+// ---- keys ----
+
+/** Order-preserving u64 key of x: −0 ≡ +0, NaN above +∞. f32 keys occupy the high 32 bits. */
+// @ts-ignore: decorator
+@inline export function key_of<T>(x: T): u64 {
+  if (sizeof<T>() == 4) {
+    const f = <f32>x;
+    const b = reinterpret<u32>(f + <f32>0); // −0 + 0 = +0
+    const k = b ^ (<u32>(<i32>b >> 31) | 0x80000000);
+    return select<u64>(0xFFFFFFFFFFFFFFFF, <u64>k << 32, f != f);
+  }
+  const f = <f64>x;
+  const b = reinterpret<u64>(f + 0.0);
+  const k = b ^ (<u64>(<i64>b >> 63) | 0x8000000000000000);
+  return select<u64>(0xFFFFFFFFFFFFFFFF, k, f != f);
+}
+
+/** true when (key a, index ia) comes before (key b, index ib) in the selection order. */
+// @ts-ignore: decorator
+@inline export function before(ka: u64, ia: i32, kb: u64, ib: i32): bool {
+  return ka > kb || (ka == kb && ia < ib);
+}
+
+// ---- deterministic exp (the baseline-build operations of assembly/exp.ts, never relaxed_madd) ----
+// exp_f32x4_rr2_p5 / exp_f64x2_rr2_p11 with a separate multiply and add in BOTH builds: in the
+// baseline build these are bit-for-bit assembly/exp.ts (same constants, same operation order; error
+// ≤ 2.3 ulp f32, ≤ 1.2 ulp f64 as measured there), and the relaxed build computes the same bits.
+// The sampler decides with these, so a seed gives the same tokens on every build and engine.
+
+/** exp per f32 lane for x ≤ 0 (x < −87.34 → 0, NaN → NaN), deterministic. */
+// @ts-ignore: decorator
+@inline export function exp_det_f32x4(vx: v128): v128 {
+  let vn = f32x4.add(f32x4.mul(vx, f32x4.splat(reinterpret<f32>(0x3FB8AA3B))), f32x4.splat(reinterpret<f32>(0x4B40007F)));
+  const vs = i32x4.shl(vn, 23);
+  vn = f32x4.sub(vn, f32x4.splat(reinterpret<f32>(0x4B40007F)));
+  let vt = f32x4.sub(vx, f32x4.mul(vn, f32x4.splat(reinterpret<f32>(0x3F317200))));
+  vt = f32x4.sub(vt, f32x4.mul(vn, f32x4.splat(reinterpret<f32>(0x35BFBE8E))));
+  let vp = f32x4.add(f32x4.mul(f32x4.splat(reinterpret<f32>(0x3C07D191)), vt), f32x4.splat(reinterpret<f32>(0x3D2B9D11)));
+  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3E2AAD3D)));
+  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3EFFFEE3)));
+  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3F7FFFFB)));
+  vt = f32x4.mul(vt, vs);
+  const vf = f32x4.add(f32x4.mul(vt, vp), vs);
+  return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(reinterpret<f32>(0xC2AEAC50))));
+}
+
+/** exp per f64 lane for x ≤ 0 (x < −708.40 → 0, NaN → NaN), deterministic. */
+// @ts-ignore: decorator
+@inline export function exp_det_f64x2(vx: v128): v128 {
+  let vn = f64x2.add(f64x2.mul(vx, f64x2.splat(reinterpret<f64>(0x3FF71547652B82FE))), f64x2.splat(reinterpret<f64>(0x43380000000003FF)));
+  const vs = i64x2.shl(vn, 52);
+  vn = f64x2.sub(vn, f64x2.splat(reinterpret<f64>(0x43380000000003FF)));
+  let vt = f64x2.sub(vx, f64x2.mul(vn, f64x2.splat(reinterpret<f64>(0x3FE62E42FEE00000))));
+  vt = f64x2.sub(vt, f64x2.mul(vn, f64x2.splat(reinterpret<f64>(0x3DEA39EF35793C76))));
+  let vp = f64x2.add(f64x2.mul(f64x2.splat(reinterpret<f64>(0x3E5AD9EF02417D27)), vt), f64x2.splat(reinterpret<f64>(0x3E928AD4C1CD575E)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3EC71DF0CC1DA82A)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3EFA0199A21BCEB8)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F2A01A01385047F)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F56C16C184319E2)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F8111111112453F)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FA55555555507BA)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FC555555555550D)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FE000000000000A)));
+  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FF0000000000000)));
+  vt = f64x2.mul(vt, vs);
+  const vf = f64x2.add(f64x2.mul(vt, vp), vs);
+  return v128.andnot(vf, f64x2.lt(vx, f64x2.splat(reinterpret<f64>(0xC086232BDD7ABCD2))));
+}
+
+// @ts-ignore: decorator
+@inline export function exp_det_v128<T>(vx: v128): v128 {
+  if (sizeof<T>() == 4) return exp_det_f32x4(vx);
+  return exp_det_f64x2(vx);
+}
+
+/** One lane of exp_det_v128 (bit-identical to the vector lanes). */
+// @ts-ignore: decorator
+@inline export function exp_det_scalar<T>(x: T): T {
+  return v128.extract_lane<T>(exp_det_v128<T>(v128.splat<T>(x)), 0);
+}
+
+// ---- radix select ----
+// Finds the shortest prefix (in the selection order) of a candidate set whose weight reaches W,
+// where the weight of an element is 1 (count mode: W = k gives the top k) or its probability mass
+// e[j] (mass mode: W = p·Z gives the top-p nucleus). Levels of 11-bit digits of the key while more
+// than 4096 candidates are left, 8-bit digits below (32 key bits for f32, 64 for f64): a histogram of counts (and masses) per digit over the candidates,
+// a walk from the top digit down to the one where the running weight reaches W, and a compaction of
+// that digit's candidates (index order kept). Once at most SMALL candidates are left they are
+// sorted and walked one by one. Cost: one histogram pass over the row plus passes over shrinking
+// candidate sets; no full sort.
+
+const SMALL: i32 = 48;
+
+/** Result of select_prefix: the boundary element (last one in the prefix) and the prefix's size. */
+export let sel_key: u64 = 0;          // key of the boundary element
+export let sel_index: i32 = -1;       // its index
+export let sel_ties: i32 = 0;         // how many elements with key == sel_key are in the prefix (lowest indices)
+export let sel_ties_total: i32 = 0;   // how many elements have key == sel_key in the whole set
+export let sel_count: i32 = 0;        // prefix length
+export let sel_mass: f64 = 0;         // prefix mass (mass mode; sum of e in f64)
+
+const HIST_BINS: i32 = 2048;
+/** Bytes of histogram workspace select_prefix needs (counts i32 + masses f64). */
+export const SELECT_HIST_BYTES: i32 = HIST_BINS * 12;
+
+// @ts-ignore: decorator
+@inline function weight_of<T>(e: usize, j: i32, mass: bool): f64 {
+  return mass ? <f64>load<T>(e + (<usize>j << alignof<T>())) : 1.0;
+}
+
+/** Sorts cand[0..n) in place by the selection order (insertion sort; n is small). */
+export function sort_small<T>(x: usize, cand: usize, n: i32): void {
+  for (let i = 1; i < n; i++) {
+    const ji = load<i32>(cand + (<usize>i << 2));
+    const ki = key_of<T>(load<T>(x + (<usize>ji << alignof<T>())));
+    let p = i - 1;
+    while (p >= 0) {
+      const jp = load<i32>(cand + (<usize>p << 2));
+      const kp = key_of<T>(load<T>(x + (<usize>jp << alignof<T>())));
+      if (!before(ki, ji, kp, jp)) break;
+      store<i32>(cand + (<usize>(p + 1) << 2), jp);
+      p--;
+    }
+    store<i32>(cand + (<usize>(p + 1) << 2), ji);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function heap_key<T>(x: usize, cand: usize, i: i32): u64 {
+  return key_of<T>(load<T>(x + (<usize>load<i32>(cand + (<usize>i << 2)) << alignof<T>())));
+}
+
+/** Sorts cand[0..n) by the selection order: heapsort (a min-heap on the order, popped to the end). */
+export function sort_indices<T>(x: usize, cand: usize, n: i32): void {
+  if (n <= SMALL) { sort_small<T>(x, cand, n); return; }
+  // heap whose root is the LAST element in the order; popping it to the end leaves cand sorted
+  for (let start = (n >> 1) - 1; start >= 0; start--) sift_down<T>(x, cand, start, n);
+  for (let end = n - 1; end > 0; end--) {
+    const t = load<i32>(cand);
+    store<i32>(cand, load<i32>(cand + (<usize>end << 2)));
+    store<i32>(cand + (<usize>end << 2), t);
+    sift_down<T>(x, cand, 0, end);
+  }
+}
+
+function sift_down<T>(x: usize, cand: usize, root: i32, n: i32): void {
+  while (true) {
+    const l = 2 * root + 1;
+    if (l >= n) return;
+    let c = l;
+    const jl = load<i32>(cand + (<usize>l << 2));
+    const kl = heap_key<T>(x, cand, l);
+    if (l + 1 < n) {
+      const jr = load<i32>(cand + (<usize>(l + 1) << 2));
+      const kr = heap_key<T>(x, cand, l + 1);
+      // the child that comes later in the order
+      if (before(kl, jl, kr, jr)) c = l + 1;
+    }
+    const jc = load<i32>(cand + (<usize>c << 2));
+    const kc = heap_key<T>(x, cand, c);
+    const jroot = load<i32>(cand + (<usize>root << 2));
+    const kroot = heap_key<T>(x, cand, root);
+    if (!before(kroot, jroot, kc, jc)) return; // root already comes after its children
+    store<i32>(cand + (<usize>root << 2), jc);
+    store<i32>(cand + (<usize>c << 2), jroot);
+    root = c;
+  }
+}
+
+/**
+ * Shortest prefix of the candidates (all of [0, n) when `all`, else cand[0..n)) whose weight
+ * reaches W (see above); results in sel_*. cand must hold room for n indices (it is overwritten);
+ * hist is SELECT_HIST_BYTES of workspace. W > 0; if rounding keeps the running weight below W, the
+ * whole set is the prefix.
+ */
+export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n: i32, all: bool, W: f64, hist: usize): void {
+  const counts = hist;
+  const masses = hist + (<usize>HIST_BINS << 2);
+  let above: f64 = 0;   // weight of the elements known to be in the prefix
+  let aboveN: i32 = 0;  // their number
+  const keyBits = sizeof<T>() == 4 ? 32 : 64;
+  let consumed = 0; // key bits (from the top) already fixed by the levels so far
+  let implicit = all;
+  while (n > SMALL && consumed < keyBits) {
+    // 11-bit digits for large sets, 8-bit ones for small (cheaper histograms)
+    const bits = min(n > 4096 ? 11 : 8, keyBits - consumed);
+    const shift: u64 = <u64>(64 - consumed - bits);
+    consumed += bits;
+    const bins = 1 << bits;
+    const digitMask: u64 = <u64>(bins - 1);
+    // histogram of the digit
+    memory.fill(counts, 0, <usize>bins << 2);
+    if (mass) memory.fill(masses, 0, <usize>bins << 3);
+    for (let i = 0; i < n; i++) {
+      const j = implicit ? i : load<i32>(cand + (<usize>i << 2));
+      const d = <usize>((key_of<T>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
+      store<i32>(counts + (d << 2), load<i32>(counts + (d << 2)) + 1);
+      if (mass) store<f64>(masses + (d << 3), load<f64>(masses + (d << 3)) + <f64>load<T>(e + (<usize>j << alignof<T>())));
+    }
+    // walk from the top digit to the one where the running weight reaches W
+    let dsel = -1, lastNonEmpty = -1;
+    let lastAbove = above, lastAboveN = aboveN;
+    for (let d = bins - 1; d >= 0; d--) {
+      const c = load<i32>(counts + (<usize>d << 2));
+      if (c == 0) continue;
+      const w = mass ? load<f64>(masses + (<usize>d << 3)) : <f64>c;
+      if (above + w >= W) { dsel = d; break; }
+      lastNonEmpty = d; lastAbove = above; lastAboveN = aboveN;
+      above += w; aboveN += c;
+    }
+    if (dsel < 0) { // rounding: W not reached; the last non-empty digit holds the boundary
+      dsel = lastNonEmpty; above = lastAbove; aboveN = lastAboveN;
+    }
+    // compact the candidates of that digit (index order kept)
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const j = implicit ? i : load<i32>(cand + (<usize>i << 2));
+      const d = <i32>((key_of<T>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
+      if (d == dsel) { store<i32>(cand + (<usize>m << 2), j); m++; }
+    }
+    n = m;
+    implicit = false;
+  }
+  if (implicit) { // a small set given as "all": make it explicit
+    for (let i = 0; i < n; i++) store<i32>(cand + (<usize>i << 2), i);
+  }
+  // the remaining candidates: sorted (all key bits done: they share one key and are in index order)
+  if (consumed < keyBits) sort_small<T>(x, cand, n);
+  let acc = above;
+  let b = n - 1;
+  for (let i = 0; i < n; i++) {
+    acc += weight_of<T>(e, load<i32>(cand + (<usize>i << 2)), mass);
+    if (acc >= W) { b = i; break; }
+  }
+  // boundary element, its tie group
+  const jb = load<i32>(cand + (<usize>b << 2));
+  const kb = key_of<T>(load<T>(x + (<usize>jb << alignof<T>())));
+  let ties = 0, tiesTotal = 0;
+  let massIn: f64 = above;
+  for (let i = 0; i < n; i++) {
+    const j = load<i32>(cand + (<usize>i << 2));
+    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
+    if (i <= b) massIn += weight_of<T>(e, j, mass);
+    if (k == kb) { tiesTotal++; if (i <= b) ties++; }
+  }
+  sel_key = kb;
+  sel_index = jb;
+  sel_ties = ties;
+  sel_ties_total = tiesTotal;
+  sel_count = aboveN + b + 1;
+  sel_mass = massIn;
+}

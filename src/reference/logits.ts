@@ -1,0 +1,152 @@
+/**
+ * Reference logits toolkit (mirrors assembly/logits/*.ts one function per kernel), all math in
+ * float64, written for clarity: full sorts where the kernels select. Same order, tie and special-row
+ * rules as the kernels (see assembly/logits/common.ts and sample.ts):
+ * - order: value descending, lower index first; −0 = +0; NaN above +∞ (argmax / topK);
+ * - logSumExp: m + log1p(Σ_{j ≠ one max} exp(x_j − m)); all −∞ → −∞; NaN or +∞ → NaN;
+ * - sample: temperature → top-k → top-p → min-p, the draw in index order; rows without a finite
+ *   max → −1 and NaN log-probs; temperature 0 → argmax, log-probs 0.
+ */
+import type { FloatArray, Matrix } from '../types.js';
+import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
+
+/** log Σ exp of each row into out (length N). */
+export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
+  for (let i = 0; i < x.rows; i++) {
+    const z = readRow(x, i);
+    const m = rowMax(z);
+    const kind = rowKind(m);
+    out[i] = kind === 'masked' ? -Infinity : kind === 'nan' ? NaN : m + Math.log1p(expSumWithoutMax(z, m));
+  }
+}
+
+/** Index of the first NaN of z, else of the first maximum; −1 for an empty row. */
+export function argmaxRow(z: ArrayLike<number>): number {
+  let best = -1;
+  for (let j = 0; j < z.length; j++) {
+    const v = z[j];
+    if (Number.isNaN(v)) return j;
+    if (best < 0 || v > z[best]) best = j;
+  }
+  return best;
+}
+
+export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
+  for (let i = 0; i < x.rows; i++) out[i] = argmaxRow(readRow(x, i));
+}
+
+/** The selection order: negative when (a, i) comes first (larger value, NaN largest, then lower index). */
+export function compareEntries(a: number, i: number, b: number, j: number): number {
+  const an = Number.isNaN(a), bn = Number.isNaN(b);
+  if (an !== bn) return an ? -1 : 1;
+  if (!an && a !== b) return a > b ? -1 : 1;
+  return i - j;
+}
+
+/** Indices of z sorted by the selection order. */
+export function orderOf(z: ArrayLike<number>): number[] {
+  const idx = Array.from({ length: z.length }, (_, j) => j);
+  return idx.sort((i, j) => compareEntries(z[i], i, z[j], j));
+}
+
+export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void {
+  for (let i = 0; i < x.rows; i++) {
+    const z = readRow(x, i);
+    const order = orderOf(z);
+    for (let r = 0; r < k; r++) {
+      indices[i * k + r] = order[r];
+      values.data[i * k + r] = z[order[r]];
+    }
+  }
+}
+
+/** Rows of x / T (T = 1 / invT) under softmax / logSoftmax. */
+function scaledRow(z: Float64Array, invT: number): Float64Array {
+  const m = rowMax(z);
+  if (rowKind(m) !== 'finite') return z; // the special rows do not depend on T
+  return z.map((v) => (v - m) * invT);
+}
+
+export function softmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void {
+  for (let i = 0; i < x.rows; i++) out.data.set(softmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
+}
+
+export function logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void {
+  for (let i = 0; i < x.rows; i++) out.data.set(logSoftmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
+}
+
+/** dx = dy − exp(y)·Σ dy per row; out may alias y or dy. */
+export function logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
+  for (let i = 0; i < y.rows; i++) {
+    const yr = readRow(y, i), dr = readRow(dy, i);
+    let s = 0;
+    for (let j = 0; j < dr.length; j++) s += dr[j];
+    for (let j = 0; j < dr.length; j++) out.data[i * y.cols + j] = dr[j] - Math.exp(yr[j]) * s;
+  }
+}
+
+/** Arguments of sample, normalized by the API (see src/backend.ts SampleArgs). */
+export interface SampleRowResult { index: number; logProb: number; filteredLogProb: number; kept: number[] }
+
+/**
+ * One draw from row z: temperature T (0 = argmax), topK (0 = off), topP (1 = off), logMinP
+ * (ln minP, −∞ = off), uniform u in [0, 1). `kept` is the filtered support in index order
+ * (tokens that pass every filter, masked −∞ tokens excluded; one whose exp underflows to 0 is kept but never drawn).
+ */
+export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: number, logMinP: number, u: number): SampleRowResult {
+  const C = z.length;
+  const invalid: SampleRowResult = { index: -1, logProb: NaN, filteredLogProb: NaN, kept: [] };
+  if (C === 0) return invalid;
+  const m = rowMax(z);
+  if (!Number.isFinite(m)) return invalid;
+  if (T === 0) {
+    const j = argmaxRow(z);
+    return { index: j, logProb: 0, filteredLogProb: 0, kept: [j] };
+  }
+  const invT = 1 / T;
+  const e = Array.from(z, (v) => Math.exp((v - m) * invT));
+  let Z = 0;
+  for (const v of e) Z += v;
+  const order = orderOf(z);
+  let L = topK > 0 && topK < C ? topK : C;
+  if (topP < 1) {
+    let Zk = 0;
+    for (let r = 0; r < L; r++) Zk += e[order[r]];
+    const W = topP * Zk;
+    let acc = 0;
+    for (let r = 0; r < L; r++) {
+      acc += e[order[r]];
+      if (acc >= W) { L = r + 1; break; }
+    }
+  }
+  const theta = logMinP === -Infinity ? -Infinity : m + T * logMinP;
+  const inPrefix = new Uint8Array(C);
+  for (let r = 0; r < L; r++) inPrefix[order[r]] = 1;
+  const kept: number[] = [];
+  let ZS = 0;
+  for (let j = 0; j < C; j++) {
+    if (inPrefix[j] && z[j] >= theta && z[j] > -Infinity) { kept.push(j); ZS += e[j]; }
+  }
+  const target = u * ZS;
+  // the first kept j whose running mass exceeds target (never one of mass 0); rounding: the last with mass
+  let cum = 0, pick = -1;
+  for (const j of kept) {
+    if (e[j] === 0) continue;
+    pick = j;
+    cum += e[j];
+    if (cum > target) break;
+  }
+  const zz = (z[pick] - m) * invT;
+  return { index: pick, logProb: zz - Math.log(Z), filteredLogProb: zz - Math.log(ZS), kept };
+}
+
+/** sample over every row (the Backend entry). */
+export function sample<A extends FloatArray>(a: import('../backend.js').SampleArgs<A>): void {
+  const x = a.logits;
+  for (let i = 0; i < x.rows; i++) {
+    const r = sampleRow(readRow(x, i), a.temperature, a.topK, a.topP, a.logMinP, a.uniforms[i]);
+    a.indices[i] = r.index;
+    if (a.logProbs) a.logProbs[i] = r.logProb;
+    if (a.filteredLogProbs) a.filteredLogProbs[i] = r.filteredLogProb;
+  }
+}
