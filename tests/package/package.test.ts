@@ -8,9 +8,8 @@
  * - the bundler apps: Vite dev server, vite build, webpack, esbuild and Rollup, loaded in Chromium.
  * Each runtime's line goes to the console and to .package-report.txt (printed by .ci/run).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRuntimes, runtimes } from '../../scripts/runtimes.mjs';
