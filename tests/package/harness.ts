@@ -4,7 +4,7 @@
  * http, and read a page's result in headless Chromium (playwright) or Firefox (puppeteer-core,
  * WebDriver BiDi).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -59,8 +59,10 @@ export function packAndInstall(): Installed {
   });
   cpSync(join(ROOT, 'tests', 'conformance'), join(app, 'conformance'), { recursive: true });
   run('npm', ['ci', '--no-audit', '--no-fund'], app);
-  const out = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', tgz], app);
-  return { tgz, app, tmp, installLog: out } as Installed & { installLog: string };
+  // stdout and stderr: npm prints its install-script warnings on stderr.
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', tgz], { cwd: app, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm install ${tgz} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return { tgz, app, tmp, installLog: r.stdout + r.stderr } as Installed & { installLog: string };
 }
 
 const MIME: Record<string, string> = {
