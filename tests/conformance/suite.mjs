@@ -95,7 +95,8 @@ export async function conformance(sm, how = 'esm') {
   const { matrix, reference } = sm;
   await check('exports', () => {
     const want = ['loadWasm', 'matrix', 'reference', 'SoftmaxInputError', 'MAX_JACOBIAN_LENGTH', 'trainSoftmaxClassifier',
-      'gradCheck', 'checkLinearSoftmaxGradients', 'checkCrossEntropyGradients', 'relError'];
+      'gradCheck', 'checkLinearSoftmaxGradients', 'checkCrossEntropyGradients', 'relError', 'softmaxClassifier',
+      'loadSoftmaxClassifier', 'Rng'];
     const missing = want.filter((k) => sm[k] === undefined);
     return missing.length === 0 || `missing exports: ${missing.join(', ')}`;
   });
@@ -185,6 +186,68 @@ export async function conformance(sm, how = 'esm') {
       }
     }
   }
+
+  // The logits toolkit and the classifier's forward pass, against the reference; seeded sampling
+  // gives the same tokens on the baseline and the auto-picked build.
+  for (const [dt, Arr, tol] of [['f32', Float32Array, F32_TOL], ['f64', Float64Array, F64_TOL]]) {
+    for (const [n, c] of [[1, 1], [3, 5], [2, 17], [4, 100], [1, 4099]]) {
+      const tag = `${dt} ${n}×${c}`;
+      const x = rand(Arr, n * c, 3);
+      const X = matrix(x, n, c), X64 = matrix(to64(x), n, c);
+      for (const [label, eng] of engines) {
+        await check(`logSumExp ${label} ${tag}`, () => close('logSumExp', eng.logSumExp(X), reference.logSumExp(X64), tol));
+        await check(`softmax temperature 0.7 ${label} ${tag}`, () => close('softmax T', eng.softmax(X, undefined, { temperature: 0.7 }).data, reference.softmax(X64, undefined, { temperature: 0.7 }).data, tol));
+        await check(`argmax ${label} ${tag}`, () => {
+          const got = Array.from(eng.argmax(X)), want = Array.from(reference.argmax(X64));
+          return got.join() === want.join() || `argmax ${got} vs ${want}`;
+        });
+        await check(`topK ${label} ${tag}`, () => {
+          const kk = Math.min(c, 5);
+          const got = eng.topK(X, kk), want = reference.topK(X64, kk);
+          if (Array.from(got.indices.data).join() !== Array.from(want.indices.data).join()) return `topK indices ${got.indices.data} vs ${want.indices.data}`;
+          return close('topK values', got.values.data, want.values.data, tol);
+        });
+        await check(`logSoftmaxBackward ${label} ${tag}`, () => {
+          const y = eng.logSoftmax(X), dy = rand(Arr, n * c);
+          const want = reference.logSoftmaxBackward(matrix(to64(y.data), n, c), matrix(to64(dy), n, c));
+          return close('logSoftmaxBackward', eng.logSoftmaxBackward(y, matrix(dy, n, c)).data, want.data, tol);
+        });
+        await check(`linearScores ${label} ${tag}`, () => {
+          const d = 1 + (n + c) % 9, ws = rand(Arr, d * c, 0.5), b = rand(Arr, c);
+          const xs = rand(Arr, n * d);
+          const got = eng.linearScores(matrix(xs, n, d), matrix(ws, d, c), { bias: b });
+          return close('linearScores', got.data, reference.linearScores(matrix(to64(xs), n, d), matrix(to64(ws), d, c), { bias: to64(b) }).data, tol);
+        });
+      }
+      await check(`sample: seeded tokens equal on both builds ${tag}`, () => {
+        const opts = { temperature: 0.8, topP: 0.9, topK: 40, minP: 0.01, seed: 7, logProbs: true };
+        const a = k.sample(X, opts), b = (base ?? k).sample(X, opts);
+        if (Array.from(a.indices).join() !== Array.from(b.indices).join()) return `tokens ${a.indices} vs ${b.indices}`;
+        for (let i = 0; i < n; i++) if (a.indices[i] < 0 || a.indices[i] >= c) return `token ${a.indices[i]} outside [0, ${c})`;
+        return close('logProbs', a.logProbs, b.logProbs, 0);
+      });
+    }
+  }
+  await check('softmaxClassifier + save/load: same bits, same predictions', () => {
+    const W = matrix(rand(Float32Array, 12), 4, 3), X = matrix(rand(Float32Array, 20), 5, 4);
+    const m = sm.softmaxClassifier(k, { W, b: rand(Float32Array, 3) });
+    const again = sm.loadSoftmaxClassifier(k, JSON.stringify(m));
+    const same = Array.from(again.W.data).every((v, i) => Object.is(v, m.W.data[i]));
+    return (same && Array.from(again.predict(X)).join() === Array.from(m.predict(X)).join()) || 'the loaded model differs';
+  });
+  await check("alloc('i32') labels", () => {
+    const lab = k.alloc('i32', 1, 2);
+    lab.data.set([1, 0]);
+    const X = matrix(new Float32Array([0, 2, 3, 1]), 2, 2);
+    const ok = k.softmaxCrossEntropy(X, lab.data).loss === k.softmaxCrossEntropy(X, new Int32Array([1, 0])).loss;
+    lab.free();
+    return ok || 'loss differs from the copied labels';
+  });
+  await check('Rng: the same draws as mulberry32', () => {
+    const a = new sm.Rng(42), b = rng(42);
+    for (let i = 0; i < 5; i++) if (a.next() !== b()) return 'Rng differs from mulberry32';
+    return true;
+  });
 
   // Bad input: SoftmaxInputError, naming the argument, before anything runs.
   await check('matrix(): wrong length', () => throwsInput(() => matrix(new Float32Array(5), 2, 3), /rows·cols|length|6/));
