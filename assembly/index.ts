@@ -21,3 +21,6 @@ export function simd_build(): i32 {
 export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
+export {
+  cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
+} from './threads';

@@ -1,0 +1,242 @@
+/**
+ * `loadWasm({ threads })`: the threads build of the kernels (build/softmax[.relaxed].threads.wasm:
+ * the same sources compiled with `--enable threads`, importing a shared memory with a declared
+ * maximum) instantiated on the calling thread and in every worker of a Pool over one shared
+ * WebAssembly.Memory, and the raw exports wrapped so that the row-wise kernels run in chunks on
+ * the pool. The engine in kernels.ts marshals exactly as for one thread: it sees the same exports
+ * (pointer-level signatures), only faster.
+ *
+ * Which kernels are split, and why the bits cannot change:
+ *   softmax, logSoftmax, softmaxBackward: chunks of whole rows; each row is computed by the same
+ *     code as in the single call.
+ *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
+ *     f64 and the caller adds them in row order and divides by the same denominator, which is
+ *     exactly what the single call does.
+ *   linearSoftmaxLoss, softmaxJacobian, rows too short to split (e.g. one long row): on the calling
+ *     thread, the single-threaded code (not split yet).
+ * So results are bit-identical for every thread count, and to the single-threaded build (same
+ * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
+ */
+import { SoftmaxInputError } from '../errors.js';
+import type { LoadWasmOptions } from '../types.js';
+import { describe } from '../validate.js';
+import type { SoftmaxWasmExports } from './abi.js';
+import type { Arena } from './arena.js';
+import { chooseBuild } from './loader.js';
+import { overlaps, planRows } from './partition.js';
+import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
+
+/** The most threads an instance starts (more is refused as unreasonable). */
+export const MAX_THREADS = 256;
+
+export function threadsWasmUrl(build: 'baseline' | 'relaxed'): URL {
+  return build === 'relaxed'
+    ? new URL('../../build/softmax.relaxed.threads.wasm', import.meta.url)
+    : new URL('../../build/softmax.threads.wasm', import.meta.url);
+}
+
+/** Cores of this machine: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
+export async function coreCount(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const g = globalThis as { process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) {
+    try {
+      const os = await import(/* @vite-ignore */ 'node:os');
+      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    } catch { /* fall through */ }
+  }
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+function checkThreads(v: unknown): number | 'auto' | undefined {
+  if (v === undefined || v === 'auto') return v;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_THREADS) {
+    throw new SoftmaxInputError(`loadWasm: options.threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(v)}`, 'options.threads');
+  }
+  return v;
+}
+
+async function readBytes(url: URL): Promise<Uint8Array> {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url.href}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** A shared memory with the largest maximum this engine grants (4 GiB, 1 GiB, 256 MiB). */
+function sharedMemory(): WebAssembly.Memory | string {
+  let last = '';
+  for (const maximum of [65536, 16384, 4096]) {
+    try {
+      return new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+    } catch (e) {
+      last = (e as Error)?.message ?? String(e);
+    }
+  }
+  return `a shared WebAssembly.Memory cannot be created here (${last})`;
+}
+
+/** What loadWasm gets: the exports to use (null: load today's single-threaded module) and the rest. */
+export interface ThreadsHandle {
+  exports: SoftmaxWasmExports | null;
+  /** The arena (for the per-row loss buffer of the threaded cross-entropy). */
+  attach(arena: Arena): void;
+  dispose(): void;
+  /** Adds `threads`, `threadsUnavailable` and the test hook to the kernels object. */
+  decorate<K extends object>(k: K): K;
+}
+
+const ROW_KERNELS = [
+  'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
+  'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
+] as const;
+
+function single(reason: string | undefined): ThreadsHandle {
+  return {
+    exports: null,
+    attach() {},
+    dispose() {},
+    decorate(k) {
+      Object.defineProperty(k, 'threads', { value: 1, enumerable: true });
+      Object.defineProperty(k, 'threadsUnavailable', { value: reason, enumerable: reason !== undefined });
+      return k;
+    },
+  };
+}
+
+/** Test-only options (not public API). */
+interface ThreadsTestOptions { brokenWorkerSource?: boolean; startTimeoutMs?: number }
+export const THREADS_TEST_OPTIONS = Symbol.for('softmax-wasm.threads.test-options');
+
+/**
+ * Resolves `options.threads`. 1 (the default) gives today's single-threaded module; more starts
+ * the pool, or falls back to one thread with a reason where threads cannot run.
+ */
+export async function loadThreaded(options: LoadWasmOptions | undefined): Promise<ThreadsHandle> {
+  const asked = checkThreads(options?.threads);
+  if (asked === undefined || asked === 1) return single(undefined);
+  const cores = await coreCount();
+  const want = asked === 'auto' ? cores : asked;
+  if (want <= 1) return single(undefined);
+  if (options?.wasm !== undefined) {
+    return single('options.wasm was given: a module passed in runs on one thread (threads need the shipped threads build)');
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer !== 'function') {
+    return single(g.crossOriginIsolated === false
+      ? 'SharedArrayBuffer is unavailable: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+      : 'SharedArrayBuffer is unavailable in this JavaScript environment');
+  }
+  if (g.crossOriginIsolated === false) {
+    return single('the page is not cross-origin isolated (needs Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+  }
+  const build = chooseBuild(options?.simd);
+  const memory = sharedMemory();
+  if (typeof memory === 'string') return single(memory);
+  let bytes: Uint8Array;
+  let module: WebAssembly.Module;
+  let instance: WebAssembly.Instance;
+  try {
+    const builds: Array<'baseline' | 'relaxed'> = build === 'relaxed' && (options?.simd ?? 'auto') === 'auto' ? ['relaxed', 'baseline'] : [build];
+    let err: unknown;
+    for (const b of builds) {
+      try {
+        bytes = await readBytes(threadsWasmUrl(b));
+        module = await WebAssembly.compile(bytes as BufferSource);
+        instance = await WebAssembly.instantiate(module, { env: { memory } });
+        err = undefined;
+        break;
+      } catch (e) { err = e; }
+    }
+    if (err !== undefined) throw err;
+  } catch (e) {
+    return single(`the threads build could not be loaded (${(e as Error)?.message ?? e})`);
+  }
+  const raw = instance!.exports as unknown as SoftmaxWasmExports & Record<string, (...a: number[]) => number>;
+  const fns = ROW_KERNELS.map((n) => raw[n]);
+  const test = (options as Record<symbol, ThreadsTestOptions> | undefined)?.[THREADS_TEST_OPTIONS] ?? {};
+  const { pool, failed } = await Pool.start({
+    module: module!, bytes: bytes!, memory, names: [...ROW_KERNELS], fns, workers: want - 1,
+    spinMs: want <= cores ? 0.25 : 0, startTimeoutMs: test.startTimeoutMs, brokenWorkerSource: test.brokenWorkerSource,
+  });
+  if (pool.workers() === 0) {
+    pool.dispose();
+    return single(failed ?? 'no worker could start');
+  }
+  const startReason = failed;
+
+  let arena: Arena | null = null;
+  let lossPtr = 0, lossBytes = 0;
+  const lossBuffer = (bytes: number): number => {
+    if (bytes > lossBytes) {
+      if (lossPtr) arena!.free(lossPtr);
+      lossPtr = 0;
+      lossBytes = Math.max(bytes, Math.ceil(lossBytes * 1.5));
+      lossPtr = arena!.alloc(lossBytes, 'softmaxCrossEntropy');
+    }
+    return lossPtr;
+  };
+
+  const ex: Record<string, unknown> = { ...raw };
+  const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
+    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+    if (!plan) { (fns[idx] as (...a: number[]) => void)(x, out, rows, cols); return; }
+    const rb = cols * E;
+    pool.run(idx, [x, out, rows, cols], [rb, rb, 0, 0], 2, rows, plan.rowsPerChunk, overlaps(x, rows * rb, out, rows * rb), what);
+  };
+  ex.softmax_f32 = rowwise(0, 4, 'softmax');
+  ex.softmax_f64 = rowwise(1, 8, 'softmax');
+  ex.log_softmax_f32 = rowwise(2, 4, 'logSoftmax');
+  ex.log_softmax_f64 = rowwise(3, 8, 'logSoftmax');
+  const backward = (idx: number, E: number) => (y: number, dy: number, out: number, rows: number, cols: number): void => {
+    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+    if (!plan) { fns[idx](y, dy, out, rows, cols); return; }
+    const rb = cols * E, nb = rows * rb;
+    pool.run(idx, [y, dy, out, rows, cols], [rb, rb, rb, 0, 0], 3, rows, plan.rowsPerChunk,
+      overlaps(out, nb, y, nb) || overlaps(out, nb, dy, nb), 'softmaxBackward');
+  };
+  ex.softmax_backward_f32 = backward(4, 4);
+  ex.softmax_backward_f64 = backward(5, 8);
+  const crossEntropy = (idx: number, E: number, whole: SoftmaxWasmExports['cross_entropy_f32'],
+    denominator: (rows: number, labels: number, targets: number, weights: number, ignore: number) => number) =>
+    (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
+      ignore: number, smoothing: number, reduction: number, losses: number, grad: number): number => {
+      const plan = pool.workers() > 0 && arena ? planRows(rows, cols, 2) : null;
+      if (!plan) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
+      const denom = denominator(rows, labels, targets, weights, ignore);
+      const mean = reduction === 0;
+      if (mean && denom === 0) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
+      const rb = cols * E, nb = rows * rb;
+      const l64 = lossBuffer(rows * 8);
+      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64],
+        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8], 1, rows,
+        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
+      // the single call's sum: row order, in f64
+      const v = new Float64Array(memory.buffer, l64, rows);
+      let total = 0;
+      for (let i = 0; i < rows; i++) total += v[i];
+      return mean ? total / denom : total;
+    };
+  const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
+  ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
+  ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+
+  const testing: PoolTesting = pool.testing();
+  return {
+    exports: ex as unknown as SoftmaxWasmExports,
+    attach(a) { arena = a; },
+    dispose() { pool.dispose(); arena = null; },
+    decorate(k) {
+      Object.defineProperty(k, 'threads', { get: () => 1 + pool.workers(), enumerable: true });
+      Object.defineProperty(k, 'threadsUnavailable', {
+        get: () => (1 + pool.workers() < want ? pool.lost ?? startReason ?? 'fewer workers than asked' : undefined),
+        enumerable: true,
+      });
+      Object.defineProperty(k, THREADS_TESTING, { value: { ...testing, exited: () => pool.exited() } });
+      return k;
+    },
+  };
+}
