@@ -40,6 +40,8 @@ export interface PoolTesting {
   setStallMs(ms: number): void;
   /** Chunks the caller took over from stopped workers, since the start. */
   recovered(): number;
+  /** Jobs sent to the pool, since the start. */
+  jobs(): number;
 }
 
 interface WorkerHandle {
@@ -96,6 +98,7 @@ export class Pool {
   private seq = 0;
   private stallMs = 2000;
   private recoveredChunks = 0;
+  private jobCount = 0;
   private readonly block: boolean;
   private disposed = false;
   /** Why a worker left the pool (the latest), for threadsUnavailable. */
@@ -218,6 +221,7 @@ export class Pool {
   run(fn: number, args: number[], steps: number[], rowsArg: number, rows: number, cpr: number, inPlace: boolean, what: string): void {
     const ctl = this.ctl, f64 = this.f64;
     const n = Math.ceil(rows / cpr);
+    this.jobCount++;
     if (n > L.MAX_CHUNKS) throw new Error(`softmax-wasm: internal: ${n} chunks > ${L.MAX_CHUNKS}`);
     ctl.fill(0, L.STATE, L.STATE + n);
     ctl[L.NCHUNK] = n; ctl[L.FN] = fn; ctl[L.NARGS] = args.length; ctl[L.ROWSARG] = rowsArg;
@@ -319,6 +323,7 @@ export class Pool {
       },
       setStallMs: (ms) => { this.stallMs = ms; },
       recovered: () => this.recoveredChunks,
+      jobs: () => this.jobCount,
     };
   }
 }
