@@ -24,3 +24,9 @@ export function heap_base(): usize {
 export {
   cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
 } from './threads';
+export {
+  linear_threads_scratch_bytes_f32, linear_threads_scratch_bytes_f64, linear_threads_groups_f32, linear_threads_groups_f64,
+  linear_threads_prep_f32, linear_threads_prep_f64, linear_threads_rows_f32, linear_threads_rows_f64,
+  linear_threads_dwt_f32, linear_threads_dwt_f64, linear_threads_dx_f32, linear_threads_dx_f64,
+  linear_threads_finish_f32, linear_threads_finish_f64,
+} from './linear_threads';

@@ -26,6 +26,11 @@ import { chooseBuild } from './loader.js';
 import { overlaps, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
 
+/** The threaded linear classifier covers the small-C path of the kernel (C ≤ 64). */
+const LINEAR_MAX_C = 64;
+/** Below N·D·max(C, 4) = 2^20 the linear classifier runs on the calling thread. */
+const LINEAR_MIN_WORK = 2 ** 20;
+
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
 
@@ -92,6 +97,8 @@ export interface ThreadsHandle {
 const ROW_KERNELS = [
   'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
   'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
+  'linear_threads_rows_f32', 'linear_threads_rows_f64', 'linear_threads_dwt_f32', 'linear_threads_dwt_f64',
+  'linear_threads_dx_f32', 'linear_threads_dx_f64',
 ] as const;
 
 function single(reason: string | undefined): ThreadsHandle {
@@ -169,16 +176,21 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   const startReason = failed;
 
   let arena: Arena | null = null;
-  let lossPtr = 0, lossBytes = 0;
-  const lossBuffer = (bytes: number): number => {
-    if (bytes > lossBytes) {
-      if (lossPtr) arena!.free(lossPtr);
-      lossPtr = 0;
-      lossBytes = Math.max(bytes, Math.ceil(lossBytes * 1.5));
-      lossPtr = arena!.alloc(lossBytes, 'softmaxCrossEntropy');
-    }
-    return lossPtr;
+  /** A block of the arena kept across calls, replaced by a larger one (×1.5) when a call needs more. */
+  const keep = (what: string): ((bytes: number) => number) => {
+    let ptr = 0, size = 0;
+    return (bytes) => {
+      if (bytes > size) {
+        if (ptr) arena!.free(ptr);
+        ptr = 0;
+        size = Math.max(bytes, Math.ceil(size * 1.5));
+        ptr = arena!.alloc(size, what);
+      }
+      return ptr;
+    };
   };
+  const lossBuffer = keep('softmaxCrossEntropy');
+  const linearBuffer = keep('linearSoftmaxLoss');
 
   const ex: Record<string, unknown> = { ...raw };
   const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
@@ -223,6 +235,35 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
   ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
   ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+
+  // linearSoftmaxLoss, small C: the phases of assembly/linear_threads.ts (bit-identical to the
+  // single call); large C and small problems: the single call on this thread.
+  const linear = (sfx: 'f32' | 'f64', idx: number) =>
+    (X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number,
+      dW: number, db: number, dX: number, scratch: number): number => {
+      const whole = raw[`linear_softmax_loss_${sfx}`];
+      if (pool.workers() === 0 || !arena || c > LINEAR_MAX_C || n < 48 || n * d * Math.max(c, 4) < LINEAR_MIN_WORK) {
+        return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      }
+      const bytes = rawx[`linear_threads_scratch_bytes_${sfx}`](X, n, d, c);
+      if (!(bytes <= 2 ** 31)) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      const s = linearBuffer(bytes);
+      const sumw2 = rawx[`linear_threads_prep_${sfx}`](X, W, bias, n, d, c, s);
+      const what = 'linearSoftmaxLoss';
+      // rows: blocks of 24 rows (the kernel's block), ~64K elements of X per chunk
+      const rpc = 24 * Math.max(1, Math.round(65536 / (24 * d)));
+      pool.run(idx, [X, labels, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, rpc, false, what);
+      const groups = rawx[`linear_threads_groups_${sfx}`](X, d);
+      const gpc = Math.max(1, Math.round(65536 / (n * 16)));
+      pool.run(idx + 2, [X, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 1, 0], 6, groups, gpc, false, what);
+      if (dX) {
+        const xpc = 4 * Math.max(1, Math.round(16384 / (4 * d)));
+        pool.run(idx + 4, [X, n, d, c, dX, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, xpc, false, what);
+      }
+      return rawx[`linear_threads_finish_${sfx}`](X, labels, W, n, d, c, reg, dW, db, s, sumw2);
+    };
+  ex.linear_softmax_loss_f32 = linear('f32', 8);
+  ex.linear_softmax_loss_f64 = linear('f64', 9);
 
   const testing: PoolTesting = pool.testing();
   return {
