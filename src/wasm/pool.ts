@@ -42,6 +42,8 @@ export interface PoolTesting {
   recovered(): number;
   /** Jobs sent to the pool, since the start. */
   jobs(): number;
+  /** Runs `n` empty two-chunk jobs (export 0 on zero-width rows); returns µs per job (dispatch cost). */
+  dispatch(n: number): number;
 }
 
 interface WorkerHandle {
@@ -324,6 +326,11 @@ export class Pool {
       setStallMs: (ms) => { this.stallMs = ms; },
       recovered: () => this.recoveredChunks,
       jobs: () => this.jobCount,
+      dispatch: (n) => {
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) this.run(0, [0, 0, 2, 0], [0, 0, 0, 0], 2, 2, 1, false, 'dispatch');
+        return ((performance.now() - t0) * 1000) / n;
+      },
     };
   }
 }
