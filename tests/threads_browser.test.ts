@@ -5,7 +5,6 @@
  * instead of Atomics.wait); on a page without those headers it falls back to 1 thread and says why.
  * Both give the same bytes as Node with the same (baseline) build.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
+import { ensureDist } from './fixtures/dist.js';
 import { pageBattery } from './fixtures/threads-page-battery.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +40,7 @@ let base = '';
 
 beforeAll(async () => {
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM_PATH)`);
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' });
+  await ensureDist();
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const isolated = url.pathname.startsWith('/coi/');

@@ -61,9 +61,10 @@ type AnyWorker = {
   addEventListener?(ev: string, f: (e: unknown) => void): void;
 };
 
+/** node:worker_threads (Node, and Deno, whose Web Workers cannot be unref'd) rather than Web Workers (browsers, Bun). */
 const isNode = (): boolean => {
   const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
-  return !!g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined;
+  return g.Deno !== undefined || (!!g.process?.versions?.node && !g.process.versions.bun);
 };
 
 /** Whether Atomics.wait may block on this thread (not on a browser's main thread). */
