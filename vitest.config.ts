@@ -27,7 +27,7 @@ export default defineConfig({
         // The 'node' project above runs without the flag: the baseline build, as plain `node` does.
         test: {
           name: 'node-relaxed',
-          include: ['tests/assembly/**/*.test.ts', 'tests/relaxed.test.ts', 'tests/wasm_vs_reference.test.ts'],
+          include: ['tests/assembly/**/*.test.ts', 'tests/relaxed.test.ts', 'tests/wasm_vs_reference.test.ts', 'tests/threads.test.ts'],
           environment: 'node',
           execArgv: ['--experimental-wasm-relaxed-simd'],
           env: {

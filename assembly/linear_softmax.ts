@@ -107,7 +107,7 @@ let o_bp: usize = 0, o_db: usize = 0, o_tile: usize = 0, o_res: usize = 0, o_end
  * Classes per packed panel of W in the large-C path: up to 16 tiles of 2 vectors (512 bytes a row:
  * W is streamed in long runs), fewer when D is large, so that the panel (D × PW) stays ≤ 256 KiB.
  */
-function panel_width<T>(d: usize): usize {
+export function panel_width<T>(d: usize): usize {
   const t = (<usize>(256 * 1024) / max<usize>(d * sizeof<T>(), 1)) / (lanes<T>() * 2);
   return lanes<T>() * 2 * min<usize>(max<usize>(t, 1), 16);
 }
@@ -519,7 +519,7 @@ function loss_small<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
  * Writes (first chunk) or adds (later chunks) the dot_2x4 results res[r][j], j in [jlo, jhi), to
  * dX[i0 + r][kb + j]; the last chunk also adds the scalar tail of C, columns [cvL, C).
  */
-function dx_emit<T>(res: usize, s: usize, rowS: usize, W: usize, rowW: usize, dX: usize, D: usize,
+export function dx_emit<T>(res: usize, s: usize, rowS: usize, W: usize, rowW: usize, dX: usize, D: usize,
   C: usize, cvL: usize, i0: usize, N: usize, kb: usize, jlo: usize, jhi: usize, first: bool,
   last: bool): void {
   const E = sizeof<T>();

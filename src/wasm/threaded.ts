@@ -99,6 +99,8 @@ const ROW_KERNELS = [
   'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
   'linear_threads_rows_f32', 'linear_threads_rows_f64', 'linear_threads_dwt_f32', 'linear_threads_dwt_f64',
   'linear_threads_dx_f32', 'linear_threads_dx_f64',
+  'linear_threads_large_panel_f32', 'linear_threads_large_panel_f64', 'linear_threads_large_rows_f32', 'linear_threads_large_rows_f64',
+  'linear_threads_large_dx_f32', 'linear_threads_large_dx_f64', 'linear_threads_large_dw_f32', 'linear_threads_large_dw_f64',
 ] as const;
 
 function single(reason: string | undefined): ThreadsHandle {
@@ -242,9 +244,11 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     (X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number,
       dW: number, db: number, dX: number, scratch: number): number => {
       const whole = raw[`linear_softmax_loss_${sfx}`];
-      if (pool.workers() === 0 || !arena || c > LINEAR_MAX_C || n < 48 || n * d * Math.max(c, 4) < LINEAR_MIN_WORK) {
+      if (pool.workers() === 0 || !arena || n * d * Math.max(c, 4) < LINEAR_MIN_WORK || d < 4) {
         return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
       }
+      if (c > LINEAR_MAX_C) return linearLarge(sfx, idx - 8, X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      if (n < 48) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
       const bytes = rawx[`linear_threads_scratch_bytes_${sfx}`](X, n, d, c);
       if (!(bytes <= 2 ** 31)) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
       const s = linearBuffer(bytes);
@@ -262,6 +266,27 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
       }
       return rawx[`linear_threads_finish_${sfx}`](X, labels, W, n, d, c, reg, dW, db, s, sumw2);
     };
+  // linearSoftmaxLoss, large C: the phases of assembly/linear_threads.ts (panels of W: scores;
+  // rows: cross-entropy; dX and dW by groups of 4 rows of D), bit-identical to the single call.
+  const linearLarge = (sfx: 'f32' | 'f64', f: number, X: number, labels: number, W: number, bias: number,
+    n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number => {
+    const E = sfx === 'f32' ? 4 : 8;
+    const ppc = 2, rpc = Math.max(1, Math.round(32768 / c)), kpc = Math.max(1, Math.round(4e6 / (n * c * 8)));
+    const bytes = rawx[`linear_threads_large_scratch_bytes_${sfx}`](n, d, c, ppc, rpc, kpc);
+    if (!(bytes <= 2 ** 31)) return raw[`linear_softmax_loss_${sfx}`](X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+    const s = linearBuffer(bytes);
+    const what = 'linearSoftmaxLoss';
+    rawx[`linear_threads_large_prep_${sfx}`](X, W, bias, n, d, c, s, ppc, rpc, kpc);
+    const panels = rawx[`linear_threads_large_panels_${sfx}`](d, c);
+    const z10 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    pool.run(14 + f, [W, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, panels, ppc, false, what);
+    pool.run(16 + f, [labels, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, n, rpc, false, what);
+    const groups = Math.ceil(d / 4);
+    if (dX) pool.run(18 + f, [W, n, d, c, dX, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 10, groups, kpc, false, what);
+    pool.run(20 + f, [W, n, d, c, reg, dW, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 11, groups, kpc,
+      reg !== 0 && overlaps(dW, d * c * E, W, d * c * E), what);
+    return rawx[`linear_threads_large_finish_${sfx}`](W, labels, n, d, c, reg, db, s, ppc, rpc, kpc);
+  };
   ex.linear_softmax_loss_f32 = linear('f32', 8);
   ex.linear_softmax_loss_f64 = linear('f64', 9);
 
