@@ -10,7 +10,8 @@
  * chunk writes only its own rows, so who runs which chunk cannot change a bit of the result.
  *
  * Faults: a worker that stops (terminated, crashed, hung) while it holds a chunk is noticed when
- * that chunk is not done `stallMs` after the caller ran out of chunks (default 2000 ms). The caller
+ * that chunk is not done `stallMs` after the caller ran out of chunks (default 2000 ms; 5× that for
+ * a job that works in place, where the only way out is an Error). The caller
  * then takes the chunk over (compare-and-swap on its state), terminates the worker and removes it
  * from the pool, and runs the chunk itself when that is safe (the job's outputs do not overlap its
  * inputs: running a chunk twice writes the same bytes); when the job works in place and the chunk
@@ -246,8 +247,10 @@ export class Pool {
       const d = Atomics.load(ctl, L.DONE);
       if (d >= n) return;
       const el = performance.now() - t0;
-      if (el > this.stallMs) { this.recover(n, inPlace, what); return; }
-      if (this.block && el > this.spinMs) Atomics.wait(ctl, L.DONE, d, Math.min(20, this.stallMs - el + 1));
+      // in place, the only way out is an Error: give a slow (descheduled) worker 5× longer
+      const bound = inPlace ? 5 * this.stallMs : this.stallMs;
+      if (el > bound) { this.recover(n, inPlace, what); return; }
+      if (this.block && el > this.spinMs) Atomics.wait(ctl, L.DONE, d, Math.min(20, bound - el + 1));
     }
   }
 
