@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
   root: here('./web'),
@@ -25,6 +26,7 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', fs: { allow: [here('./')] } },
-  preview: { host: '127.0.0.1' },
+  // cross-origin isolated (SharedArrayBuffer): the kernels run on every core (loadWasm({ threads }))
+  server: { host: '127.0.0.1', fs: { allow: [here('./')] }, headers: ISOLATED },
+  preview: { host: '127.0.0.1', headers: ISOLATED },
 });

@@ -40,7 +40,7 @@ export default defineConfig({
         resolve: platform('node'),
         test: {
           name: 'node-relaxed',
-          include: ['tests/assembly/**/*.test.ts', 'tests/relaxed.test.ts', 'tests/wasm_vs_reference.test.ts'],
+          include: ['tests/assembly/**/*.test.ts', 'tests/relaxed.test.ts', 'tests/wasm_vs_reference.test.ts', 'tests/threads.test.ts'],
           environment: 'node',
           execArgv: ['--experimental-wasm-relaxed-simd'],
           env: {

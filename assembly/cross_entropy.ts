@@ -356,7 +356,7 @@ let o_t: f64 = 0; // Σ t (probability rows)
 }
 
 // @ts-ignore: decorator
-@inline function ce_rows<T>(mode: i32, logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
+@inline export function ce_rows<T>(mode: i32, logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
   weights: usize, ignore_index: i32, smoothing: f64, denom: f64, losses: usize, grad: usize): f64 {
   const rowBytes = <usize>cols * sizeof<T>();
   const hasW = weights != 0;
@@ -493,10 +493,9 @@ let o_t: f64 = 0; // Σ t (probability rows)
   return total;
 }
 
+/** The mean's denominator: rows for probability rows, else Σ w_y (or the count) of non-ignored rows. */
 // @ts-ignore: decorator
-@inline function cross_entropy<T>(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
-  weights: usize, ignore_index: i32, smoothing: f64, reduction: i32, losses: usize, grad: usize): f64 {
-  // the mean's denominator first: a cheap pass over the labels
+@inline export function ce_denominator<T>(rows: i32, labels: usize, targets: usize, weights: usize, ignore_index: i32): f64 {
   let denom: f64 = <f64>rows;
   if (!targets) {
     denom = 0;
@@ -506,6 +505,14 @@ let o_t: f64 = 0; // Σ t (probability rows)
       denom += weights ? <f64>load<T>(weights + <usize>y * sizeof<T>()) : 1;
     }
   }
+  return denom;
+}
+
+// @ts-ignore: decorator
+@inline function cross_entropy<T>(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
+  weights: usize, ignore_index: i32, smoothing: f64, reduction: i32, losses: usize, grad: usize): f64 {
+  // the mean's denominator first: a cheap pass over the labels
+  const denom = ce_denominator<T>(rows, labels, targets, weights, ignore_index);
   const mean = reduction == 0;
   if (mean && denom == 0) {
     // nothing to average (all rows ignored, or zero total weight): loss NaN, grad 0 (PyTorch)

@@ -32,3 +32,17 @@ export { log_softmax_backward_f32, log_softmax_backward_f64 } from './logits/log
 export {
   softmax_temperature_f32, softmax_temperature_f64, log_softmax_temperature_f32, log_softmax_temperature_f64,
 } from './logits/softmax_temperature';
+export {
+  cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
+} from './threads';
+export {
+  linear_threads_scratch_bytes_f32, linear_threads_scratch_bytes_f64, linear_threads_groups_f32, linear_threads_groups_f64,
+  linear_threads_prep_f32, linear_threads_prep_f64, linear_threads_rows_f32, linear_threads_rows_f64,
+  linear_threads_dwt_f32, linear_threads_dwt_f64, linear_threads_dx_f32, linear_threads_dx_f64,
+  linear_threads_finish_f32, linear_threads_finish_f64,
+  linear_threads_large_panels_f32, linear_threads_large_panels_f64,
+  linear_threads_large_scratch_bytes_f32, linear_threads_large_scratch_bytes_f64,
+  linear_threads_large_prep_f32, linear_threads_large_prep_f64, linear_threads_large_panel_f32, linear_threads_large_panel_f64,
+  linear_threads_large_rows_f32, linear_threads_large_rows_f64, linear_threads_large_dx_f32, linear_threads_large_dx_f64,
+  linear_threads_large_dw_f32, linear_threads_large_dw_f64, linear_threads_large_finish_f32, linear_threads_large_finish_f64,
+} from './linear_threads';

@@ -59,14 +59,14 @@ import { row_has_nan } from './softmax';
  */
 
 /** Rows per block in the small-C path (a multiple of 4: 4-row dot and dX tiles). */
-const MB: i32 = 24;
+export const MB: i32 = 24;
 /** Largest C that takes the small-C path. */
-const SMALL_C: i32 = 64;
+export const SMALL_C: i32 = 64;
 
 // @ts-ignore: decorator
-@inline function lanes<T>(): usize { return 16 / sizeof<T>(); }
+@inline export function lanes<T>(): usize { return 16 / sizeof<T>(); }
 // @ts-ignore: decorator
-@inline function roundup(x: usize, m: usize): usize { return (x + m - 1) / m * m; }
+@inline export function roundup(x: usize, m: usize): usize { return (x + m - 1) / m * m; }
 // @ts-ignore: decorator
 @inline function align16(x: usize): usize { return (x + 15) & ~(<usize>15); }
 // @ts-ignore: decorator
@@ -97,7 +97,7 @@ let o_bp: usize = 0, o_db: usize = 0, o_tile: usize = 0, o_res: usize = 0, o_end
  * multiple of 4 KiB made every row of a 4 × 64 strip collide in one L1 set and halved the f64 speed).
  */
 // @ts-ignore: decorator
-@inline function row_elems<T>(n: usize): usize {
+@inline export function row_elems<T>(n: usize): usize {
   let bytes = roundup(n * sizeof<T>(), 64);
   if (((bytes >> 6) & 1) == 0) bytes += 64;
   return bytes / sizeof<T>();
@@ -107,14 +107,14 @@ let o_bp: usize = 0, o_db: usize = 0, o_tile: usize = 0, o_res: usize = 0, o_end
  * Classes per packed panel of W in the large-C path: up to 16 tiles of 2 vectors (512 bytes a row:
  * W is streamed in long runs), fewer when D is large, so that the panel (D × PW) stays ≤ 256 KiB.
  */
-function panel_width<T>(d: usize): usize {
+export function panel_width<T>(d: usize): usize {
   const t = (<usize>(256 * 1024) / max<usize>(d * sizeof<T>(), 1)) / (lanes<T>() * 2);
   return lanes<T>() * 2 * min<usize>(max<usize>(t, 1), 16);
 }
 
 /** Classes padded for the small-C path: groups of 4, plus one group of 2 when C % 4 is 1 or 2. */
 // @ts-ignore: decorator
-@inline function padded_classes(C: usize): usize {
+@inline export function padded_classes(C: usize): usize {
   const r = C & 3;
   return r == 0 ? C : r == 3 ? C + 1 : (C & ~(<usize>3)) + 2;
 }
@@ -166,7 +166,7 @@ function scratch_bytes<T>(n: i32, d: i32, c: i32): f64 {
 // ---- shared pieces ---------------------------------------------------------------------------
 
 /** bp[0..C) = bias or 0, bp[C..cs) = −∞ (padded classes get no probability); db[0..cs) = 0 (f64). */
-function init_bias<T>(bias: usize, c: i32, cs: i32, bp: usize, db: usize): void {
+export function init_bias<T>(bias: usize, c: i32, cs: i32, bp: usize, db: usize): void {
   const E = sizeof<T>();
   for (let j = 0; j < cs; j++) {
     const o = <usize>j * E;
@@ -176,7 +176,7 @@ function init_bias<T>(bias: usize, c: i32, cs: i32, bp: usize, db: usize): void 
 }
 
 /** out[0..c) = db[0..c) rounded to T (db holds f64 sums). */
-function store_db<T>(out: usize, db: usize, c: i32): void {
+export function store_db<T>(out: usize, db: usize, c: i32): void {
   for (let j = 0; j < c; j++) store<T>(out + <usize>j * sizeof<T>(), <T>load<f64>(db + (<usize>j << 3)));
 }
 
@@ -187,7 +187,7 @@ function store_db<T>(out: usize, db: usize, c: i32): void {
  * there: the small-C path reuses the row buffer for the next block). A row whose scores are all −∞
  * follows the fully masked row rule: p = 0, G = −onehot(y)·invN, loss +∞.
  */
-function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: usize): f64 {
+export function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: usize, gy: usize = 0): f64 {
   const E = sizeof<T>();
   const end = <usize>nv << 4;
   // pass 1: add the bias, running max
@@ -234,6 +234,7 @@ function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: us
   }
   for (let k = <usize>c * E; k < end; k += E) store<T>(s + k, 0);
   const oy = <usize>y * E;
+  if (gy != 0) store<f64>(gy, <f64>load<T>(s + oy)); // G[y] before − invN (threaded db: linear_threads.ts)
   store<T>(s + oy, load<T>(s + oy) - invN);
   store<f64>(db + (<usize>y << 3), load<f64>(db + (<usize>y << 3)) - <f64>invN);
   return Math.log(<f64>sum) + (<f64>m - <f64>sy);
@@ -244,7 +245,7 @@ function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T, db: us
  * bytes), computed in the scratch tile buffer so nothing outside the valid part is touched.
  * `cin` (same layout as out) or 0.
  */
-function gemm_edge<T>(a: usize, asj: usize, ast: usize, b: usize, bst: usize, nt: i32,
+export function gemm_edge<T>(a: usize, asj: usize, ast: usize, b: usize, bst: usize, nt: i32,
   cin: usize, beta: T, out: usize, os: usize, nr: i32, nc: i32, tile: usize): void {
   const E = sizeof<T>(), L = lanes<T>();
   const ts = L * 2 * E;
@@ -268,7 +269,7 @@ function gemm_edge<T>(a: usize, asj: usize, ast: usize, b: usize, bst: usize, nt
  * WT (C × D rows of stride rowB bytes) = Wᵀ for W (D × C, dense), by L × L blocks transposed in
  * registers (scalar edges). Returns ΣW² (squares summed in f64).
  */
-function pack_transposed<T>(W: usize, D: usize, C: usize, wt: usize, rowB: usize): f64 {
+export function pack_transposed<T>(W: usize, D: usize, C: usize, wt: usize, rowB: usize): f64 {
   const E = sizeof<T>(), L = lanes<T>();
   const rowW = C * E;
   const Dl = D / L * L, Cl = C / L * L;
@@ -316,7 +317,7 @@ function pack_transposed<T>(W: usize, D: usize, C: usize, wt: usize, rowB: usize
  * transposed in registers (scalar edges). Each W element is read just before its dW element is
  * written, so dW may alias W.
  */
-function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: usize, C: usize, reg2: T): void {
+export function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: usize, C: usize, reg2: T): void {
   const E = sizeof<T>(), L = lanes<T>();
   const rowW = C * E;
   const Dl = D / L * L, Cl = C / L * L;
@@ -368,7 +369,7 @@ function unpack_transposed<T>(dwt: usize, rowB: usize, W: usize, dW: usize, D: u
  * aligned, and no two rows of a block within 64 bytes of each other modulo 4 KiB (the span of the
  * L1 sets), so a column strip of the block does not collide in a few cache sets.
  */
-function in_place_ok(X: usize, stride: usize): bool {
+export function in_place_ok(X: usize, stride: usize): bool {
   if (((X | stride) & 15) != 0) return false;
   if (stride < 64) return true; // a whole block spans fewer than MB cache lines
   for (let j: usize = 1; j < <usize>MB; j++) {
@@ -518,7 +519,7 @@ function loss_small<T>(X: usize, labels: usize, W: usize, bias: usize, n: i32, d
  * Writes (first chunk) or adds (later chunks) the dot_2x4 results res[r][j], j in [jlo, jhi), to
  * dX[i0 + r][kb + j]; the last chunk also adds the scalar tail of C, columns [cvL, C).
  */
-function dx_emit<T>(res: usize, s: usize, rowS: usize, W: usize, rowW: usize, dX: usize, D: usize,
+export function dx_emit<T>(res: usize, s: usize, rowS: usize, W: usize, rowW: usize, dX: usize, D: usize,
   C: usize, cvL: usize, i0: usize, N: usize, kb: usize, jlo: usize, jhi: usize, first: bool,
   last: bool): void {
   const E = sizeof<T>();

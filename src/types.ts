@@ -224,6 +224,12 @@ export interface WasmKernels extends SoftmaxKernels {
    * {@link LoadWasmOptions.simd}). Read from the module itself, so it is right for `{ wasm }` too.
    */
   readonly build: 'baseline' | 'relaxed';
+  /** How many threads this instance really uses (the calling thread included): 1 unless
+   * {@link LoadWasmOptions.threads} asked for more and they could start; fewer after a worker died. */
+  readonly threads: number;
+  /** Why `threads` is lower than asked (no SharedArrayBuffer, not cross-origin isolated, workers that
+   * cannot start, a worker that died), or undefined. */
+  readonly threadsUnavailable?: string;
 }
 
 /** Options of {@link loadWasm}. */
@@ -247,6 +253,13 @@ export interface LoadWasmOptions {
    * differ from the baseline build in the last bits; both stay within the documented tolerances.
    */
   simd?: 'baseline' | 'relaxed' | 'auto';
+  /**
+   * Threads to run the kernels on, the calling thread included: a positive integer or `'auto'`
+   * (the number of cores). Default 1: today's single-threaded module. With more, the threads build
+   * runs in a pool of workers over one shared memory; results are bit-identical for every thread
+   * count. Where threads cannot run, the instance uses one and says why in `threadsUnavailable`.
+   */
+  threads?: number | 'auto';
 }
 
 // Structural stand-ins for DOM / WebAssembly types, so that these declarations compile without the

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -61,6 +62,8 @@ describe('demo page in Chromium', () => {
     const epochs = (await page.textContent('#epoch'))!.trim();
     const info = (await page.textContent('#info'))!.trim();
     expect(epochs).toBe(`${EPOCHS} / ${EPOCHS}`);
+    // served cross-origin isolated (vite.web.config.ts): the worker's kernels run on every core
+    expect(info).toMatch(new RegExp(`on ${availableParallelism()} threads?[,(]`));
     expect(value).toBeGreaterThan(0.8);
     expect(Number.parseFloat(shown) / 100).toBeCloseTo(value, 4);
     // Ten templates and twenty held-out digits were drawn.

@@ -196,7 +196,7 @@ async function train(opts: Opts): Promise<void> {
     if (m.type === 'ready') {
       setStatus('training');
       infoEl.textContent = `${m.nTrain.toLocaleString('en')} training / ${m.nTest.toLocaleString('en')} test digits, ${m.features} features, ` +
-        `${m.classes} classes; wasm loaded in ${m.wasmMs.toFixed(0)} ms, digits decoded in ${m.decodeMs.toFixed(0)} ms. ` +
+        `${m.classes} classes; wasm loaded in ${m.wasmMs.toFixed(0)} ms on ${m.threads} thread${m.threads === 1 ? '' : 's'}${m.threadsUnavailable ? ` (${m.threadsUnavailable})` : ''}, digits decoded in ${m.decodeMs.toFixed(0)} ms. ` +
         `${opts.optimizer === 'sgd' ? 'SGD with momentum 0.9' : 'Adam'}, lr ${opts.lr} (${opts.schedule}), batch ${opts.batchSize}, reg ${opts.reg}, seed ${opts.seed}.`;
     } else if (m.type === 'epoch') {
       history.push(m.record);

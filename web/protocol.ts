@@ -16,7 +16,7 @@ export interface TrainRequest {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; wasmMs: number; decodeMs: number; nTrain: number; nTest: number; features: number; classes: number }
+  | { type: 'ready'; wasmMs: number; decodeMs: number; nTrain: number; nTest: number; features: number; classes: number; threads: number; threadsUnavailable?: string }
   | { type: 'epoch'; record: EpochRecord; epochs: number }
   | {
     type: 'done';

@@ -20,12 +20,13 @@ scope.onmessage = async (e) => {
   const req = e.data;
   try {
     let t0 = performance.now();
-    kernels ??= await loadWasm();
+    kernels ??= await loadWasm({ threads: 'auto' }); // all cores where the page is cross-origin isolated
     const wasmMs = performance.now() - t0;
     t0 = performance.now();
     const ds = parseDigits(req.buffer);
     const decodeMs = performance.now() - t0;
-    post({ type: 'ready', wasmMs, decodeMs, nTrain: ds.train.y.length, nTest: ds.test.y.length, features: ds.features, classes: ds.classes });
+    post({ type: 'ready', wasmMs, decodeMs, nTrain: ds.train.y.length, nTest: ds.test.y.length, features: ds.features, classes: ds.classes,
+      threads: kernels.threads, threadsUnavailable: kernels.threadsUnavailable });
 
     t0 = performance.now();
     const model = trainSoftmaxClassifier(kernels, { X: ds.train.X, y: ds.train.y, classes: ds.classes }, {

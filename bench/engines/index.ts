@@ -7,6 +7,7 @@ import { referenceEngine } from './reference.js';
 import { tfjsEngine } from './tfjs.js';
 import { wasmPlainEngine } from './wasm-plain.js';
 import { wasmZeroCopyEngine } from './wasm-zerocopy.js';
+import { wasmThreadsEngine } from './wasm-threads.js';
 
 export interface EngineChoice {
   numpy?: boolean;
@@ -14,6 +15,8 @@ export interface EngineChoice {
   limits?: boolean;
   /** The wasm-relaxed-zc column (skipped where the engine has no relaxed SIMD). */
   relaxed?: boolean;
+  /** The threaded columns (wasm-t2, wasm-zc-t2, wasm-zc-tall). */
+  threads?: boolean;
 }
 
 export function defaultEngines(choice: EngineChoice = {}): Engine[] {
@@ -22,6 +25,7 @@ export function defaultEngines(choice: EngineChoice = {}): Engine[] {
   if (choice.numpy !== false) engines.push(numpyEngine('1'), numpyEngine('default'));
   engines.push(wasmPlainEngine(), wasmZeroCopyEngine());
   if (choice.relaxed !== false) engines.push(wasmZeroCopyEngine('relaxed'));
+  if (choice.threads !== false) engines.push(wasmThreadsEngine(2, 'plain'), wasmThreadsEngine(2, 'zc'), wasmThreadsEngine('auto', 'zc'));
   if (choice.limits !== false) engines.push(limitsEngine());
   return engines;
 }

@@ -11,11 +11,12 @@ export interface Engine {
   dispose(): void;
 }
 
-export async function loadEngine(name: EngineName): Promise<Engine> {
+/** `threads` (wasm only): loadWasm's option; the train command passes --threads (default 'auto'). */
+export async function loadEngine(name: EngineName, threads: number | 'auto' = 1): Promise<Engine & { threads?: number; threadsUnavailable?: string }> {
   if (name === 'reference') return { name, kernels: reference, dispose() {} };
   try {
-    const k = await loadWasm();
-    return { name, kernels: k, dispose: () => k.dispose() };
+    const k = await loadWasm({ threads });
+    return { name, kernels: k, dispose: () => k.dispose(), threads: k.threads, threadsUnavailable: k.threadsUnavailable };
   } catch (e) {
     throw new CommandFailed(`could not load the WASM kernels (${(e as Error).message}); build them with 'npm run asbuild', or use --engine reference`);
   }

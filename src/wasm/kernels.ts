@@ -15,6 +15,7 @@ import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
 import { instantiateKernels } from './loader.js';
+import { loadThreaded } from './threaded.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
 interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
@@ -262,9 +263,11 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new SoftmaxInputError(`loadWasm: options must be an object or undefined, got ${describe(options)}`, 'options');
   }
-  const exports = await instantiateKernels(options);
+  const mt = await loadThreaded(options); // options.threads (threaded.ts); exports null: one thread
+  const exports = mt.exports ?? await instantiateKernels(options);
   const build: WasmKernels['build'] = exports.simd_build?.() === 1 ? 'relaxed' : 'baseline';
   let engine: WasmEngine | null = new WasmEngine(exports);
+  mt.attach(engine.arena);
   const current = (): WasmEngine | null => engine;
   const guard = (fn: string): void => {
     if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
@@ -296,12 +299,13 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     dispose() {
       engine?.dropViews.forEach((drop) => drop());
       engine = null;
+      mt.dispose();
     },
     memoryBytes() {
       guard('memoryBytes');
       return engine!.memory.buffer.byteLength;
     },
     build,
-  };
-  return kernels;
+  } as WasmKernels;
+  return mt.decorate(kernels);
 }

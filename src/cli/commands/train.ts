@@ -39,6 +39,8 @@ Options:
   --val FRACTION    hold out this fraction of the training set as a validation set (default 0)
   --patience N      early stopping after N epochs without a lower validation loss (needs --val)
   --engine NAME     wasm (WASM SIMD kernels, default) or reference (plain TypeScript, float64 math)
+  --threads N       threads of the wasm engine: a number or auto (all cores, default); results are
+                    the same bits for any count
   --dtype TYPE      f32 (default) or f64
   --seed N          seed of the initial weights, the shuffles and the validation split (default 1)
   --out DIR         directory for train-<dataset>.svg and train-<dataset>.json (default ./out)
@@ -51,7 +53,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     dataset: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' },
     reg: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, schedule: { type: 'string' },
     val: { type: 'string' }, patience: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' },
-    seed: { type: 'string' }, out: { type: 'string' },
+    seed: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' },
   });
   if (v.help) { io.out.write(TRAIN_HELP); return 0; }
   const s = (k: string) => v[k] as string | undefined;
@@ -72,6 +74,8 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const dtype = choice(cmd, 'dtype', s('dtype'), ['f32', 'f64'] as const, 'f32');
   const seed = num(cmd, 'seed', s('seed'), 1, { lo: 0, hi: 2 ** 32 - 1, int: true })!;
   const outDir = resolve(s('out') ?? 'out');
+  const threads = s('threads') === undefined || s('threads') === 'auto' ? 'auto' as const
+    : num(cmd, 'threads', s('threads'), 1, { lo: 1, hi: 256, int: true })!;
 
   let ds;
   try {
@@ -79,10 +83,11 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new CommandFailed((e as Error).message);
   }
-  const engine = await loadEngine(engineName);
+  const engine = await loadEngine(engineName, threads);
   try {
     io.out.write(`${ds.description}\n`);
-    io.out.write(`training on ${engine.name} (${dtype}): ${optimizer}, lr ${lr} (${schedule}), batch ${batch}, reg ${reg}, ${epochs} epochs, seed ${seed}` +
+    const onThreads = engine.threads === undefined ? '' : `, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${engine.threadsUnavailable ? ` (${engine.threadsUnavailable})` : ''}`;
+    io.out.write(`training on ${engine.name}${onThreads} (${dtype}): ${optimizer}, lr ${lr} (${schedule}), batch ${batch}, reg ${reg}, ${epochs} epochs, seed ${seed}` +
       `${val ? `, validation ${val}${patience ? `, patience ${patience}` : ''}` : ''}\n`);
     const progress = new Progress(io.out, epochs, batch);
     const options: TrainOptions<FloatArray> = {

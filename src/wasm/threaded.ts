@@ -1,0 +1,308 @@
+/**
+ * `loadWasm({ threads })`: the threads build of the kernels (build/softmax[.relaxed].threads.wasm:
+ * the same sources compiled with `--enable threads`, importing a shared memory with a declared
+ * maximum) instantiated on the calling thread and in every worker of a Pool over one shared
+ * WebAssembly.Memory, and the raw exports wrapped so that the row-wise kernels run in chunks on
+ * the pool. The engine in kernels.ts marshals exactly as for one thread: it sees the same exports
+ * (pointer-level signatures), only faster.
+ *
+ * Which kernels are split, and why the bits cannot change:
+ *   softmax, logSoftmax, softmaxBackward: chunks of whole rows; each row is computed by the same
+ *     code as in the single call.
+ *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
+ *     f64 and the caller adds them in row order and divides by the same denominator, which is
+ *     exactly what the single call does.
+ *   linearSoftmaxLoss, softmaxJacobian, rows too short to split (e.g. one long row): on the calling
+ *     thread, the single-threaded code (not split yet).
+ * So results are bit-identical for every thread count, and to the single-threaded build (same
+ * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
+ */
+import { SoftmaxInputError } from '../errors.js';
+import type { LoadWasmOptions } from '../types.js';
+import { describe } from '../validate.js';
+import type { SoftmaxWasmExports } from './abi.js';
+import type { Arena } from './arena.js';
+import { chooseBuild } from './loader.js';
+import { overlaps, planRows } from './partition.js';
+import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
+
+/** The threaded linear classifier covers the small-C path of the kernel (C ≤ 64). */
+const LINEAR_MAX_C = 64;
+/** Below N·D·max(C, 4) = 2^20 the linear classifier runs on the calling thread. */
+const LINEAR_MIN_WORK = 2 ** 20;
+
+/** The most threads an instance starts (more is refused as unreasonable). */
+export const MAX_THREADS = 256;
+
+export function threadsWasmUrl(build: 'baseline' | 'relaxed'): URL {
+  return build === 'relaxed'
+    ? new URL('../../build/softmax.relaxed.threads.wasm', import.meta.url)
+    : new URL('../../build/softmax.threads.wasm', import.meta.url);
+}
+
+/** Cores of this machine: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
+export async function coreCount(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const g = globalThis as { process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) {
+    try {
+      const os = await import(/* @vite-ignore */ 'node:os');
+      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    } catch { /* fall through */ }
+  }
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+function checkThreads(v: unknown): number | 'auto' | undefined {
+  if (v === undefined || v === 'auto') return v;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_THREADS) {
+    throw new SoftmaxInputError(`loadWasm: options.threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(v)}`, 'options.threads');
+  }
+  return v;
+}
+
+async function readBytes(url: URL): Promise<Uint8Array> {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url.href}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** A shared memory with the largest maximum this engine grants (4 GiB, 1 GiB, 256 MiB). */
+function sharedMemory(): WebAssembly.Memory | string {
+  let last = '';
+  for (const maximum of [65536, 16384, 4096]) {
+    try {
+      return new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+    } catch (e) {
+      last = (e as Error)?.message ?? String(e);
+    }
+  }
+  return `a shared WebAssembly.Memory cannot be created here (${last})`;
+}
+
+/** What loadWasm gets: the exports to use (null: load today's single-threaded module) and the rest. */
+export interface ThreadsHandle {
+  exports: SoftmaxWasmExports | null;
+  /** The arena (for the per-row loss buffer of the threaded cross-entropy). */
+  attach(arena: Arena): void;
+  dispose(): void;
+  /** Adds `threads`, `threadsUnavailable` and the test hook to the kernels object. */
+  decorate<K extends object>(k: K): K;
+}
+
+const ROW_KERNELS = [
+  'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
+  'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
+  'linear_threads_rows_f32', 'linear_threads_rows_f64', 'linear_threads_dwt_f32', 'linear_threads_dwt_f64',
+  'linear_threads_dx_f32', 'linear_threads_dx_f64',
+  'linear_threads_large_panel_f32', 'linear_threads_large_panel_f64', 'linear_threads_large_rows_f32', 'linear_threads_large_rows_f64',
+  'linear_threads_large_dx_f32', 'linear_threads_large_dx_f64', 'linear_threads_large_dw_f32', 'linear_threads_large_dw_f64',
+] as const;
+
+function single(reason: string | undefined): ThreadsHandle {
+  return {
+    exports: null,
+    attach() {},
+    dispose() {},
+    decorate(k) {
+      Object.defineProperty(k, 'threads', { value: 1, enumerable: true });
+      Object.defineProperty(k, 'threadsUnavailable', { value: reason, enumerable: reason !== undefined });
+      return k;
+    },
+  };
+}
+
+/** Test-only options (not public API). */
+interface ThreadsTestOptions { brokenWorkerSource?: boolean; startTimeoutMs?: number }
+export const THREADS_TEST_OPTIONS = Symbol.for('softmax-wasm.threads.test-options');
+
+/**
+ * Resolves `options.threads`. 1 (the default) gives today's single-threaded module; more starts
+ * the pool, or falls back to one thread with a reason where threads cannot run.
+ */
+export async function loadThreaded(options: LoadWasmOptions | undefined): Promise<ThreadsHandle> {
+  const asked = checkThreads(options?.threads);
+  if (asked === undefined || asked === 1) return single(undefined);
+  const cores = await coreCount();
+  const want = asked === 'auto' ? cores : asked;
+  if (want <= 1) return single(undefined);
+  if (options?.wasm !== undefined) {
+    return single('options.wasm was given: a module passed in runs on one thread (threads need the shipped threads build)');
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer !== 'function') {
+    return single(g.crossOriginIsolated === false
+      ? 'SharedArrayBuffer is unavailable: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+      : 'SharedArrayBuffer is unavailable in this JavaScript environment');
+  }
+  if (g.crossOriginIsolated === false) {
+    return single('the page is not cross-origin isolated (needs Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+  }
+  const build = chooseBuild(options?.simd);
+  const memory = sharedMemory();
+  if (typeof memory === 'string') return single(memory);
+  let bytes: Uint8Array;
+  let module: WebAssembly.Module;
+  let instance: WebAssembly.Instance;
+  try {
+    const builds: Array<'baseline' | 'relaxed'> = build === 'relaxed' && (options?.simd ?? 'auto') === 'auto' ? ['relaxed', 'baseline'] : [build];
+    let err: unknown;
+    for (const b of builds) {
+      try {
+        bytes = await readBytes(threadsWasmUrl(b));
+        module = await WebAssembly.compile(bytes as BufferSource);
+        instance = await WebAssembly.instantiate(module, { env: { memory } });
+        err = undefined;
+        break;
+      } catch (e) { err = e; }
+    }
+    if (err !== undefined) throw err;
+  } catch (e) {
+    return single(`the threads build could not be loaded (${(e as Error)?.message ?? e})`);
+  }
+  const raw = instance!.exports as unknown as SoftmaxWasmExports & Record<string, (...a: number[]) => number>;
+  const fns = ROW_KERNELS.map((n) => raw[n]);
+  const test = (options as Record<symbol, ThreadsTestOptions> | undefined)?.[THREADS_TEST_OPTIONS] ?? {};
+  const { pool, failed } = await Pool.start({
+    module: module!, bytes: bytes!, memory, names: [...ROW_KERNELS], fns, workers: want - 1,
+    spinMs: want <= cores ? 0.25 : 0, startTimeoutMs: test.startTimeoutMs, brokenWorkerSource: test.brokenWorkerSource,
+  });
+  if (pool.workers() === 0) {
+    pool.dispose();
+    return single(failed ?? 'no worker could start');
+  }
+  const startReason = failed;
+
+  let arena: Arena | null = null;
+  /** A block of the arena kept across calls, replaced by a larger one (×1.5) when a call needs more. */
+  const keep = (what: string): ((bytes: number) => number) => {
+    let ptr = 0, size = 0;
+    return (bytes) => {
+      if (bytes > size) {
+        if (ptr) arena!.free(ptr);
+        ptr = 0;
+        size = Math.max(bytes, Math.ceil(size * 1.5));
+        ptr = arena!.alloc(size, what);
+      }
+      return ptr;
+    };
+  };
+  const lossBuffer = keep('softmaxCrossEntropy');
+  const linearBuffer = keep('linearSoftmaxLoss');
+
+  const ex: Record<string, unknown> = { ...raw };
+  const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
+    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+    if (!plan) { (fns[idx] as (...a: number[]) => void)(x, out, rows, cols); return; }
+    const rb = cols * E;
+    pool.run(idx, [x, out, rows, cols], [rb, rb, 0, 0], 2, rows, plan.rowsPerChunk, overlaps(x, rows * rb, out, rows * rb), what);
+  };
+  ex.softmax_f32 = rowwise(0, 4, 'softmax');
+  ex.softmax_f64 = rowwise(1, 8, 'softmax');
+  ex.log_softmax_f32 = rowwise(2, 4, 'logSoftmax');
+  ex.log_softmax_f64 = rowwise(3, 8, 'logSoftmax');
+  const backward = (idx: number, E: number) => (y: number, dy: number, out: number, rows: number, cols: number): void => {
+    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+    if (!plan) { fns[idx](y, dy, out, rows, cols); return; }
+    const rb = cols * E, nb = rows * rb;
+    pool.run(idx, [y, dy, out, rows, cols], [rb, rb, rb, 0, 0], 3, rows, plan.rowsPerChunk,
+      overlaps(out, nb, y, nb) || overlaps(out, nb, dy, nb), 'softmaxBackward');
+  };
+  ex.softmax_backward_f32 = backward(4, 4);
+  ex.softmax_backward_f64 = backward(5, 8);
+  const crossEntropy = (idx: number, E: number, whole: SoftmaxWasmExports['cross_entropy_f32'],
+    denominator: (rows: number, labels: number, targets: number, weights: number, ignore: number) => number) =>
+    (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
+      ignore: number, smoothing: number, reduction: number, losses: number, grad: number): number => {
+      const plan = pool.workers() > 0 && arena ? planRows(rows, cols, 2) : null;
+      if (!plan) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
+      const denom = denominator(rows, labels, targets, weights, ignore);
+      const mean = reduction === 0;
+      if (mean && denom === 0) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
+      const rb = cols * E, nb = rows * rb;
+      const l64 = lossBuffer(rows * 8);
+      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64],
+        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8], 1, rows,
+        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
+      // the single call's sum: row order, in f64
+      const v = new Float64Array(memory.buffer, l64, rows);
+      let total = 0;
+      for (let i = 0; i < rows; i++) total += v[i];
+      return mean ? total / denom : total;
+    };
+  const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
+  ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
+  ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+
+  // linearSoftmaxLoss, small C: the phases of assembly/linear_threads.ts (bit-identical to the
+  // single call); large C and small problems: the single call on this thread.
+  const linear = (sfx: 'f32' | 'f64', idx: number) =>
+    (X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number,
+      dW: number, db: number, dX: number, scratch: number): number => {
+      const whole = raw[`linear_softmax_loss_${sfx}`];
+      if (pool.workers() === 0 || !arena || n * d * Math.max(c, 4) < LINEAR_MIN_WORK || d < 4) {
+        return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      }
+      if (c > LINEAR_MAX_C) return linearLarge(sfx, idx - 8, X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      if (n < 48) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      const bytes = rawx[`linear_threads_scratch_bytes_${sfx}`](X, n, d, c);
+      if (!(bytes <= 2 ** 31)) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+      const s = linearBuffer(bytes);
+      const sumw2 = rawx[`linear_threads_prep_${sfx}`](X, W, bias, n, d, c, s);
+      const what = 'linearSoftmaxLoss';
+      // rows: blocks of 24 rows (the kernel's block), ~64K elements of X per chunk
+      const rpc = 24 * Math.max(1, Math.round(65536 / (24 * d)));
+      pool.run(idx, [X, labels, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, rpc, false, what);
+      const groups = rawx[`linear_threads_groups_${sfx}`](X, d);
+      const gpc = Math.max(1, Math.round(65536 / (n * 16)));
+      pool.run(idx + 2, [X, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 1, 0], 6, groups, gpc, false, what);
+      if (dX) {
+        const xpc = 4 * Math.max(1, Math.round(16384 / (4 * d)));
+        pool.run(idx + 4, [X, n, d, c, dX, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, xpc, false, what);
+      }
+      return rawx[`linear_threads_finish_${sfx}`](X, labels, W, n, d, c, reg, dW, db, s, sumw2);
+    };
+  // linearSoftmaxLoss, large C: the phases of assembly/linear_threads.ts (panels of W: scores;
+  // rows: cross-entropy; dX and dW by groups of 4 rows of D), bit-identical to the single call.
+  const linearLarge = (sfx: 'f32' | 'f64', f: number, X: number, labels: number, W: number, bias: number,
+    n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number => {
+    const E = sfx === 'f32' ? 4 : 8;
+    const ppc = 2, rpc = Math.max(1, Math.round(32768 / c)), kpc = Math.max(1, Math.round(4e6 / (n * c * 8)));
+    const bytes = rawx[`linear_threads_large_scratch_bytes_${sfx}`](n, d, c, ppc, rpc, kpc);
+    if (!(bytes <= 2 ** 31)) return raw[`linear_softmax_loss_${sfx}`](X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
+    const s = linearBuffer(bytes);
+    const what = 'linearSoftmaxLoss';
+    rawx[`linear_threads_large_prep_${sfx}`](X, W, bias, n, d, c, s, ppc, rpc, kpc);
+    const panels = rawx[`linear_threads_large_panels_${sfx}`](d, c);
+    const z10 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    pool.run(14 + f, [W, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, panels, ppc, false, what);
+    pool.run(16 + f, [labels, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, n, rpc, false, what);
+    const groups = Math.ceil(d / 4);
+    if (dX) pool.run(18 + f, [W, n, d, c, dX, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 10, groups, kpc, false, what);
+    pool.run(20 + f, [W, n, d, c, reg, dW, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 11, groups, kpc,
+      reg !== 0 && overlaps(dW, d * c * E, W, d * c * E), what);
+    return rawx[`linear_threads_large_finish_${sfx}`](W, labels, n, d, c, reg, db, s, ppc, rpc, kpc);
+  };
+  ex.linear_softmax_loss_f32 = linear('f32', 8);
+  ex.linear_softmax_loss_f64 = linear('f64', 9);
+
+  const testing: PoolTesting = pool.testing();
+  return {
+    exports: ex as unknown as SoftmaxWasmExports,
+    attach(a) { arena = a; },
+    dispose() { pool.dispose(); arena = null; },
+    decorate(k) {
+      Object.defineProperty(k, 'threads', { get: () => 1 + pool.workers(), enumerable: true });
+      Object.defineProperty(k, 'threadsUnavailable', {
+        get: () => (1 + pool.workers() < want ? pool.lost ?? startReason ?? 'fewer workers than asked' : undefined),
+        enumerable: true,
+      });
+      Object.defineProperty(k, THREADS_TESTING, { value: { ...testing, exited: () => pool.exited() } });
+      return k;
+    },
+  };
+}
