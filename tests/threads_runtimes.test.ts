@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain .mjs without types
 import { ensureRuntimes, runtimes } from '../scripts/runtimes.mjs';
 import * as lib from '../src/index.js';
 import { ensureDist } from './fixtures/dist.js';

@@ -6,6 +6,9 @@
 export const BUILDS = {
   baseline: 'softmax.wasm',
   relaxed: 'softmax.relaxed.wasm',
+  /** The same kernels over a shared imported memory, for loadWasm({ threads }) (src/wasm/threaded.ts). */
+  'baseline-threads': 'softmax.threads.wasm',
+  'relaxed-threads': 'softmax.relaxed.threads.wasm',
 } as const;
 export type BuildName = keyof typeof BUILDS;
 

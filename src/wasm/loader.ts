@@ -57,7 +57,7 @@ function checkSimdOption(simd: unknown): asserts simd is 'auto' | 'baseline' | '
 }
 
 /** Which shipped module `simd` selects here (throws for 'relaxed' where it cannot run). */
-export function chooseBuild(simd: unknown = 'auto'): BuildName {
+export function chooseBuild(simd: unknown = 'auto'): 'baseline' | 'relaxed' {
   checkSimdOption(simd);
   if (simd === 'baseline') return 'baseline';
   const ok = relaxedSimdSupported();

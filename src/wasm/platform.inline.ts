@@ -12,6 +12,8 @@ import { BUILDS, type BuildName, type Platform, type WasmSource } from './builds
 const INLINE: Record<BuildName, () => Promise<{ base64: string }>> = {
   baseline: () => import('./inline/softmax.js'),
   relaxed: () => import('./inline/softmax.relaxed.js'),
+  'baseline-threads': () => import('./inline/softmax.threads.js'),
+  'relaxed-threads': () => import('./inline/softmax.relaxed.threads.js'),
 };
 
 function decode(base64: string): Uint8Array {

@@ -22,6 +22,7 @@ import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
+import { platform } from '#platform';
 import { chooseBuild } from './loader.js';
 import { overlaps, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
@@ -33,12 +34,6 @@ const LINEAR_MIN_WORK = 2 ** 20;
 
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
-
-export function threadsWasmUrl(build: 'baseline' | 'relaxed'): URL {
-  return build === 'relaxed'
-    ? new URL('../../build/softmax.relaxed.threads.wasm', import.meta.url)
-    : new URL('../../build/softmax.threads.wasm', import.meta.url);
-}
 
 /** Cores of this machine: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function coreCount(): Promise<number> {
@@ -59,16 +54,6 @@ function checkThreads(v: unknown): number | 'auto' | undefined {
     throw new SoftmaxInputError(`loadWasm: options.threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(v)}`, 'options.threads');
   }
   return v;
-}
-
-async function readBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url.href}`);
-  return new Uint8Array(await r.arrayBuffer());
 }
 
 /** A shared memory with the largest maximum this engine grants (4 GiB, 1 GiB, 256 MiB). */
@@ -153,7 +138,7 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     let err: unknown;
     for (const b of builds) {
       try {
-        bytes = await readBytes(threadsWasmUrl(b));
+        bytes = new Uint8Array(await platform.shipped(b === 'relaxed' ? 'relaxed-threads' : 'baseline-threads') as ArrayBuffer);
         module = await WebAssembly.compile(bytes as BufferSource);
         instance = await WebAssembly.instantiate(module, { env: { memory } });
         err = undefined;
