@@ -14,7 +14,7 @@ import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } fro
 import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
-import { instantiateKernels } from './loader.js';
+import { checkLoadOptions, instantiateKernels } from './loader.js';
 import { loadThreaded } from './threaded.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
@@ -263,8 +263,9 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new SoftmaxInputError(`loadWasm: options must be an object or undefined, got ${describe(options)}`, 'options');
   }
-  const mt = await loadThreaded(options); // options.threads (threaded.ts); exports null: one thread
-  const exports = mt.exports ?? await instantiateKernels(options);
+  const opts = checkLoadOptions(options); // every option checked before anything starts
+  const mt = await loadThreaded(opts); // options.threads (threaded.ts); exports null: one thread
+  const exports = mt.exports ?? await instantiateKernels(opts);
   const build: WasmKernels['build'] = exports.simd_build?.() === 1 ? 'relaxed' : 'baseline';
   let engine: WasmEngine | null = new WasmEngine(exports);
   mt.attach(engine.arena);

@@ -192,7 +192,7 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   ex.log_softmax_f64 = rowwise(3, 8, 'logSoftmax');
   const backward = (idx: number, E: number) => (y: number, dy: number, out: number, rows: number, cols: number): void => {
     const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { fns[idx](y, dy, out, rows, cols); return; }
+    if (!plan) { (fns[idx] as (...a: number[]) => void)(y, dy, out, rows, cols); return; }
     const rb = cols * E, nb = rows * rb;
     pool.run(idx, [y, dy, out, rows, cols], [rb, rb, rb, 0, 0], 3, rows, plan.rowsPerChunk,
       overlaps(out, nb, y, nb) || overlaps(out, nb, dy, nb), 'softmaxBackward');
