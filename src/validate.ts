@@ -13,6 +13,14 @@ const MAX_DIM = 2 ** 31 - 1;
 
 /** Short description of any value for error messages: `Float32Array(6)`, `Array(3)`, `"abc"`, `1.5`. */
 export function describe(v: unknown): string {
+  try {
+    return describeUnsafe(v);
+  } catch {
+    return 'an object that throws when inspected (a revoked Proxy?)';
+  }
+}
+
+function describeUnsafe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
@@ -56,6 +64,25 @@ const TAG = intrinsicGetter(Symbol.toStringTag);
 const BUFFER = intrinsicGetter('buffer');
 const BYTE_OFFSET = intrinsicGetter('byteOffset');
 const LENGTH = intrinsicGetter('length');
+
+/** The buffer, byteOffset and length of a typed array, from its internal slots (no user code runs). */
+export function bufferOf(v: ArrayBufferView): ArrayBufferLike { return BUFFER.call(v) as ArrayBufferLike; }
+export function byteOffsetOf(v: ArrayBufferView): number { return BYTE_OFFSET.call(v) as number; }
+export function lengthOf(v: ArrayBufferView): number { return LENGTH.call(v) as number; }
+
+const SAB_BYTE_LENGTH = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get! : null;
+
+/** True for a SharedArrayBuffer of any realm (checked on its internal slot). */
+export function isShared(buf: ArrayBufferLike): boolean {
+  if (SAB_BYTE_LENGTH === null) return false;
+  try {
+    SAB_BYTE_LENGTH.call(buf);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The typed array's kind ('Float32Array', ...) from its internal slot, or undefined for anything else. */
 function typedArrayName(v: unknown): string | undefined {

@@ -9,8 +9,14 @@
 import { SoftmaxInputError } from '../errors.js';
 
 const PAGE = 65536;
-/** wasm32 address space: 65536 pages of 64 KiB = 4 GiB. */
-export const MAX_MEMORY_BYTES = 65536 * PAGE;
+/**
+ * The most memory the arena uses: 65535 pages of 64 KiB, one page short of the 4 GiB wasm32 address
+ * space. The last page is never part of memory, so for every block the arena hands out (and every
+ * row of it) `ptr + bytes` ≤ 2^32 − 64 KiB: no 32-bit end pointer in a kernel can wrap to 0, and a
+ * SIMD loop bound such as `p + 64 <= end` cannot overflow either. A mechanism-level guarantee, so no
+ * kernel loop needs to be written wrap-safe (tests/reliability.test.ts builds a matrix at the top).
+ */
+export const MAX_MEMORY_BYTES = 65535 * PAGE;
 const ALIGN = 16;
 
 interface Block { start: number; size: number; free: boolean }
@@ -21,7 +27,17 @@ export class Arena {
   private readonly blocks: Block[] = [];
   private scratchBlock: Block | null = null;
 
+  /** Every buffer this memory has had (each grow replaces it), to recognise views made before a grow. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+
+  /** True when `buffer` is this memory's buffer now or was one before a grow. */
+  isMemoryBuffer(buffer: ArrayBufferLike): boolean {
+    this.buffers.add(this.memory.buffer);
+    return this.buffers.has(buffer);
+  }
+
   constructor(private readonly memory: WebAssembly.Memory, base: number) {
+    this.buffers.add(memory.buffer);
     const start = Math.max(align(base), ALIGN); // never hand out address 0 (0 means "absent" in the ABI)
     const end = memory.buffer.byteLength;
     if (end > start) this.blocks.push({ start, size: end - start, free: true });
@@ -112,6 +128,7 @@ export class Arena {
       throw new SoftmaxInputError(
         `${what} needs ${fmtBytes(size)} more of WASM memory and the engine refused to grow it from ${fmtBytes(this.end)} (${(e as Error).message})`, 'size');
     }
+    this.buffers.add(this.memory.buffer);
     const newEnd = this.memory.buffer.byteLength;
     if (last?.free) last.size += newEnd - this.end;
     else { last = { start: this.end, size: newEnd - this.end, free: true }; this.blocks.push(last); }

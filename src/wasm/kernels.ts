@@ -217,6 +217,13 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     softmaxJacobian: (y, out) => engine!.softmaxJacobian(y, out),
     softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
     linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
+    // Every array outside the memory is copied into the scratch block before the kernel runs.
+    stagesInputs: true,
+    ownMemory: {
+      isMemory: (b) => engine?.arena.isMemoryBuffer(b) ?? false,
+      buffer: () => engine!.memory.buffer,
+      owns: (p, n) => engine!.arena.owns(p, n),
+    },
   };
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {
