@@ -50,12 +50,12 @@ function reductionCode(fn: string, v: unknown): ReductionCode {
  * then does the backend run; no user code runs from seal() until the call returns.
  */
 export function createKernels(backend: Backend, guard: (fn: string) => void = () => {}): SoftmaxKernels {
-  const snapshot = (fn: string): CallSnapshot => new CallSnapshot(fn, backend, guard);
+  const snapshot = (fn: string, ...positional: unknown[]): CallSnapshot => new CallSnapshot(fn, backend, guard, positional);
 
   function rowwise(fn: 'softmax' | 'logSoftmax') {
     return <A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>): Matrix<A> => {
       guard(fn);
-      const s = snapshot(fn);
+      const s = snapshot(fn, x, out);
       const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
       const so = out === undefined ? null
@@ -74,7 +74,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
       const fn = 'softmaxBackward';
       guard(fn);
-      const s = snapshot(fn);
+      const s = snapshot(fn, y, dy, out);
       const sy = s.matrix<A>('y', y);
       const dt = dtypeOf(sy.data)!;
       const sdy = s.matrix<A>('dy', dy, { dtype: dt, rows: sy.rows, cols: sy.cols });
@@ -89,7 +89,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     softmaxJacobian<A extends FloatArray>(y: A): Matrix<A> {
       const fn = 'softmaxJacobian';
       guard(fn);
-      const s = snapshot(fn);
+      const s = snapshot(fn, y);
       const hy = s.array<A>('y', y);
       const n = lengthOf(hy.data);
       if (n > MAX_JACOBIAN_LENGTH) {
@@ -106,7 +106,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): CrossEntropyResult<A> {
       const fn = 'softmaxCrossEntropy';
       guard(fn);
-      const s = snapshot(fn);
+      const s = snapshot(fn, logits, labels, options);
       // Read order: logits; labels; options (own keys, then each option in CE_OPTIONS order); gradOut.
       const sl = s.matrix<A>('logits', logits);
       const dt = dtypeOf(sl.data)!;
@@ -153,7 +153,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): LinearSoftmaxResult<A> {
       const fn = 'linearSoftmaxLoss';
       guard(fn);
-      const s = snapshot(fn);
+      const s = snapshot(fn, X, labels, W, options);
       // Read order: X; labels; W; options (own keys, then bias, reg, inputGrad, out); out (own keys,
       // then dW, db, dX).
       const sX = s.matrix<A>('X', X);

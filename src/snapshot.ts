@@ -36,8 +36,8 @@ import type { Backend } from './backend.js';
 import { SoftmaxInputError } from './errors.js';
 import type { FloatArray, Matrix } from './types.js';
 import {
-  bufferOf, byteOffsetOf, checkFloatArray, checkSize, describe, fail, isDetached, isInt32Array, isShared,
-  lengthOf, typedArrayCtor, type DType,
+  bufferOf, byteOffsetOf, checkSize, describe, fail, isDetached, isShared, lengthOf, typedArrayCtor, typedArrayName,
+  type DType,
 } from './validate.js';
 
 type NumArray = FloatArray | Int32Array;
@@ -48,8 +48,8 @@ export interface MemoryHost {
   isMemory(buffer: ArrayBufferLike): boolean;
   /** The memory's current buffer. */
   buffer(): ArrayBuffer;
-  /** True when [ptr, ptr + bytes) lies in one live alloc() block. */
-  owns(ptr: number, bytes: number): boolean;
+  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
+  blockId(ptr: number, bytes: number): number;
 }
 
 /** Where a snapshot keeps a checked array; `data` is replaced by the rebuilt view at seal(). */
@@ -63,6 +63,8 @@ interface Entry {
   length: number;
   bpe: number;
   ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
+  /** For a view of the engine's memory: its alloc() block's id when it was read. */
+  block: number;
   out: boolean;
   /** Inputs this output may be exactly (same memory), e.g. out === x. */
   mayAlias: readonly string[];
@@ -89,15 +91,55 @@ export interface MatrixSpec {
   mayAlias?: readonly string[];
 }
 
+/** What a typed array was when it was read: later user code may detach, shrink or grow its buffer. */
+interface Facts { name: string; buffer: ArrayBufferLike; byteOffset: number; length: number; detached: boolean; block: number }
+
 export class CallSnapshot {
   private readonly entries: Entry[] = [];
+  private readonly facts = new Map<object, Facts>();
   private sealed = false;
 
+  /** `positional`: the call's arguments; typed arrays among them are captured at once, before any getter runs. */
   constructor(
     readonly fn: string,
     private readonly backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>,
     private readonly guard: (fn: string) => void,
-  ) {}
+    positional: readonly unknown[] = [],
+  ) {
+    for (const v of positional) this.capture(v);
+  }
+
+  /** Records buffer, offset and length of a typed array the moment it is read (no user code runs). */
+  private capture(v: unknown): void {
+    if (v === null || typeof v !== 'object' || this.facts.has(v)) return;
+    const name = typedArrayName(v);
+    if (name === undefined) return;
+    const buffer = bufferOf(v as ArrayBufferView);
+    const detached = isDetached(buffer);
+    const byteOffset = detached ? 0 : byteOffsetOf(v as ArrayBufferView), length = detached ? 0 : lengthOf(v as ArrayBufferView);
+    // A view of the engine's memory: which alloc() block it is in now (a later free + alloc reuses the place).
+    const host = this.backend.ownMemory;
+    const block = !detached && length > 0 && host && host.isMemory(buffer)
+      ? host.blockId(byteOffset, length * typedArrayCtor(v as Float32Array).BYTES_PER_ELEMENT) : 0;
+    this.facts.set(v, { name, buffer, detached, byteOffset, length, block });
+  }
+
+  /** A Float32Array/Float64Array (as captured) of the expected dtype and length; same messages as validate's checkFloatArray. */
+  private floatFacts(arg: string, v: unknown, dtype?: DType, length?: number): Facts & { dt: DType } {
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    const dt: DType | null = f?.name === 'Float32Array' ? 'f32' : f?.name === 'Float64Array' ? 'f64' : null;
+    if (f === undefined || dt === null) {
+      const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
+      return fail(this.fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
+    }
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (dtype !== undefined && dt !== dtype) {
+      fail(this.fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
+    }
+    if (length !== undefined && f.length !== length) fail(this.fn, arg, `must have length ${length}, got length ${f.length}`);
+    return { ...f, dt };
+  }
 
   /** Runs one read of a caller's object; whatever it throws becomes a SoftmaxInputError naming `arg`. */
   read<T>(arg: string, f: () => T): T {
@@ -116,12 +158,11 @@ export class CallSnapshot {
     return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !this.read(arg, () => Array.isArray(v));
   }
 
-  private track(arg: string, holder: Held<NumArray>, out: boolean, mayAlias: readonly string[], labels?: Entry['labels']): void {
-    const v = holder.data;
-    const ctor = typedArrayCtor(v);
+  private track(arg: string, holder: Held<NumArray>, f: Facts, out: boolean, mayAlias: readonly string[], labels?: Entry['labels']): void {
+    const ctor = typedArrayCtor(holder.data);
     this.entries.push({
-      arg, holder, buffer: bufferOf(v), byteOffset: byteOffsetOf(v), length: lengthOf(v), bpe: ctor.BYTES_PER_ELEMENT,
-      ctor, out, mayAlias, labels,
+      arg, holder, buffer: f.buffer, byteOffset: f.byteOffset, length: f.length, bpe: ctor.BYTES_PER_ELEMENT,
+      ctor, block: f.block, out, mayAlias, labels,
     });
   }
 
@@ -132,27 +173,28 @@ export class CallSnapshot {
     }
     const mm = m as { data: unknown; rows: unknown; cols: unknown };
     const data = this.read(`${arg}.data`, () => mm.data);
+    this.capture(data);
     const r0 = this.read(`${arg}.rows`, () => mm.rows);
     const c0 = this.read(`${arg}.cols`, () => mm.cols);
     const r = checkSize(this.fn, `${arg}.rows`, r0);
     const c = checkSize(this.fn, `${arg}.cols`, c0);
-    checkFloatArray(this.fn, `${arg}.data`, data, spec.dtype);
-    const n = lengthOf(data as A);
+    const f = this.floatFacts(`${arg}.data`, data, spec.dtype);
+    const n = f.length;
     if (n !== r * c) fail(this.fn, arg, `has data.length ${n} but rows·cols = ${r}·${c} = ${r * c}`);
     const rows = spec.rows ?? null, cols = spec.cols ?? null;
     if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
       fail(this.fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
     }
     const holder: Matrix<A> = { data: data as A, rows: r, cols: c };
-    this.track(arg, holder, spec.out ?? false, spec.mayAlias ?? []);
+    this.track(arg, holder, f, spec.out ?? false, spec.mayAlias ?? []);
     return holder;
   }
 
   /** A Float32Array/Float64Array (optionally of one dtype and length). */
   array<A extends FloatArray>(arg: string, v: unknown, spec: { dtype?: DType; length?: number; out?: boolean } = {}): Held<A> {
-    checkFloatArray(this.fn, arg, v, spec.dtype, spec.length);
+    const f = this.floatFacts(arg, v, spec.dtype, spec.length);
     const holder: Held<A> = { data: v as A };
-    this.track(arg, holder, spec.out ?? false, []);
+    this.track(arg, holder, f, spec.out ?? false, []);
     return holder;
   }
 
@@ -161,12 +203,13 @@ export class CallSnapshot {
    * the engine reads: each in [0, classes()) or equal to ignoreIndex().
    */
   labels(arg: string, v: unknown, n: number, classes: () => number, ignoreIndex: () => number | undefined = () => undefined): Held<Int32Array> {
-    if (!isInt32Array(v)) fail(this.fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
-    if (isDetached(bufferOf(v))) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
-    const len = lengthOf(v);
-    if (len !== n) fail(this.fn, arg, `must have length ${n} (one label per row), got length ${len}`);
-    const holder: Held<Int32Array> = { data: v };
-    this.track(arg, holder, false, [], { n, classes, ignoreIndex });
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    if (f === undefined || f.name !== 'Int32Array') return fail(this.fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (f.length !== n) fail(this.fn, arg, `must have length ${n} (one label per row), got length ${f.length}`);
+    const holder: Held<Int32Array> = { data: v as Int32Array };
+    this.track(arg, holder, f, false, [], { n, classes, ignoreIndex });
     return holder;
   }
 
@@ -188,6 +231,7 @@ export class CallSnapshot {
     for (const key of known) {
       if (keys.includes(key)) {
         snapshot[key] = this.read(`${arg}.${key}`, () => o[key]);
+        this.capture(snapshot[key]);
       } else if (this.read(`${arg}.${key}`, () => key in o)) {
         fail(this.fn, `${arg}.${key}`, 'is inherited (from the prototype chain) or not enumerable; options are read only from the object\'s own enumerable properties, so pass it as one');
       }
@@ -217,7 +261,8 @@ export class CallSnapshot {
     const host = this.backend.ownMemory;
     let buffer = e.buffer;
     if (host && host.isMemory(e.buffer)) {
-      if (!host.owns(e.byteOffset, bytes)) {
+      const block = host.blockId(e.byteOffset, bytes);
+      if (block === 0 || block !== e.block) {
         fail(fn, e.arg, `is a view of WASM memory outside any live alloc() block (${e.length} elements at byte ${e.byteOffset}); was its matrix freed (perhaps during this call)?`);
       }
       buffer = host.buffer();

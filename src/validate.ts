@@ -85,7 +85,7 @@ export function isShared(buf: ArrayBufferLike): boolean {
 }
 
 /** The typed array's kind ('Float32Array', ...) from its internal slot, or undefined for anything else. */
-function typedArrayName(v: unknown): string | undefined {
+export function typedArrayName(v: unknown): string | undefined {
   return typeof v === 'object' && v !== null ? (TAG.call(v) as string | undefined) : undefined;
 }
 

@@ -22,6 +22,8 @@ function inputError(fn: () => unknown, ...patterns: RegExp[]): SoftmaxInputError
 }
 
 const detach = (buf: ArrayBufferLike): void => { structuredClone(buf, { transfer: [buf as ArrayBuffer] }); };
+type Resizable = ArrayBuffer & { resize(n: number): void };
+const resizable = (n: number, max: number): Resizable => new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(n, { maxByteLength: max });
 const f32 = (v: ArrayLike<number> | number): Float32Array => new Float32Array(v as ArrayLike<number>);
 const revoked = (): object => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; };
 
@@ -52,7 +54,7 @@ describe.each(engines)('%s: user code that runs while the arguments are read', (
     const k = get();
     const logits = randMatrix('f64', 3, 4, 1);
     const labels = new Int32Array([0, 1, 2]);
-    const got = k.softmaxCrossEntropy(logits, labels, { get reduction() { labels[2] = 3; return 'none'; } });
+    const got = k.softmaxCrossEntropy(logits, labels, { get reduction(): 'none' { labels[2] = 3; return 'none'; } });
     const want = reference.softmaxCrossEntropy(logits, new Int32Array([0, 1, 3]), { reduction: 'none' });
     expect(relErr(got.losses!, want.losses!)).toBeLessThan(1e-10);
   });
@@ -73,12 +75,12 @@ describe.each(engines)('%s: user code that runs while the arguments are read', (
       /X was detached during this call/);
     const x = matrix(f32([1, 2, 3]), 1, 3);
     inputError(() => k.softmax(x, { get data() { detach(x.data.buffer); return f32(3); }, rows: 1, cols: 3 }), /x was detached/);
-    const buf = new ArrayBuffer(24, { maxByteLength: 64 });
+    const buf = resizable(24, 64);
     const l = matrix(new Float32Array(buf, 0, 6), 2, 3);
-    inputError(() => k.softmaxCrossEntropy(l, new Int32Array([0, 1]), { get reduction() { buf.resize(0); return 'sum'; } }),
+    inputError(() => k.softmaxCrossEntropy(l, new Int32Array([0, 1]), { get reduction(): 'sum' { buf.resize(0); return 'sum'; } }),
       /logits no longer fits its buffer/);
     // a label buffer shrunk by the last getter
-    const lb = new ArrayBuffer(8, { maxByteLength: 8 });
+    const lb = resizable(8, 8);
     const labels = new Int32Array(lb);
     inputError(() => k.softmaxCrossEntropy(matrix(f32(6), 2, 3), labels, { get grad() { lb.resize(4); return false; } }), /labels no longer fits/);
     // an output detached by a later getter (out.dX is read after out.dW)
@@ -188,16 +190,16 @@ describe('WASM: dispose and alloc() from a getter', () => {
     for (const dt of ['f32', 'f64'] as const) {
       const x = k.alloc(dt, 3, 5);
       x.data.set(randMatrix(dt, 3, 5, 7).data);
-      const want = reference.softmax(matrix(x.data.slice(), 3, 5)).data;
+      const want = reference.softmax(matrix(x.data.slice() as FloatArray, 3, 5)).data;
       let o: ReturnType<WasmKernels['alloc']> | undefined;
       const before = k.memoryBytes();
       const out = { get data() { o ??= k.alloc(dt, 1000, 1000); return o.data.subarray(0, 15); }, rows: 3, cols: 5 };
-      const got = k.softmax(x, out as never);
+      const got = k.softmax(x as Matrix<FloatArray>, out as never);
       expect(k.memoryBytes()).toBeGreaterThan(before);
       expect(relErr(got.data, want)).toBeLessThan(2e-5);
       // the same with the gradient of cross-entropy and the input in memory
-      const g = k.softmaxCrossEntropy(x, new Int32Array([0, 1, 4]), { get gradOut() { k.alloc(dt, 800, 1000); return matrix(o!.data.subarray(100, 115), 3, 5); } });
-      const gw = reference.softmaxCrossEntropy(matrix(x.data.slice(), 3, 5), new Int32Array([0, 1, 4]));
+      const g = k.softmaxCrossEntropy(x as Matrix<FloatArray>, new Int32Array([0, 1, 4]), { get gradOut() { k.alloc(dt, 800, 1000); return matrix(o!.data.subarray(100, 115) as FloatArray, 3, 5); } });
+      const gw = reference.softmaxCrossEntropy(matrix(x.data.slice() as FloatArray, 3, 5), new Int32Array([0, 1, 4]));
       expect(relErr(g.grad!.data, gw.grad!.data)).toBeLessThan(2e-5);
       o!.free(); o = undefined; x.free();
     }

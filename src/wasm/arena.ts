@@ -19,7 +19,7 @@ const PAGE = 65536;
 export const MAX_MEMORY_BYTES = 65535 * PAGE;
 const ALIGN = 16;
 
-interface Block { start: number; size: number; free: boolean }
+interface Block { start: number; size: number; free: boolean; /** Set by alloc(), unique per allocation. */ id?: number }
 
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
@@ -63,6 +63,7 @@ export class Arena {
       block.size = size;
     }
     block.free = false;
+    block.id = ++this.allocations;
     return block.start;
   }
 
@@ -76,6 +77,19 @@ export class Arena {
     if (next?.free) { this.blocks[i].size += next.size; this.blocks.splice(i + 1, 1); }
     const prev = this.blocks[i - 1];
     if (prev?.free) { prev.size += this.blocks[i].size; this.blocks.splice(i, 1); }
+  }
+
+  private allocations = 0;
+
+  /**
+   * The allocation id of the live alloc() block (not the scratch block) holding [ptr, ptr + bytes),
+   * or 0: a view taken before its matrix was freed and the memory handed out again gets another id.
+   */
+  blockId(ptr: number, bytes: number): number {
+    for (const b of this.blocks) {
+      if (!b.free && b !== this.scratchBlock && ptr >= b.start && ptr + bytes <= b.start + b.size) return b.id ?? 0;
+    }
+    return 0;
   }
 
   /** True when [ptr, ptr + bytes) lies inside one live alloc() block (not the scratch block). */

@@ -222,7 +222,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     ownMemory: {
       isMemory: (b) => engine?.arena.isMemoryBuffer(b) ?? false,
       buffer: () => engine!.memory.buffer,
-      owns: (p, n) => engine!.arena.owns(p, n),
+      blockId: (p, n) => engine!.arena.blockId(p, n),
     },
   };
   const api = createKernels(backend, guard);
