@@ -136,7 +136,8 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       s.seal();
       const grad = wantGrad ? gradOut ?? newMatrix<A>(fn, dt, n, c) : null;
       const losses = reduction === REDUCTION_NONE ? newArray<A>(fn, dt, n) : null;
-      const loss = backend.softmaxCrossEntropy({
+      // N×0 probability rows: every per-sample loss is an empty sum (0); no need to walk N empty rows.
+      const loss = targets && c === 0 ? 0 : backend.softmaxCrossEntropy({
         logits: sl, labels: intLabels?.data ?? null, targets, weights: weights?.data ?? null,
         // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
         ignoreIndex: ignoreIndex ?? -1,

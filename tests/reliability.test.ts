@@ -230,6 +230,21 @@ describe('empty problems', () => {
     expect(calls).toEqual([]);
   });
 
+  it('softmaxCrossEntropy with (2^31 − 1) × 0 probability rows: loss 0 without walking the rows', () => {
+    const calls: string[] = [];
+    const spy = new Proxy({}, { get: (_t, p) => (p === 'stagesInputs' || p === 'ownMemory' ? undefined : () => { calls.push(String(p)); return 0; }) }) as Backend;
+    const big = { data: f32(0), rows: 2 ** 31 - 1, cols: 0 };
+    expect(createKernels(spy).softmaxCrossEntropy(big, big, { labelSmoothing: 0.2 }).loss).toBe(0);
+    expect(calls).toEqual([]);
+    // small N on both engines: the same answer as the fast path
+    const small = { data: f32(0), rows: 5, cols: 0 };
+    for (const [, get] of engines) {
+      for (const reduction of ['mean', 'sum'] as const) expect(get().softmaxCrossEntropy(small, small, { reduction }).loss).toBe(0);
+      expect(Array.from(get().softmaxCrossEntropy(small, small, { reduction: 'none' }).losses!)).toEqual([0, 0, 0, 0, 0]);
+    }
+    expect(reference.softmaxCrossEntropy(big, big).loss).toBe(0);
+  });
+
   it('(2^31 − 1) × 0 on the real engines returns an empty result', async () => {
     const big = { data: f32(0), rows: 2 ** 31 - 1, cols: 0 };
     for (const [, get] of engines) {
