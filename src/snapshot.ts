@@ -42,6 +42,10 @@ import {
 
 type NumArray = FloatArray | Int32Array;
 
+const MAX_DIM = 2 ** 31 - 1;
+/** The fast path of checkSize (which builds the message). */
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
+
 /** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
 export interface MemoryHost {
   /** True when `buffer` is, or was before a grow, this engine's memory. */
@@ -125,10 +129,12 @@ export class CallSnapshot {
   }
 
   /** A Float32Array/Float64Array (as captured) of the expected dtype and length; same messages as validate's checkFloatArray. */
-  private floatFacts(arg: string, v: unknown, dtype?: DType, length?: number): Facts & { dt: DType } {
+  private floatFacts(argBase: string, suffix: string, v: unknown, dtype?: DType, length?: number): Facts {
     this.capture(v);
     const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
     const dt: DType | null = f?.name === 'Float32Array' ? 'f32' : f?.name === 'Float64Array' ? 'f64' : null;
+    if (f !== undefined && dt !== null && !f.detached && (dtype === undefined || dt === dtype) && (length === undefined || f.length === length)) return f;
+    const arg = argBase + suffix;
     if (f === undefined || dt === null) {
       const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
       return fail(this.fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
@@ -137,8 +143,7 @@ export class CallSnapshot {
     if (dtype !== undefined && dt !== dtype) {
       fail(this.fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
     }
-    if (length !== undefined && f.length !== length) fail(this.fn, arg, `must have length ${length}, got length ${f.length}`);
-    return { ...f, dt };
+    return fail(this.fn, arg, `must have length ${length}, got length ${f.length}`);
   }
 
   /** Runs one read of a caller's object; whatever it throws becomes a SoftmaxInputError naming `arg`. */
@@ -146,20 +151,29 @@ export class CallSnapshot {
     try {
       return f();
     } catch (e) {
-      if (e instanceof SoftmaxInputError) throw e;
-      const err = new SoftmaxInputError(`${this.fn}: reading ${arg} threw (${errorName(e)}); pass plain objects and arrays`, arg);
-      Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
-      throw err;
+      return this.rethrow(arg, e);
     }
+  }
+
+  private rethrow(arg: string, e: unknown): never {
+    if (e instanceof SoftmaxInputError) throw e;
+    const err = new SoftmaxInputError(`${this.fn}: reading ${arg} threw (${errorName(e)}); pass plain objects and arrays`, arg);
+    Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+    throw err;
   }
 
   /** `v` is a non-null object that is neither a typed array nor an Array (a revoked Proxy fails here). */
   isPlainObject(arg: string, v: unknown): v is object {
-    return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !this.read(arg, () => Array.isArray(v));
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return false;
+    try {
+      return !Array.isArray(v);
+    } catch (e) {
+      return this.rethrow(arg, e);
+    }
   }
 
   private track(arg: string, holder: Held<NumArray>, f: Facts, out: boolean, mayAlias: readonly string[], labels?: Entry['labels']): void {
-    const ctor = typedArrayCtor(holder.data);
+    const ctor = f.name === 'Float32Array' ? Float32Array : f.name === 'Float64Array' ? Float64Array : Int32Array;
     this.entries.push({
       arg, holder, buffer: f.buffer, byteOffset: f.byteOffset, length: f.length, bpe: ctor.BYTES_PER_ELEMENT,
       ctor, block: f.block, out, mayAlias, labels,
@@ -172,13 +186,22 @@ export class CallSnapshot {
       fail(this.fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
     }
     const mm = m as { data: unknown; rows: unknown; cols: unknown };
-    const data = this.read(`${arg}.data`, () => mm.data);
-    this.capture(data);
-    const r0 = this.read(`${arg}.rows`, () => mm.rows);
-    const c0 = this.read(`${arg}.cols`, () => mm.cols);
-    const r = checkSize(this.fn, `${arg}.rows`, r0);
-    const c = checkSize(this.fn, `${arg}.cols`, c0);
-    const f = this.floatFacts(`${arg}.data`, data, spec.dtype);
+    let data: unknown, r0: unknown, c0: unknown;
+    let step = 'data';
+    try {
+      data = mm.data;
+      this.capture(data);
+      step = 'rows';
+      r0 = mm.rows;
+      step = 'cols';
+      c0 = mm.cols;
+    } catch (e) {
+      this.rethrow(`${arg}.${step}`, e);
+    }
+    // (argument names are built only for a message: this runs on every call)
+    const r = isSize(r0) ? r0 : checkSize(this.fn, `${arg}.rows`, r0);
+    const c = isSize(c0) ? c0 : checkSize(this.fn, `${arg}.cols`, c0);
+    const f = this.floatFacts(arg, '.data', data, spec.dtype);
     const n = f.length;
     if (n !== r * c) fail(this.fn, arg, `has data.length ${n} but rows·cols = ${r}·${c} = ${r * c}`);
     const rows = spec.rows ?? null, cols = spec.cols ?? null;
@@ -192,7 +215,7 @@ export class CallSnapshot {
 
   /** A Float32Array/Float64Array (optionally of one dtype and length). */
   array<A extends FloatArray>(arg: string, v: unknown, spec: { dtype?: DType; length?: number; out?: boolean } = {}): Held<A> {
-    const f = this.floatFacts(arg, v, spec.dtype, spec.length);
+    const f = this.floatFacts(arg, '', v, spec.dtype, spec.length);
     const holder: Held<A> = { data: v as A };
     this.track(arg, holder, f, spec.out ?? false, []);
     return holder;

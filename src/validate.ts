@@ -70,18 +70,15 @@ export function bufferOf(v: ArrayBufferView): ArrayBufferLike { return BUFFER.ca
 export function byteOffsetOf(v: ArrayBufferView): number { return BYTE_OFFSET.call(v) as number; }
 export function lengthOf(v: ArrayBufferView): number { return LENGTH.call(v) as number; }
 
-const SAB_BYTE_LENGTH = typeof SharedArrayBuffer === 'function'
-  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get! : null;
+const OBJECT_TO_STRING = Object.prototype.toString;
 
-/** True for a SharedArrayBuffer of any realm (checked on its internal slot). */
+/**
+ * True for a SharedArrayBuffer of any realm. `buf` comes from a typed array's internal slot, so it is
+ * a real ArrayBuffer or SharedArrayBuffer; its class is read from the built-in prototype's tag (no
+ * exception, unlike calling a SharedArrayBuffer getter on it: this runs on every call).
+ */
 export function isShared(buf: ArrayBufferLike): boolean {
-  if (SAB_BYTE_LENGTH === null) return false;
-  try {
-    SAB_BYTE_LENGTH.call(buf);
-    return true;
-  } catch {
-    return false;
-  }
+  return OBJECT_TO_STRING.call(buf) === '[object SharedArrayBuffer]';
 }
 
 /** The typed array's kind ('Float32Array', ...) from its internal slot, or undefined for anything else. */

@@ -32,7 +32,8 @@ export class Arena {
 
   /** True when `buffer` is this memory's buffer now or was one before a grow. */
   isMemoryBuffer(buffer: ArrayBufferLike): boolean {
-    this.buffers.add(this.memory.buffer);
+    if (this.buffers.has(buffer)) return true;
+    this.buffers.add(this.memory.buffer); // in case memory grew by other means than this arena
     return this.buffers.has(buffer);
   }
 
