@@ -36,7 +36,7 @@ import type { Backend } from './backend.js';
 import { SoftmaxInputError } from './errors.js';
 import type { FloatArray, Matrix } from './types.js';
 import {
-  bufferOf, byteOffsetOf, checkSize, describe, fail, isDetached, isShared, lengthOf, typedArrayCtor, typedArrayName,
+  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, isShared, lengthOf, typedArrayName,
   type DType,
 } from './validate.js';
 
@@ -124,7 +124,7 @@ export class CallSnapshot {
     // A view of the engine's memory: which alloc() block it is in now (a later free + alloc reuses the place).
     const host = this.backend.ownMemory;
     const block = !detached && length > 0 && host && host.isMemory(buffer)
-      ? host.blockId(byteOffset, length * typedArrayCtor(v as Float32Array).BYTES_PER_ELEMENT) : 0;
+      ? host.blockId(byteOffset, byteLengthOf(v as ArrayBufferView)) : 0;
     this.facts.set(v, { name, buffer, detached, byteOffset, length, block });
   }
 

@@ -64,11 +64,13 @@ const TAG = intrinsicGetter(Symbol.toStringTag);
 const BUFFER = intrinsicGetter('buffer');
 const BYTE_OFFSET = intrinsicGetter('byteOffset');
 const LENGTH = intrinsicGetter('length');
+const BYTE_LENGTH = intrinsicGetter('byteLength');
 
 /** The buffer, byteOffset and length of a typed array, from its internal slots (no user code runs). */
 export function bufferOf(v: ArrayBufferView): ArrayBufferLike { return BUFFER.call(v) as ArrayBufferLike; }
 export function byteOffsetOf(v: ArrayBufferView): number { return BYTE_OFFSET.call(v) as number; }
 export function lengthOf(v: ArrayBufferView): number { return LENGTH.call(v) as number; }
+export function byteLengthOf(v: ArrayBufferView): number { return BYTE_LENGTH.call(v) as number; }
 
 const OBJECT_TO_STRING = Object.prototype.toString;
 

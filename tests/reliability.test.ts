@@ -206,6 +206,15 @@ describe('WASM: dispose and alloc() from a getter', () => {
     k.dispose();
   });
 
+  it('a view of WASM memory of another element type (Uint8Array labels, Int16Array data): SoftmaxInputError', async () => {
+    const k = await loadWasm();
+    const m = k.alloc('f32', 1, 4);
+    const x = matrix(f32([1, 2, 3, 4]), 1, 4);
+    inputError(() => k.softmaxCrossEntropy(x, new Uint8Array(m.data.buffer, m.data.byteOffset, 1) as never), /labels must be an Int32Array/);
+    inputError(() => k.softmax({ data: new Int16Array(m.data.buffer, m.data.byteOffset, 4) as never, rows: 1, cols: 4 }), /x.data must be a Float32Array or Float64Array/);
+    k.dispose();
+  });
+
   it('an alloc() input freed by a getter: SoftmaxInputError, not a read of freed memory', async () => {
     const k = await loadWasm();
     const x = k.alloc('f32', 1, 3); x.data.set([1, 2, 3]);
