@@ -1,7 +1,9 @@
 /**
  * The public, validating layer: turns a Backend (reference or WASM) into SoftmaxKernels. Every
- * argument is checked here, once, before the backend computes or allocates anything; missing
- * outputs are allocated here as plain typed arrays of the inputs' float type.
+ * argument is read and checked here, once, through a CallSnapshot (src/snapshot.ts), before the
+ * backend computes or allocates anything; missing outputs are allocated here as plain typed arrays of
+ * the inputs' float type. A new function follows the same pattern: `snapshot(fn, ...args)`, read
+ * every argument with s.matrix / s.array / s.labels / s.options, `s.seal()`, then the backend.
  */
 import {
   REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM,
