@@ -222,6 +222,23 @@ export class CallSnapshot {
   }
 
   /**
+   * An Int32Array that is not a label vector (e.g. argmax's `out`, topK's indices): checked like
+   * array() (length, live buffer); an output takes part in the overlap checks of seal().
+   */
+  int32<A extends Int32Array>(arg: string, v: unknown, spec: { length?: number; out?: boolean } = {}): Held<A> {
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    if (f === undefined || f.name !== 'Int32Array') {
+      return fail(this.fn, arg, `must be an Int32Array${spec.length !== undefined ? ` of length ${spec.length}` : ''}, got ${describe(v)}`);
+    }
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (spec.length !== undefined && f.length !== spec.length) fail(this.fn, arg, `must have length ${spec.length}, got length ${f.length}`);
+    const holder: Held<A> = { data: v as A };
+    this.track(arg, holder, f, spec.out ?? false, []);
+    return holder;
+  }
+
+  /**
    * Integer labels: an Int32Array of length n. The values are checked at seal(), on the private copy
    * the engine reads: each in [0, classes()) or equal to ignoreIndex().
    */

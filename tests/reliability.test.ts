@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKernels } from '../src/api.js';
+import { CallSnapshot } from '../src/snapshot.js';
 import type { Backend } from '../src/backend.js';
 import {
   SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type SoftmaxKernels, type WasmKernels,
@@ -318,5 +319,29 @@ describe('the top of the WASM memory', () => {
     } finally {
       k.dispose();
     }
+  });
+});
+
+describe('CallSnapshot for functions to come (an Int32Array output, e.g. argmax)', () => {
+  const host = { stagesInputs: false };
+  it('an Int32Array output: checked, rebuilt at seal, refused when it shares memory with an input', () => {
+    const buf = new ArrayBuffer(64);
+    const x = { data: new Float32Array(buf, 0, 6), rows: 2, cols: 3 };
+    let s = new CallSnapshot('argmax', host, () => {}, [x]);
+    s.matrix('x', x);
+    const out = s.int32('out', new Int32Array(buf, 24, 2), { length: 2, out: true });
+    s.seal();
+    expect(out.data.byteOffset).toBe(24);
+    s = new CallSnapshot('argmax', host, () => {}, [x]);
+    s.matrix('x', x);
+    s.int32('out', new Int32Array(buf, 20, 2), { length: 2, out: true });
+    inputError(() => s.seal(), /argmax: out shares memory with x/);
+    s = new CallSnapshot('argmax', host, () => {}, [x]);
+    inputError(() => s.int32('out', new Float32Array(2), { length: 2, out: true }), /out must be an Int32Array of length 2, got Float32Array\(2\)/);
+    const o = new Int32Array(2);
+    s = new CallSnapshot('argmax', host, () => {}, [o]);
+    s.int32('out', o, { length: 2, out: true });
+    detach(o.buffer);
+    inputError(() => s.seal(), /out was detached during this call/);
   });
 });
