@@ -23,13 +23,19 @@ import { hsum } from './softmax';
     let p = start;
     // pass 1: dot = Σ dy·y, products in T, summed in f64 (f32 lanes promoted): a long row of f32
     // (1×131072) summed in f32 was off by 3e-5 relative to max|dx|
+    // (f32 only: also max|dy|, to see whether dy − dot can leave the f32 range in pass 2)
     let v0 = f64x2.splat(0), v1 = v0, v2 = v0, v3 = v0;
+    let vmax = v128.splat<T>(0);
     // main loop: 4 f64 accumulators, 64 bytes per step
     for (; p + 64 <= end; p += 64) {
-      const q0 = v128.mul<T>(v128.load(p), v128.load(p + dd));
-      const q1 = v128.mul<T>(v128.load(p, 16), v128.load(p + dd, 16));
-      const q2 = v128.mul<T>(v128.load(p, 32), v128.load(p + dd, 32));
-      const q3 = v128.mul<T>(v128.load(p, 48), v128.load(p + dd, 48));
+      const d0 = v128.load(p + dd), d1 = v128.load(p + dd, 16), d2 = v128.load(p + dd, 32), d3 = v128.load(p + dd, 48);
+      if (sizeof<T>() == 4) {
+        vmax = v128.max<T>(vmax, v128.max<T>(v128.max<T>(v128.abs<T>(d0), v128.abs<T>(d1)), v128.max<T>(v128.abs<T>(d2), v128.abs<T>(d3))));
+      }
+      const q0 = v128.mul<T>(v128.load(p), d0);
+      const q1 = v128.mul<T>(v128.load(p, 16), d1);
+      const q2 = v128.mul<T>(v128.load(p, 32), d2);
+      const q3 = v128.mul<T>(v128.load(p, 48), d3);
       v0 = f64x2.add(v0, widen<T>(q0));
       v1 = f64x2.add(v1, widen<T>(q1));
       v2 = f64x2.add(v2, widen<T>(q2));
@@ -39,12 +45,27 @@ import { hsum } from './softmax';
     v0 = f64x2.add(f64x2.add(v0, v1), f64x2.add(v2, v3));
     // vector loop
     for (; p + 16 <= end; p += 16) {
-      v0 = f64x2.add(v0, widen<T>(v128.mul<T>(v128.load(p), v128.load(p + dd))));
+      const d0 = v128.load(p + dd);
+      if (sizeof<T>() == 4) vmax = v128.max<T>(vmax, v128.abs<T>(d0));
+      v0 = f64x2.add(v0, widen<T>(v128.mul<T>(v128.load(p), d0)));
     }
     let dot64 = hsum<f64>(v0);
     // scalar tail
-    for (; p < end; p += sizeof<T>()) dot64 += <f64>(load<T>(p) * load<T>(p + dd));
+    let smax: f64 = 0;
+    for (; p < end; p += sizeof<T>()) {
+      if (sizeof<T>() == 4) smax = max(smax, <f64>abs(load<T>(p + dd)));
+      dot64 += <f64>(load<T>(p) * load<T>(p + dd));
+    }
     const dot = <T>dot64;
+    if (sizeof<T>() == 4) {
+      // dy − dot would overflow f32 although y·(dy − dot) may be finite (y ≤ 1): this row's pass 2 in f64
+      const maxAbs = max(smax, <f64>max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)),
+        max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3))));
+      if (maxAbs + abs(dot64) > <f64>F32.MAX_VALUE) {
+        for (p = start; p < end; p += 4) store<f32>(p + od, <f32>(<f64>load<f32>(p) * (<f64>load<f32>(p + dd) - dot64)));
+        continue;
+      }
+    }
 
     // pass 2: out = y·(dy − dot) — splat constants
     const vdot = v128.splat<T>(dot);

@@ -1,7 +1,9 @@
 /**
- * `npm run fuzz [-- --runs N] [--seed S] [--path P] [--hang-ms MS]`: the fuzz of tests/fuzz.test.ts
- * (tests/fuzz/properties.ts: every public function on both engines, hostile inputs, results against
- * the float64 reference) with a random seed and as many runs as asked (default 200000).
+ * `npm run fuzz [-- --runs N] [--midcall-runs M] [--seed S] [--path P] [--hang-ms MS]`: the fuzz of
+ * tests/fuzz.test.ts (tests/fuzz/properties.ts: every public function on both engines, hostile
+ * inputs, results against the float64 reference) with a random seed and as many runs as asked
+ * (default 200000), then the mid-call property of tests/fuzz_midcall.test.ts (tests/fuzz/midcall.ts:
+ * getters with side effects, revoked Proxies, SAB-clone aliases) for M runs (default N / 10).
  *
  * The runs happen in a worker thread; this thread is a watchdog: if no call starts or ends for
  * --hang-ms (default 30000) it prints the seed and the call under way, terminates the worker and
@@ -13,13 +15,13 @@ import type { RunnerInput, RunnerResult } from '../tests/fuzz/runner.js';
 
 function usage(message?: string): never {
   if (message) console.error(`fuzz: ${message}`);
-  console.error('usage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--hang-ms MS]');
+  console.error('usage: npm run fuzz -- [--runs N] [--midcall-runs M] [--seed S] [--path P] [--hang-ms MS]');
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { runs: number; seed: number; path?: string; hangMs: number } {
-  const out: { runs: number; seed: number; path?: string; hangMs: number } = {
-    runs: 200_000, seed: (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0, hangMs: 30_000,
+function parseArgs(argv: string[]): { runs: number; midcallRuns: number; seed: number; path?: string; hangMs: number } {
+  const out: { runs: number; midcallRuns: number; seed: number; path?: string; hangMs: number } = {
+    runs: 200_000, midcallRuns: -1, seed: (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0, hangMs: 30_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -32,11 +34,13 @@ function parseArgs(argv: string[]): { runs: number; seed: number; path?: string;
     if (flag === '--runs') out.runs = int('--runs');
     else if (flag === '--seed') out.seed = int('--seed') | 0;
     else if (flag === '--hang-ms') out.hangMs = int('--hang-ms');
+    else if (flag === '--midcall-runs') out.midcallRuns = int('--midcall-runs');
     else if (flag === '--path') { if (!value) usage('--path needs a value'); out.path = value; i++; }
     else if (flag === '--help' || flag === '-h') usage();
     else usage(`unknown argument ${flag}`);
   }
   if (out.runs < 1) usage('--runs must be ≥ 1');
+  if (out.midcallRuns < 0) out.midcallRuns = Math.ceil(out.runs / 10);
   return out;
 }
 
@@ -44,6 +48,7 @@ const args = parseArgs(process.argv.slice(2));
 const input: RunnerInput = {
   seed: args.seed,
   runs: args.runs,
+  midcallRuns: args.midcallRuns,
   path: args.path,
   heartbeat: new Int32Array(new SharedArrayBuffer(4)),
   current: new Uint8Array(new SharedArrayBuffer(512)),
@@ -74,6 +79,17 @@ worker.on('message', (r: RunnerResult) => {
   clearInterval(watchdog);
   console.log(r.stats);
   console.log(`fuzz: ${r.numRuns} runs in ${(r.ms / 1000).toFixed(1)} s`);
+  if (r.midcall) {
+    console.log(r.midcall.stats);
+    console.log(`fuzz: mid-call property ${r.midcall.numRuns} runs in ${(r.midcall.ms / 1000).toFixed(1)} s`);
+    if (r.midcall.failed) {
+      console.error(`fuzz: mid-call property FAILED with seed ${r.seed}; counterexample: ${r.midcall.counterexample}`);
+      console.error(r.midcall.error);
+      console.error(`replay: npm run fuzz -- --seed ${r.seed} --runs 1 --midcall-runs ${args.midcallRuns}`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   if (r.failed) {
     console.error(`fuzz: FAILED with seed ${r.seed} after ${r.numRuns} runs`);
     console.error(`counterexample: ${r.counterexample}`);

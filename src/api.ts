@@ -1,7 +1,9 @@
 /**
  * The public, validating layer: turns a Backend (reference or WASM) into SoftmaxKernels. Every
- * argument is checked here, once, before the backend computes or allocates anything; missing
- * outputs are allocated here as plain typed arrays of the inputs' float type.
+ * argument is read and checked here, once, through a CallSnapshot (src/snapshot.ts), before the
+ * backend computes or allocates anything; missing outputs are allocated here as plain typed arrays of
+ * the inputs' float type. A new function follows the same pattern: `snapshot(fn, ...args)`, read
+ * every argument with s.matrix / s.array / s.labels / s.options, `s.seal()`, then the backend.
  */
 import {
   REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM,
@@ -11,9 +13,9 @@ import type {
   CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
   Matrix, SoftmaxKernels,
 } from './types.js';
+import { CallSnapshot, type Held } from './snapshot.js';
 import {
-  checkBoolean, checkInt32, checkLabels, checkNoOverlap, checkNumberInRange, checkOptions, describe,
-  dtypeOf, fail, floatArg, isInt32Array, matrixArg, type DType,
+  checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array, lengthOf, type DType,
 } from './validate.js';
 import { withLogits, type LogitsMethods } from './api_logits.js';
 
@@ -25,12 +27,16 @@ const LINEAR_OPTIONS = ['bias', 'reg', 'inputGrad', 'out'] as const;
 const LINEAR_OUT = ['dW', 'db', 'dX'] as const;
 const SCORES_OPTIONS = ['bias', 'out'] as const;
 
-function newArray<A extends FloatArray>(dtype: DType, n: number): A {
-  return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
+function newArray<A extends FloatArray>(fn: string, dtype: DType, n: number): A {
+  try {
+    return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
+  } catch (e) {
+    return fail(fn, 'size', `needs a result of ${n} ${dtype} elements, which this JavaScript engine cannot allocate (${(e as Error).message})`);
+  }
 }
 
-function newMatrix<A extends FloatArray>(dtype: DType, rows: number, cols: number): Matrix<A> {
-  return { data: newArray<A>(dtype, rows * cols), rows, cols };
+function newMatrix<A extends FloatArray>(fn: string, dtype: DType, rows: number, cols: number): Matrix<A> {
+  return { data: newArray<A>(fn, dtype, rows * cols), rows, cols };
 }
 
 function reductionCode(fn: string, v: unknown): ReductionCode {
@@ -41,23 +47,26 @@ function reductionCode(fn: string, v: unknown): ReductionCode {
 }
 
 /**
- * Wraps a backend with validation. `guard` runs first on every call (the WASM kernels use it to
- * refuse calls after dispose()). The backend gets snapshots of the arguments (see matrixArg): every
- * property of a caller's object is read once, during validation.
+ * Wraps a backend with validation. `guard` runs first on every call and again when the arguments
+ * have been read (the WASM kernels use it to refuse calls after dispose(), also a dispose() from a
+ * getter). Each call reads its arguments through one CallSnapshot (src/snapshot.ts): every property
+ * once, in the order documented in docs/readme/rel.md, then seal() re-checks and stages, and only
+ * then does the backend run; no user code runs from seal() until the call returns.
  */
 export function createKernels(backend: Backend, guard: (fn: string) => void = () => {}): SoftmaxKernels {
+  const snapshot = (fn: string, ...positional: unknown[]): CallSnapshot => new CallSnapshot(fn, backend, guard, positional);
+
   function rowwise(fn: 'softmax' | 'logSoftmax') {
     return <A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>): Matrix<A> => {
       guard(fn);
-      const sx = matrixArg<A>(fn, 'x', x);
+      const s = snapshot(fn, x, out);
+      const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
-      let so: Matrix<A> | null = null;
-      if (out !== undefined) {
-        so = matrixArg<A>(fn, 'out', out, dt, sx.rows, sx.cols);
-        checkNoOverlap(fn, 'out', so.data, [['x', sx.data, true]]);
-      }
-      const o = so ?? newMatrix<A>(dt, sx.rows, sx.cols);
-      backend[fn](sx, o);
+      const so = out === undefined ? null
+        : s.matrix<A>('out', out, { dtype: dt, rows: sx.rows, cols: sx.cols, out: true, mayAlias: ['x'] });
+      s.seal();
+      const o = so ?? newMatrix<A>(fn, dt, sx.rows, sx.cols);
+      if (sx.rows * sx.cols > 0) backend[fn](sx, o);
       return so ? out! : o;
     };
   }
@@ -69,29 +78,30 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
       const fn = 'softmaxBackward';
       guard(fn);
-      const sy = matrixArg<A>(fn, 'y', y);
+      const s = snapshot(fn, y, dy, out);
+      const sy = s.matrix<A>('y', y);
       const dt = dtypeOf(sy.data)!;
-      const sdy = matrixArg<A>(fn, 'dy', dy, dt, sy.rows, sy.cols);
-      let so: Matrix<A> | null = null;
-      if (out !== undefined) {
-        so = matrixArg<A>(fn, 'out', out, dt, sy.rows, sy.cols);
-        checkNoOverlap(fn, 'out', so.data, [['y', sy.data, true], ['dy', sdy.data, true]]);
-      }
-      const o = so ?? newMatrix<A>(dt, sy.rows, sy.cols);
-      backend.softmaxBackward(sy, sdy, o);
+      const sdy = s.matrix<A>('dy', dy, { dtype: dt, rows: sy.rows, cols: sy.cols });
+      const so = out === undefined ? null
+        : s.matrix<A>('out', out, { dtype: dt, rows: sy.rows, cols: sy.cols, out: true, mayAlias: ['y', 'dy'] });
+      s.seal();
+      const o = so ?? newMatrix<A>(fn, dt, sy.rows, sy.cols);
+      if (sy.rows * sy.cols > 0) backend.softmaxBackward(sy, sdy, o);
       return so ? out! : o;
     },
 
     softmaxJacobian<A extends FloatArray>(y: A): Matrix<A> {
       const fn = 'softmaxJacobian';
       guard(fn);
-      const sy = floatArg<A>(fn, 'y', y);
-      const dt = dtypeOf(sy)!;
-      if (sy.length > MAX_JACOBIAN_LENGTH) {
-        fail(fn, 'y', `has length ${sy.length}; the n×n Jacobian is meant for small vectors (n ≤ ${MAX_JACOBIAN_LENGTH}); use softmaxBackward for a Jacobian-vector product`);
+      const s = snapshot(fn, y);
+      const hy = s.array<A>('y', y);
+      const n = lengthOf(hy.data);
+      if (n > MAX_JACOBIAN_LENGTH) {
+        fail(fn, 'y', `has length ${n}; the n×n Jacobian is meant for small vectors (n ≤ ${MAX_JACOBIAN_LENGTH}); use softmaxBackward for a Jacobian-vector product`);
       }
-      const o = newMatrix<A>(dt, sy.length, sy.length);
-      backend.softmaxJacobian(sy, o);
+      s.seal();
+      const o = newMatrix<A>(fn, dtypeOf(hy.data)!, n, n);
+      if (n > 0) backend.softmaxJacobian(hy.data, o);
       return o;
     },
 
@@ -100,39 +110,39 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): CrossEntropyResult<A> {
       const fn = 'softmaxCrossEntropy';
       guard(fn);
-      const sl = matrixArg<A>(fn, 'logits', logits);
+      const s = snapshot(fn, logits, labels, options);
+      // Read order: logits; labels; options (own keys, then each option in CE_OPTIONS order); gradOut.
+      const sl = s.matrix<A>('logits', logits);
       const dt = dtypeOf(sl.data)!;
       const { rows: n, cols: c } = sl;
-      const opt = checkOptions(fn, options, CE_OPTIONS);
-      const reduction = reductionCode(fn, opt.reduction);
-      const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
-      const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
-      const weights = opt.weights === undefined ? null : floatArg<A>(fn, 'options.weights', opt.weights, dt, c);
-      const ignoreIndex = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
-
-      let intLabels: Int32Array | null = null;
+      let ignoreIndex: number | undefined;
+      let intLabels: Held<Int32Array> | null = null;
       let targets: Matrix<A> | null = null;
       if (isInt32Array(labels)) {
-        intLabels = checkLabels(fn, 'labels', labels, n, c, ignoreIndex);
-      } else if (labels !== null && typeof labels === 'object' && !ArrayBuffer.isView(labels) && 'data' in labels) {
-        targets = matrixArg<A>(fn, 'labels', labels, dt, n, c);
-        if (ignoreIndex !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
+        intLabels = s.labels('labels', labels, n, () => c, () => ignoreIndex);
+      } else if (s.isPlainObject('labels', labels) && s.read('labels', () => 'data' in labels)) {
+        targets = s.matrix<A>('labels', labels, { dtype: dt, rows: n, cols: c });
       } else {
         fail(fn, 'labels', `must be an Int32Array of ${n} class indices or a ${n}×${c} matrix of target probabilities, got ${describe(labels)}`);
       }
-
+      const opt = s.options('options', options, CE_OPTIONS);
+      const reduction = reductionCode(fn, opt.reduction);
+      const weights = opt.weights === undefined ? null : s.array<A>('options.weights', opt.weights, { dtype: dt, length: c });
+      ignoreIndex = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
+      if (targets && ignoreIndex !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
+      const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
+      const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
       let gradOut: Matrix<A> | null = null;
       if (opt.gradOut !== undefined) {
         if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
-        gradOut = matrixArg<A>(fn, 'options.gradOut', opt.gradOut, dt, n, c);
-        checkNoOverlap(fn, 'options.gradOut', gradOut.data, [
-          ['logits', sl.data, true], ['labels', intLabels ?? targets?.data, false], ['options.weights', weights, false],
-        ]);
+        gradOut = s.matrix<A>('options.gradOut', opt.gradOut, { dtype: dt, rows: n, cols: c, out: true, mayAlias: ['logits'] });
       }
-      const grad = wantGrad ? gradOut ?? newMatrix<A>(dt, n, c) : null;
-      const losses = reduction === REDUCTION_NONE ? newArray<A>(dt, n) : null;
-      const loss = backend.softmaxCrossEntropy({
-        logits: sl, labels: intLabels, targets, weights,
+      s.seal();
+      const grad = wantGrad ? gradOut ?? newMatrix<A>(fn, dt, n, c) : null;
+      const losses = reduction === REDUCTION_NONE ? newArray<A>(fn, dt, n) : null;
+      // N×0 probability rows: every per-sample loss is an empty sum (0); no need to walk N empty rows.
+      const loss = targets && c === 0 ? 0 : backend.softmaxCrossEntropy({
+        logits: sl, labels: intLabels?.data ?? null, targets, weights: weights?.data ?? null,
         // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
         ignoreIndex: ignoreIndex ?? -1,
         smoothing, reduction, losses, grad,
@@ -148,62 +158,60 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     ): LinearSoftmaxResult<A> {
       const fn = 'linearSoftmaxLoss';
       guard(fn);
-      const sX = matrixArg<A>(fn, 'X', X);
+      const s = snapshot(fn, X, labels, W, options);
+      // Read order: X; labels; W; options (own keys, then bias, reg, inputGrad, out); out (own keys,
+      // then dW, db, dX).
+      const sX = s.matrix<A>('X', X);
       const dt = dtypeOf(sX.data)!;
       const { rows: n, cols: d } = sX;
-      const sW = matrixArg<A>(fn, 'W', W, dt);
+      let c = 0;
+      const sLabels = s.labels('labels', labels, n, () => c);
+      const sW = s.matrix<A>('W', W, { dtype: dt });
       if (sW.rows !== d) fail(fn, 'W', `must be D×C with D = X.cols = ${d}, got ${sW.rows}×${sW.cols}`);
-      const c = sW.cols;
-      const sLabels = checkLabels(fn, 'labels', labels, n, c);
-      const opt = checkOptions(fn, options, LINEAR_OPTIONS);
-      const bias = opt.bias === undefined ? null : floatArg<A>(fn, 'options.bias', opt.bias, dt, c);
+      c = sW.cols;
+      const opt = s.options('options', options, LINEAR_OPTIONS);
+      const bias = opt.bias === undefined ? null : s.array<A>('options.bias', opt.bias, { dtype: dt, length: c });
       const reg = checkNumberInRange(fn, 'options.reg', opt.reg, 0, Infinity, 0);
       const inputGrad = opt.inputGrad === undefined ? undefined : checkBoolean(fn, 'options.inputGrad', opt.inputGrad, false);
-      const out = checkOptions(fn, opt.out, LINEAR_OUT, 'options.out') as LinearSoftmaxOptions<A>['out'] & object;
-      const oW = out.dW === undefined ? null : matrixArg<A>(fn, 'options.out.dW', out.dW, dt, d, c);
-      const ob = out.db === undefined ? null : floatArg<A>(fn, 'options.out.db', out.db, dt, c);
+      const out = s.options('options.out', opt.out, LINEAR_OUT);
+      const oW = out.dW === undefined ? null
+        : s.matrix<A>('options.out.dW', out.dW, { dtype: dt, rows: d, cols: c, out: true, mayAlias: ['W'] });
+      const ob = out.db === undefined ? null : s.array<A>('options.out.db', out.db, { dtype: dt, length: c, out: true });
       let oX: Matrix<A> | null = null;
       if (out.dX !== undefined) {
         if (inputGrad === false) fail(fn, 'options.out.dX', 'was given together with inputGrad: false; drop one of them');
-        oX = matrixArg<A>(fn, 'options.out.dX', out.dX, dt, n, d);
+        oX = s.matrix<A>('options.out.dX', out.dX, { dtype: dt, rows: n, cols: d, out: true, mayAlias: ['X'] });
       }
-      const inputs = [['X', sX.data], ['labels', sLabels], ['W', sW.data], ['options.bias', bias]] as const;
-      const outs = [['options.out.dW', oW?.data], ['options.out.db', ob], ['options.out.dX', oX?.data]] as const;
-      for (const [name, arr] of outs) {
-        if (!arr) continue;
-        checkNoOverlap(fn, name, arr, [
-          ...inputs.map(([iname, iarr]) => [iname, iarr,
-            (name === 'options.out.dW' && iname === 'W') || (name === 'options.out.dX' && iname === 'X')] as const),
-          ...outs.filter(([oname]) => oname !== name).map(([oname, oarr]) => [oname, oarr, false] as const),
-        ]);
-      }
-      const dW = oW ?? newMatrix<A>(dt, d, c);
-      const db = ob ?? newArray<A>(dt, c);
-      const dX = inputGrad || oX ? oX ?? newMatrix<A>(dt, n, d) : null;
-      const loss = backend.linearSoftmaxLoss({ X: sX, labels: sLabels, W: sW, bias, reg, dW, db, dX });
+      s.seal();
+      const dW = oW ?? newMatrix<A>(fn, dt, d, c);
+      const db = ob?.data ?? newArray<A>(fn, dt, c);
+      const dX = inputGrad || oX ? oX ?? newMatrix<A>(fn, dt, n, d) : null;
+      const loss = backend.linearSoftmaxLoss({ X: sX, labels: sLabels.data, W: sW, bias: bias?.data ?? null, reg, dW, db, dX });
       // The caller's own objects come back where the caller gave them.
-      const result: LinearSoftmaxResult<A> = { loss, dW: oW ? out.dW! : dW, db: ob ? out.db! : db };
-      if (dX) result.dX = oX ? out.dX! : dX;
+      const result: LinearSoftmaxResult<A> = {
+        loss, dW: oW ? out.dW as Matrix<A> : dW, db: ob ? out.db as A : db,
+      };
+      if (dX) result.dX = oX ? out.dX as Matrix<A> : dX;
       return result;
     },
 
     linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, options?: LinearScoresOptions<A>): Matrix<A> {
       const fn = 'linearScores';
       guard(fn);
-      const sX = matrixArg<A>(fn, 'X', X);
+      const s = snapshot(fn, X, W, options);
+      // Read order: X; W; options (own keys, then bias, out).
+      const sX = s.matrix<A>('X', X);
       const dt = dtypeOf(sX.data)!;
-      const sW = matrixArg<A>(fn, 'W', W, dt);
+      const sW = s.matrix<A>('W', W, { dtype: dt });
       if (sW.rows !== sX.cols) fail(fn, 'W', `must be D×C with D = X.cols = ${sX.cols}, got ${sW.rows}×${sW.cols}`);
       const c = sW.cols;
-      const opt = checkOptions(fn, options, SCORES_OPTIONS);
-      const bias = opt.bias === undefined ? null : floatArg<A>(fn, 'options.bias', opt.bias, dt, c);
-      let so: Matrix<A> | null = null;
-      if (opt.out !== undefined) {
-        so = matrixArg<A>(fn, 'options.out', opt.out, dt, sX.rows, c);
-        checkNoOverlap(fn, 'options.out', so.data, [['X', sX.data, false], ['W', sW.data, false], ['options.bias', bias, false]]);
-      }
-      const o = so ?? newMatrix<A>(dt, sX.rows, c);
-      backend.linearScores(sX, sW, bias, o);
+      const opt = s.options('options', options, SCORES_OPTIONS);
+      const bias = opt.bias === undefined ? null : s.array<A>('options.bias', opt.bias, { dtype: dt, length: c });
+      const so = opt.out === undefined ? null
+        : s.matrix<A>('options.out', opt.out, { dtype: dt, rows: sX.rows, cols: c, out: true });
+      s.seal();
+      const o = so ?? newMatrix<A>(fn, dt, sX.rows, c);
+      if (sX.rows * c > 0) backend.linearScores(sX, sW, bias?.data ?? null, o);
       return so ? opt.out as Matrix<A> : o;
     },
   } as Omit<SoftmaxKernels, LogitsMethods>); // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones

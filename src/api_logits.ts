@@ -7,19 +7,14 @@
 import type { Backend } from './backend.js';
 import { Rng } from './train/rng.js';
 import type { FloatArray, Matrix, SampleOptions, SampleResult, SoftmaxKernels, SoftmaxOptions, TopKResult } from './types.js';
-import {
-  canonicalView, checkBoolean, checkNoOverlap, checkOptions, describe, dtypeOf, fail, floatArg, isInt32Array, matrixArg,
-  type DType,
-} from './validate.js';
+import { CallSnapshot } from './snapshot.js';
+import { checkBoolean, describe, dtypeOf, fail, type DType } from './validate.js';
 
 /** The methods withLogits adds or wraps. */
 export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample' | 'logSoftmaxBackward';
 
 const SOFTMAX_OPTIONS = ['temperature'] as const;
 const SAMPLE_OPTIONS = ['temperature', 'topK', 'topP', 'minP', 'seed', 'rng', 'uniforms', 'logProbs'] as const;
-
-/** Randomness for sample() calls that give no seed, rng or uniforms (reproducible within a process). */
-const defaultRng = new Rng(0x5eed);
 
 function newArray<A extends FloatArray>(dtype: DType, n: number): A {
   return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
@@ -42,27 +37,36 @@ function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): n
 
 /**
  * Adds the logits toolkit to the core kernels: softmax / logSoftmax get `options.temperature`
- * (T = 1 or none → the core function itself), and the new methods are validated here.
+ * (T = 1 or none → the plain kernel), and the new methods are validated here, through a
+ * CallSnapshot like every other function (src/snapshot.ts: every argument read once, then seal()).
+ * Each kernels object has its own generator for sample() calls that give no seed, rng or uniforms
+ * (seeded 0 when the object is made), so there is no state shared between instances.
  */
 export function withLogits(backend: Backend, guard: (fn: string) => void, core: Omit<SoftmaxKernels, LogitsMethods>): SoftmaxKernels {
+  const snapshot = (fn: string, ...positional: unknown[]): CallSnapshot => new CallSnapshot(fn, backend, guard, positional);
+  const ownRng = new Rng(0);
+  const next = Rng.prototype.next; // the library's own draw, whatever a subclass overrides
+
   function tempered(fn: 'softmax' | 'logSoftmax') {
     const plain = core[fn] as <A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>) => Matrix<A>;
     return <A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A> => {
       if (options === undefined) return plain(x, out);
       guard(fn);
-      const sx = matrixArg<A>(fn, 'x', x);
+      const s = snapshot(fn, x, out, options);
+      // Read order: x; out; options (temperature).
+      const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
-      const opt = checkOptions(fn, options, SOFTMAX_OPTIONS);
+      const so = out === undefined ? null
+        : s.matrix<A>('out', out, { dtype: dt, rows: sx.rows, cols: sx.cols, out: true, mayAlias: ['x'] });
+      const opt = s.options('options', options, SOFTMAX_OPTIONS);
       const T = checkTemperature(fn, opt.temperature, dt, false);
-      if (T === 1) return plain(x, out);
-      let so: Matrix<A> | null = null;
-      if (out !== undefined) {
-        so = matrixArg<A>(fn, 'out', out, dt, sx.rows, sx.cols);
-        checkNoOverlap(fn, 'out', so.data, [['x', sx.data, true]]);
-      }
+      s.seal();
       const o = so ?? { data: newArray<A>(dt, sx.rows * sx.cols), rows: sx.rows, cols: sx.cols };
-      if (fn === 'softmax') backend.softmaxTemperature(sx, o, 1 / T);
-      else backend.logSoftmaxTemperature(sx, o, 1 / T);
+      if (sx.rows * sx.cols > 0) {
+        if (T === 1) backend[fn](sx, o);
+        else if (fn === 'softmax') backend.softmaxTemperature(sx, o, 1 / T);
+        else backend.logSoftmaxTemperature(sx, o, 1 / T);
+      }
       return so ? out! : o;
     };
   }
@@ -75,55 +79,53 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
     logSumExp<A extends FloatArray>(x: Matrix<A>, out?: A): A {
       const fn = 'logSumExp';
       guard(fn);
-      const sx = matrixArg<A>(fn, 'x', x);
+      const s = snapshot(fn, x, out);
+      const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
-      let so: A | null = null;
-      if (out !== undefined) {
-        so = floatArg<A>(fn, 'out', out, dt, sx.rows);
-        checkNoOverlap(fn, 'out', so, [['x', sx.data, false]]);
-      }
-      const o = so ?? newArray<A>(dt, sx.rows);
-      backend.logSumExp(sx, o);
+      const so = out === undefined ? null : s.array<A>('out', out, { dtype: dt, length: sx.rows, out: true });
+      s.seal();
+      const o = so?.data ?? newArray<A>(dt, sx.rows);
+      if (sx.rows > 0) backend.logSumExp(sx, o);
       return so ? out! : o;
     },
 
     argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array {
       const fn = 'argmax';
       guard(fn);
-      const sx = matrixArg<A>(fn, 'x', x);
-      let so: Int32Array | null = null;
-      if (out !== undefined) {
-        if (!isInt32Array(out)) fail(fn, 'out', `must be an Int32Array of length ${sx.rows}, got ${describe(out)}`);
-        if (out.length !== sx.rows) fail(fn, 'out', `must have length ${sx.rows} (one index per row), got length ${out.length}`);
-        checkNoOverlap(fn, 'out', out, [['x', sx.data, false]]);
-        so = canonicalView(out);
-      }
-      const o = so ?? new Int32Array(sx.rows);
-      backend.argmax(sx, o);
+      const s = snapshot(fn, x, out);
+      const sx = s.matrix<A>('x', x);
+      const so = out === undefined ? null : s.int32('out', out, { length: sx.rows, out: true });
+      s.seal();
+      const o = so?.data ?? new Int32Array(sx.rows);
+      if (sx.rows > 0) backend.argmax(sx, o);
       return so ? out! : o;
     },
 
     topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A> {
       const fn = 'topK';
       guard(fn);
-      const sx = matrixArg<A>(fn, 'x', x);
+      const s = snapshot(fn, x, k);
+      const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > sx.cols) {
         fail(fn, 'k', `must be an integer in [1, ${sx.cols}] (1 ≤ k ≤ x.cols), got ${describe(k)}`);
       }
+      s.seal();
       const values: Matrix<A> = { data: newArray<A>(dt, sx.rows * k), rows: sx.rows, cols: k };
       const indices: Matrix<Int32Array> = { data: new Int32Array(sx.rows * k), rows: sx.rows, cols: k };
-      backend.topK(sx, k, values, indices.data);
+      if (sx.rows > 0) backend.topK(sx, k, values, indices.data);
       return { values, indices };
     },
 
     sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A> {
       const fn = 'sample';
       guard(fn);
-      const sl = matrixArg<A>(fn, 'logits', logits);
+      const s = snapshot(fn, logits, options);
+      // Read order: logits; options (own keys, then each option in SAMPLE_OPTIONS order).
+      const sl = s.matrix<A>('logits', logits);
       const dt = dtypeOf(sl.data)!;
       const n = sl.rows;
-      const opt = checkOptions(fn, options, SAMPLE_OPTIONS);
+      const opt = s.options('options', options, SAMPLE_OPTIONS);
       const temperature = checkTemperature(fn, opt.temperature, dt, true);
       let topK = 0;
       if (opt.topK !== undefined) {
@@ -146,33 +148,32 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       const wantLogProbs = checkBoolean(fn, 'options.logProbs', opt.logProbs, false);
       const given = (['seed', 'rng', 'uniforms'] as const).filter((key) => opt[key] !== undefined);
       if (given.length > 1) fail(fn, `options.${given[1]}`, `was given together with options.${given[0]}; pass one source of randomness`);
-      // uniforms: one per row in [0, 1), read into a Float64Array before anything is drawn
+      const u = opt.uniforms === undefined ? null : s.array<FloatArray>('options.uniforms', opt.uniforms, { length: n });
+      let rng: Rng = ownRng;
+      if (opt.seed !== undefined) {
+        const v = opt.seed;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(fn, 'options.seed', `must be an integer (a safe integer; its low 32 bits seed the generator), got ${describe(v)}`);
+        rng = new Rng(v);
+      } else if (opt.rng !== undefined) {
+        if (!(opt.rng instanceof Rng)) fail(fn, 'options.rng', `must be the library's Rng (import { Rng } from 'softmax-wasm'; new Rng(seed)), got ${describe(opt.rng)}`);
+        rng = opt.rng;
+      }
+      s.seal();
+      // uniforms: one per row in [0, 1), read into a Float64Array before anything is drawn or computed
       const uniforms = new Float64Array(n);
-      if (opt.uniforms !== undefined) {
-        const u = floatArg<FloatArray>(fn, 'options.uniforms', opt.uniforms, undefined, n);
+      if (u) {
         for (let i = 0; i < n; i++) {
-          const v = u[i];
+          const v = u.data[i];
           if (!(v >= 0 && v < 1)) fail(fn, `options.uniforms[${i}]`, `= ${describe(v)} is outside [0, 1)`);
           uniforms[i] = v;
         }
-      } else {
-        let rng: Rng;
-        if (opt.seed !== undefined) {
-          const v = opt.seed;
-          if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(fn, 'options.seed', `must be an integer (a safe integer; its low 32 bits seed the generator), got ${describe(v)}`);
-          rng = new Rng(v);
-        } else if (opt.rng !== undefined) {
-          if (!(opt.rng instanceof Rng)) fail(fn, 'options.rng', `must be the library's Rng (import { Rng } from 'softmax-wasm'; new Rng(seed)), got ${describe(opt.rng)}`);
-          rng = opt.rng;
-        } else {
-          rng = defaultRng;
-        }
-        if (temperature > 0) for (let i = 0; i < n; i++) uniforms[i] = rng.next();
+      } else if (temperature > 0) {
+        for (let i = 0; i < n; i++) uniforms[i] = next.call(rng);
       }
       const indices = new Int32Array(n);
       const logProbs = wantLogProbs ? newArray<A>(dt, n) : null;
       const filteredLogProbs = wantLogProbs ? newArray<A>(dt, n) : null;
-      backend.sample({ logits: sl, temperature, topK, topP, logMinP, uniforms, indices, logProbs, filteredLogProbs });
+      if (n > 0) backend.sample({ logits: sl, temperature, topK, topP, logMinP, uniforms, indices, logProbs, filteredLogProbs });
       const result: SampleResult<A> = { indices };
       if (logProbs) result.logProbs = logProbs;
       if (filteredLogProbs) result.filteredLogProbs = filteredLogProbs;
@@ -182,16 +183,15 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
     logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
       const fn = 'logSoftmaxBackward';
       guard(fn);
-      const sy = matrixArg<A>(fn, 'y', y);
+      const s = snapshot(fn, y, dy, out);
+      const sy = s.matrix<A>('y', y);
       const dt = dtypeOf(sy.data)!;
-      const sdy = matrixArg<A>(fn, 'dy', dy, dt, sy.rows, sy.cols);
-      let so: Matrix<A> | null = null;
-      if (out !== undefined) {
-        so = matrixArg<A>(fn, 'out', out, dt, sy.rows, sy.cols);
-        checkNoOverlap(fn, 'out', so.data, [['y', sy.data, true], ['dy', sdy.data, true]]);
-      }
+      const sdy = s.matrix<A>('dy', dy, { dtype: dt, rows: sy.rows, cols: sy.cols });
+      const so = out === undefined ? null
+        : s.matrix<A>('out', out, { dtype: dt, rows: sy.rows, cols: sy.cols, out: true, mayAlias: ['y', 'dy'] });
+      s.seal();
       const o = so ?? { data: newArray<A>(dt, sy.rows * sy.cols), rows: sy.rows, cols: sy.cols };
-      backend.logSoftmaxBackward(sy, sdy, o);
+      if (sy.rows * sy.cols > 0) backend.logSoftmaxBackward(sy, sdy, o);
       return so ? out! : o;
     },
   };

@@ -7,6 +7,7 @@
  * Aliasing: an output may be the very same array region as an input (e.g. `out === x`); partial
  * overlaps are rejected by the API before a Backend sees them.
  */
+import type { MemoryHost } from './snapshot.js';
 import type { FloatArray, Matrix } from './types.js';
 
 /** Reduction codes shared with the WASM ABI. */
@@ -57,6 +58,14 @@ export interface Backend {
   linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<A>): number;
   /** out (N×C) = X (N×D) · W (D×C) + bias (C, or null); `out` overlaps none of them. */
   linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, bias: A | null, out: Matrix<A>): void;
+  /**
+   * True when the engine copies every input that is not in its own memory before it writes any
+   * output (the WASM engine). Otherwise the API stages SharedArrayBuffer inputs that may share
+   * memory with an output (see src/snapshot.ts).
+   */
+  readonly stagesInputs?: boolean;
+  /** The engine's own memory (the WASM engine), so arrays in it are re-derived after growth. */
+  readonly ownMemory?: MemoryHost;
 }
 
 /** Normalized arguments of sample (src/api_logits.ts validates and fills them). */

@@ -374,7 +374,7 @@ export interface SoftmaxKernels {
   /**
    * One token per row from softmax(logits / T) filtered by top-k → top-p → min-p (Hugging Face's
    * order), exactly and reproducibly: the same seed / uniforms give the same tokens on every engine,
-   * build and instance. Randomness: `seed`, `rng` or `uniforms` (one of them; default seed 0).
+   * build and instance. Randomness: `seed`, `rng` or `uniforms` (one of them; with none, the kernels object's own Rng, seeded 0 when the object was made: no state is shared between instances).
    * @example
    * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
    */

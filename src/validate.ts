@@ -13,6 +13,14 @@ const MAX_DIM = 2 ** 31 - 1;
 
 /** Short description of any value for error messages: `Float32Array(6)`, `Array(3)`, `"abc"`, `1.5`. */
 export function describe(v: unknown): string {
+  try {
+    return describeUnsafe(v);
+  } catch {
+    return 'an object that throws when inspected (a revoked Proxy?)';
+  }
+}
+
+function describeUnsafe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
@@ -56,9 +64,27 @@ const TAG = intrinsicGetter(Symbol.toStringTag);
 const BUFFER = intrinsicGetter('buffer');
 const BYTE_OFFSET = intrinsicGetter('byteOffset');
 const LENGTH = intrinsicGetter('length');
+const BYTE_LENGTH = intrinsicGetter('byteLength');
+
+/** The buffer, byteOffset and length of a typed array, from its internal slots (no user code runs). */
+export function bufferOf(v: ArrayBufferView): ArrayBufferLike { return BUFFER.call(v) as ArrayBufferLike; }
+export function byteOffsetOf(v: ArrayBufferView): number { return BYTE_OFFSET.call(v) as number; }
+export function lengthOf(v: ArrayBufferView): number { return LENGTH.call(v) as number; }
+export function byteLengthOf(v: ArrayBufferView): number { return BYTE_LENGTH.call(v) as number; }
+
+const OBJECT_TO_STRING = Object.prototype.toString;
+
+/**
+ * True for a SharedArrayBuffer of any realm. `buf` comes from a typed array's internal slot, so it is
+ * a real ArrayBuffer or SharedArrayBuffer; its class is read from the built-in prototype's tag (no
+ * exception, unlike calling a SharedArrayBuffer getter on it: this runs on every call).
+ */
+export function isShared(buf: ArrayBufferLike): boolean {
+  return OBJECT_TO_STRING.call(buf) === '[object SharedArrayBuffer]';
+}
 
 /** The typed array's kind ('Float32Array', ...) from its internal slot, or undefined for anything else. */
-function typedArrayName(v: unknown): string | undefined {
+export function typedArrayName(v: unknown): string | undefined {
   return typeof v === 'object' && v !== null ? (TAG.call(v) as string | undefined) : undefined;
 }
 

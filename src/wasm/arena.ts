@@ -9,11 +9,17 @@
 import { SoftmaxInputError } from '../errors.js';
 
 const PAGE = 65536;
-/** wasm32 address space: 65536 pages of 64 KiB = 4 GiB. */
-export const MAX_MEMORY_BYTES = 65536 * PAGE;
+/**
+ * The most memory the arena uses: 65535 pages of 64 KiB, one page short of the 4 GiB wasm32 address
+ * space. The last page is never part of memory, so for every block the arena hands out (and every
+ * row of it) `ptr + bytes` ≤ 2^32 − 64 KiB: no 32-bit end pointer in a kernel can wrap to 0, and a
+ * SIMD loop bound such as `p + 64 <= end` cannot overflow either. A mechanism-level guarantee, so no
+ * kernel loop needs to be written wrap-safe (tests/reliability.test.ts builds a matrix at the top).
+ */
+export const MAX_MEMORY_BYTES = 65535 * PAGE;
 const ALIGN = 16;
 
-interface Block { start: number; size: number; free: boolean }
+interface Block { start: number; size: number; free: boolean; /** Set by alloc(), unique per allocation. */ id?: number }
 
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
@@ -21,7 +27,18 @@ export class Arena {
   private readonly blocks: Block[] = [];
   private scratchBlock: Block | null = null;
 
+  /** Every buffer this memory has had (each grow replaces it), to recognise views made before a grow. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+
+  /** True when `buffer` is this memory's buffer now or was one before a grow. */
+  isMemoryBuffer(buffer: ArrayBufferLike): boolean {
+    if (this.buffers.has(buffer)) return true;
+    this.buffers.add(this.memory.buffer); // in case memory grew by other means than this arena
+    return this.buffers.has(buffer);
+  }
+
   constructor(private readonly memory: WebAssembly.Memory, base: number) {
+    this.buffers.add(memory.buffer);
     const start = Math.max(align(base), ALIGN); // never hand out address 0 (0 means "absent" in the ABI)
     const end = memory.buffer.byteLength;
     if (end > start) this.blocks.push({ start, size: end - start, free: true });
@@ -47,6 +64,7 @@ export class Arena {
       block.size = size;
     }
     block.free = false;
+    block.id = ++this.allocations;
     return block.start;
   }
 
@@ -60,6 +78,19 @@ export class Arena {
     if (next?.free) { this.blocks[i].size += next.size; this.blocks.splice(i + 1, 1); }
     const prev = this.blocks[i - 1];
     if (prev?.free) { prev.size += this.blocks[i].size; this.blocks.splice(i, 1); }
+  }
+
+  private allocations = 0;
+
+  /**
+   * The allocation id of the live alloc() block (not the scratch block) holding [ptr, ptr + bytes),
+   * or 0: a view taken before its matrix was freed and the memory handed out again gets another id.
+   */
+  blockId(ptr: number, bytes: number): number {
+    for (const b of this.blocks) {
+      if (!b.free && b !== this.scratchBlock && ptr >= b.start && ptr + bytes <= b.start + b.size) return b.id ?? 0;
+    }
+    return 0;
   }
 
   /** True when [ptr, ptr + bytes) lies inside one live alloc() block (not the scratch block). */
@@ -112,6 +143,7 @@ export class Arena {
       throw new SoftmaxInputError(
         `${what} needs ${fmtBytes(size)} more of WASM memory and the engine refused to grow it from ${fmtBytes(this.end)} (${(e as Error).message})`, 'size');
     }
+    this.buffers.add(this.memory.buffer);
     const newEnd = this.memory.buffer.byteLength;
     if (last?.free) last.size += newEnd - this.end;
     else { last = { start: this.end, size: newEnd - this.end, free: true }; this.blocks.push(last); }

@@ -289,6 +289,13 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     topK: (x, k, values, indices) => engine!.topK(x, k, values, indices),
     sample: (a) => engine!.sample(a),
     logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
+    // Every array outside the memory is copied into the scratch block before the kernel runs.
+    stagesInputs: true,
+    ownMemory: {
+      isMemory: (b) => engine?.arena.isMemoryBuffer(b) ?? false,
+      buffer: () => engine!.memory.buffer,
+      blockId: (p, n) => engine!.arena.blockId(p, n),
+    },
   };
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {

@@ -887,8 +887,9 @@ type BackwardPlan = ArbValue<typeof backwardArb>;
 /**
  * dx_j = y_j·(dy_j − Σ_k dy_k·y_k) cancels, so it is compared relative to the largest term
  * |y_j|·max(|dy_j| + Σ_k |dy_k·y_k|, smallest normal) (the floor). Strict unless these terms come
- * within a factor 4 of the type's largest number: partial sums in another order may then overflow
- * (the f32 kernel sums in f32 by design), and only the robustness checks apply.
+ * within a factor 4 of the type's largest number (f32: unless a product y·dy or a term does, since
+ * the f32 kernel sums in f64 and finishes a row in f64 when dy − dot would overflow f32): partial
+ * sums in another order may then overflow, and only the robustness checks apply.
  */
 function backwardScale(dt: DT, rows: number, cols: number, y: Float64Array, dy: Float64Array): { why: string | null; floor: number } {
   let floor = 0, why: string | null = null;
@@ -904,7 +905,10 @@ function backwardScale(dt: DT, rows: number, cols: number, y: Float64Array, dy: 
       // dy − dot counts as at least the smallest normal number: a subnormal difference has few bits
       const term = a * Math.max(d + sumAbs, TINY_NORMAL[dt]);
       const max = dt === 'f32' ? FLT_MAX : Number.MAX_VALUE;
-      if (term > max / 4 || d + sumAbs > max / 4) why = `${dt} range exceeded by the |y·(dy − dot)| terms (a partial sum may overflow)`;
+      // f32: the products y·dy are f32, their sum and (when dy − dot would leave the f32 range) the
+      // row's second pass are f64, so only a product or the result itself near FLT_MAX is exempt
+      const exceeded = dt === 'f32' ? term > max / 4 || a * d > max / 4 : term > max / 4 || d + sumAbs > max / 4;
+      if (exceeded) why = `${dt} range exceeded by the |y·(dy − dot)| terms (a partial sum may overflow)`;
       if (Number.isFinite(term)) floor = Math.max(floor, term);
     }
   }

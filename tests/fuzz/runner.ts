@@ -5,11 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
+import { createMidcallContext, disposeMidcallContext, formatMidcallStats, midcallProperty } from './midcall.js';
 import { createContext, disposeContext, formatStats, fuzzProperty } from './properties.js';
 
 export interface RunnerInput {
   seed: number;
   runs: number;
+  /** Runs of the mid-call property (tests/fuzz/midcall.ts) after the main one; 0 = none. */
+  midcallRuns: number;
   path?: string;
   heartbeat: Int32Array; // [calls so far]
   current: Uint8Array; // UTF-8, NUL-terminated: the call under way
@@ -25,6 +28,7 @@ export interface RunnerResult {
   error?: string;
   stats: string;
   ms: number;
+  midcall?: { failed: boolean; numRuns: number; stats: string; counterexample?: string; error?: string; ms: number };
 }
 
 const input = workerData as RunnerInput;
@@ -54,4 +58,18 @@ if (details.failed) {
   result.error = e ? `${e.stack ?? e.message}${e.cause ? `\ncaused by: ${(e.cause as Error).stack ?? e.cause}` : ''}` : String(details.errorInstance);
 }
 disposeContext(ctx);
+if (!details.failed && input.midcallRuns > 0 && !input.path) {
+  const mctx = await createMidcallContext();
+  mctx.onCall = ctx.onCall;
+  const t1 = performance.now();
+  const md = await fc.check(midcallProperty(mctx), { seed: input.seed, numRuns: input.midcallRuns });
+  result.midcall = { failed: md.failed, numRuns: md.numRuns, stats: formatMidcallStats(mctx.stats), ms: performance.now() - t1 };
+  if (md.failed) {
+    result.failed = true;
+    result.midcall.counterexample = fc.stringify(md.counterexample);
+    const e = md.errorInstance as Error | undefined;
+    result.midcall.error = e ? e.stack ?? e.message : String(md.errorInstance);
+  }
+  disposeMidcallContext(mctx);
+}
 parentPort!.postMessage(result);

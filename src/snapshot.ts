@@ -1,0 +1,397 @@
+/**
+ * The one place where a public call reads the caller's arguments (src/api.ts uses it for every
+ * function; new functions get the same guarantees by using it).
+ *
+ * A call has two phases:
+ *
+ * 1. **Read** (`matrix`, `array`, `labels`, `options`, `read`): every property of every argument is
+ *    read exactly once, in the order the API code asks for them (documented per function in
+ *    docs/readme/rel.md). User code (getters, Proxy traps) can run only here. Shapes and types are
+ *    checked as they are read; arrays are remembered as (buffer, byteOffset, length), not trusted as
+ *    views. Anything a read throws (a throwing getter, a revoked Proxy) becomes a SoftmaxInputError
+ *    naming the argument (the original error is its `cause`).
+ * 2. **Seal** (`seal()`), after the last read and before the engine runs; no user code runs from
+ *    here until the call returns:
+ *    - the instance is checked again (a getter may have called dispose());
+ *    - every array view is rebuilt from what was read: an array in the engine's own memory (an
+ *      alloc() matrix) on the memory's current buffer (a getter may have grown memory) after
+ *      checking that its block is still allocated; any other array on its own buffer after checking
+ *      that the buffer is not detached and still holds the whole array (resizable buffers);
+ *    - overlaps between outputs and other arrays are decided on the rebuilt views (see below);
+ *    - integer labels are copied into a private array and range-checked on that copy, which is what
+ *      the engine reads (so neither a getter nor another thread can change a checked label);
+ *    - SharedArrayBuffer-backed inputs that may share memory with an output are copied when the
+ *      engine does not stage inputs itself (the reference engine).
+ *
+ * Overlap and SharedArrayBuffer: two distinct SharedArrayBuffer objects can be views of one memory
+ * (a structured clone, or `WebAssembly.Memory.buffer` before and after a grow), always with the same
+ * base, and nothing observable without a write tells them apart. So views of two distinct SABs are
+ * treated as possibly the same memory at the same offsets: an input is then staged (copied before
+ * any output is written; the WASM engine stages every such input anyway), and two outputs whose
+ * byte ranges would overlap are probed: one byte of the first output is flipped, the second output
+ * is read back, and the byte is restored at once (outputs only, never inputs); if the flip shows
+ * through, the outputs share memory and the call fails with SoftmaxInputError, nothing changed.
+ */
+import type { Backend } from './backend.js';
+import { SoftmaxInputError } from './errors.js';
+import type { FloatArray, Matrix } from './types.js';
+import {
+  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, isShared, lengthOf, typedArrayName,
+  type DType,
+} from './validate.js';
+
+type NumArray = FloatArray | Int32Array;
+
+const MAX_DIM = 2 ** 31 - 1;
+/** The fast path of checkSize (which builds the message). */
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
+
+/** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
+export interface MemoryHost {
+  /** True when `buffer` is, or was before a grow, this engine's memory. */
+  isMemory(buffer: ArrayBufferLike): boolean;
+  /** The memory's current buffer. */
+  buffer(): ArrayBuffer;
+  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
+  blockId(ptr: number, bytes: number): number;
+}
+
+/** Where a snapshot keeps a checked array; `data` is replaced by the rebuilt view at seal(). */
+export interface Held<A extends NumArray> { data: A }
+
+interface Entry {
+  arg: string;
+  holder: Held<NumArray>;
+  buffer: ArrayBufferLike;
+  byteOffset: number;
+  length: number;
+  bpe: number;
+  ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
+  /** For a view of the engine's memory: its alloc() block's id when it was read. */
+  block: number;
+  out: boolean;
+  /** Inputs this output may be exactly (same memory), e.g. out === x. */
+  mayAlias: readonly string[];
+  /** Integer labels: checked on a private copy at seal(). */
+  labels?: { n: number; classes: () => number; ignoreIndex: () => number | undefined };
+}
+
+function errorName(e: unknown): string {
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+    return String(e);
+  } catch {
+    return 'an exception';
+  }
+}
+
+export interface MatrixSpec {
+  dtype?: DType;
+  rows?: number | null;
+  cols?: number | null;
+  /** This matrix is written by the call. */
+  out?: boolean;
+  /** For an output: the inputs it may be exactly. */
+  mayAlias?: readonly string[];
+}
+
+/** What a typed array was when it was read: later user code may detach, shrink or grow its buffer. */
+interface Facts { name: string; buffer: ArrayBufferLike; byteOffset: number; length: number; detached: boolean; block: number }
+
+export class CallSnapshot {
+  private readonly entries: Entry[] = [];
+  private readonly facts = new Map<object, Facts>();
+  private sealed = false;
+
+  /** `positional`: the call's arguments; typed arrays among them are captured at once, before any getter runs. */
+  constructor(
+    readonly fn: string,
+    private readonly backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>,
+    private readonly guard: (fn: string) => void,
+    positional: readonly unknown[] = [],
+  ) {
+    for (const v of positional) this.capture(v);
+  }
+
+  /** Records buffer, offset and length of a typed array the moment it is read (no user code runs). */
+  private capture(v: unknown): void {
+    if (v === null || typeof v !== 'object' || this.facts.has(v)) return;
+    const name = typedArrayName(v);
+    if (name === undefined) return;
+    const buffer = bufferOf(v as ArrayBufferView);
+    const detached = isDetached(buffer);
+    const byteOffset = detached ? 0 : byteOffsetOf(v as ArrayBufferView), length = detached ? 0 : lengthOf(v as ArrayBufferView);
+    // A view of the engine's memory: which alloc() block it is in now (a later free + alloc reuses the place).
+    const host = this.backend.ownMemory;
+    const block = !detached && length > 0 && host && host.isMemory(buffer)
+      ? host.blockId(byteOffset, byteLengthOf(v as ArrayBufferView)) : 0;
+    this.facts.set(v, { name, buffer, detached, byteOffset, length, block });
+  }
+
+  /** A Float32Array/Float64Array (as captured) of the expected dtype and length; same messages as validate's checkFloatArray. */
+  private floatFacts(argBase: string, suffix: string, v: unknown, dtype?: DType, length?: number): Facts {
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    const dt: DType | null = f?.name === 'Float32Array' ? 'f32' : f?.name === 'Float64Array' ? 'f64' : null;
+    if (f !== undefined && dt !== null && !f.detached && (dtype === undefined || dt === dtype) && (length === undefined || f.length === length)) return f;
+    const arg = argBase + suffix;
+    if (f === undefined || dt === null) {
+      const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
+      return fail(this.fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
+    }
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (dtype !== undefined && dt !== dtype) {
+      fail(this.fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
+    }
+    return fail(this.fn, arg, `must have length ${length}, got length ${f.length}`);
+  }
+
+  /** Runs one read of a caller's object; whatever it throws becomes a SoftmaxInputError naming `arg`. */
+  read<T>(arg: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      return this.rethrow(arg, e);
+    }
+  }
+
+  private rethrow(arg: string, e: unknown): never {
+    if (e instanceof SoftmaxInputError) throw e;
+    const err = new SoftmaxInputError(`${this.fn}: reading ${arg} threw (${errorName(e)}); pass plain objects and arrays`, arg);
+    Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+    throw err;
+  }
+
+  /** `v` is a non-null object that is neither a typed array nor an Array (a revoked Proxy fails here). */
+  isPlainObject(arg: string, v: unknown): v is object {
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return false;
+    try {
+      return !Array.isArray(v);
+    } catch (e) {
+      return this.rethrow(arg, e);
+    }
+  }
+
+  private track(arg: string, holder: Held<NumArray>, f: Facts, out: boolean, mayAlias: readonly string[], labels?: Entry['labels']): void {
+    const ctor = f.name === 'Float32Array' ? Float32Array : f.name === 'Float64Array' ? Float64Array : Int32Array;
+    this.entries.push({
+      arg, holder, buffer: f.buffer, byteOffset: f.byteOffset, length: f.length, bpe: ctor.BYTES_PER_ELEMENT,
+      ctor, block: f.block, out, mayAlias, labels,
+    });
+  }
+
+  /** A matrix `{ data, rows, cols }` (read in that order), checked; returns the snapshot to compute on. */
+  matrix<A extends FloatArray>(arg: string, m: unknown, spec: MatrixSpec = {}): Matrix<A> {
+    if (!this.isPlainObject(arg, m)) {
+      fail(this.fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
+    }
+    const mm = m as { data: unknown; rows: unknown; cols: unknown };
+    let data: unknown, r0: unknown, c0: unknown;
+    let step = 'data';
+    try {
+      data = mm.data;
+      this.capture(data);
+      step = 'rows';
+      r0 = mm.rows;
+      step = 'cols';
+      c0 = mm.cols;
+    } catch (e) {
+      this.rethrow(`${arg}.${step}`, e);
+    }
+    // (argument names are built only for a message: this runs on every call)
+    const r = isSize(r0) ? r0 : checkSize(this.fn, `${arg}.rows`, r0);
+    const c = isSize(c0) ? c0 : checkSize(this.fn, `${arg}.cols`, c0);
+    const f = this.floatFacts(arg, '.data', data, spec.dtype);
+    const n = f.length;
+    if (n !== r * c) fail(this.fn, arg, `has data.length ${n} but rows·cols = ${r}·${c} = ${r * c}`);
+    const rows = spec.rows ?? null, cols = spec.cols ?? null;
+    if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
+      fail(this.fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
+    }
+    const holder: Matrix<A> = { data: data as A, rows: r, cols: c };
+    this.track(arg, holder, f, spec.out ?? false, spec.mayAlias ?? []);
+    return holder;
+  }
+
+  /** A Float32Array/Float64Array (optionally of one dtype and length). */
+  array<A extends FloatArray>(arg: string, v: unknown, spec: { dtype?: DType; length?: number; out?: boolean } = {}): Held<A> {
+    const f = this.floatFacts(arg, '', v, spec.dtype, spec.length);
+    const holder: Held<A> = { data: v as A };
+    this.track(arg, holder, f, spec.out ?? false, []);
+    return holder;
+  }
+
+  /**
+   * An Int32Array that is not a label vector (e.g. argmax's `out`, topK's indices): checked like
+   * array() (length, live buffer); an output takes part in the overlap checks of seal().
+   */
+  int32<A extends Int32Array>(arg: string, v: unknown, spec: { length?: number; out?: boolean } = {}): Held<A> {
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    if (f === undefined || f.name !== 'Int32Array') {
+      return fail(this.fn, arg, `must be an Int32Array${spec.length !== undefined ? ` of length ${spec.length}` : ''}, got ${describe(v)}`);
+    }
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (spec.length !== undefined && f.length !== spec.length) fail(this.fn, arg, `must have length ${spec.length}, got length ${f.length}`);
+    const holder: Held<A> = { data: v as A };
+    this.track(arg, holder, f, spec.out ?? false, []);
+    return holder;
+  }
+
+  /**
+   * Integer labels: an Int32Array of length n. The values are checked at seal(), on the private copy
+   * the engine reads: each in [0, classes()) or equal to ignoreIndex().
+   */
+  labels(arg: string, v: unknown, n: number, classes: () => number, ignoreIndex: () => number | undefined = () => undefined): Held<Int32Array> {
+    this.capture(v);
+    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
+    if (f === undefined || f.name !== 'Int32Array') return fail(this.fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
+    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+    if (f.length !== n) fail(this.fn, arg, `must have length ${n} (one label per row), got length ${f.length}`);
+    const holder: Held<Int32Array> = { data: v as Int32Array };
+    this.track(arg, holder, f, false, [], { n, classes, ignoreIndex });
+    return holder;
+  }
+
+  /**
+   * An options object: undefined or a plain object. Its own enumerable keys are read once
+   * (Object.keys), a key not in `known` is rejected (a typo must not be silently ignored), a known
+   * option that is only inherited (prototype chain) or not enumerable is rejected, and each present
+   * known option is read once, in the order of `known`.
+   */
+  options(arg: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+    if (options === undefined) return {};
+    if (!this.isPlainObject(arg, options)) fail(this.fn, arg, `must be an object or undefined, got ${describe(options)}`);
+    const o = options as Record<string, unknown>;
+    const keys = this.read(arg, () => Object.keys(o));
+    for (const key of keys) {
+      if (!known.includes(key)) fail(this.fn, `${arg}.${key}`, `is not a known option (known: ${known.join(', ')})`);
+    }
+    const snapshot: Record<string, unknown> = {};
+    for (const key of known) {
+      if (keys.includes(key)) {
+        snapshot[key] = this.read(`${arg}.${key}`, () => o[key]);
+        this.capture(snapshot[key]);
+      } else if (this.read(`${arg}.${key}`, () => key in o)) {
+        fail(this.fn, `${arg}.${key}`, 'is inherited (from the prototype chain) or not enumerable; options are read only from the object\'s own enumerable properties, so pass it as one');
+      }
+    }
+    return snapshot;
+  }
+
+  /**
+   * Ends the read phase: re-checks the instance, rebuilds every view, checks overlaps and labels (see
+   * the file comment). After this, the snapshot's `data` fields are what the engine reads and writes.
+   */
+  seal(): void {
+    if (this.sealed) throw new Error(`softmax-wasm internal error: ${this.fn} sealed twice`);
+    this.sealed = true;
+    this.guard(this.fn);
+    for (const e of this.entries) this.rebuild(e);
+    for (const e of this.entries) if (e.out) this.checkOverlaps(e);
+    for (const e of this.entries) if (e.labels) this.checkLabels(e);
+    if (!this.backend.stagesInputs) this.stageSharedInputs();
+    this.probeSharedOutputs();
+  }
+
+  private rebuild(e: Entry): void {
+    const { fn } = this;
+    if (e.length === 0) { e.holder.data = new e.ctor(0); return; }
+    const bytes = e.length * e.bpe;
+    const host = this.backend.ownMemory;
+    let buffer = e.buffer;
+    if (host && host.isMemory(e.buffer)) {
+      const block = host.blockId(e.byteOffset, bytes);
+      if (block === 0 || block !== e.block) {
+        fail(fn, e.arg, `is a view of WASM memory outside any live alloc() block (${e.length} elements at byte ${e.byteOffset}); was its matrix freed (perhaps during this call)?`);
+      }
+      buffer = host.buffer();
+    } else if (isDetached(e.buffer)) {
+      fail(fn, e.arg, 'was detached during this call (by code that ran while the arguments were read, e.g. a getter); pass a live array');
+    } else if (e.byteOffset + bytes > e.buffer.byteLength) {
+      fail(fn, e.arg, `no longer fits its buffer: its resizable buffer was shrunk to ${e.buffer.byteLength} bytes during this call, the array needs bytes [${e.byteOffset}, ${e.byteOffset + bytes})`);
+    }
+    e.buffer = buffer;
+    e.holder.data = new e.ctor(buffer as ArrayBuffer, e.byteOffset, e.length);
+  }
+
+  /** 'same': one buffer object; 'maybe': two SharedArrayBuffer objects (possibly one memory); 'no': distinct memory. */
+  private static relation(a: Entry, b: Entry): 'same' | 'maybe' | 'no' {
+    if (a.buffer === b.buffer) return 'same';
+    return isShared(a.buffer) && isShared(b.buffer) ? 'maybe' : 'no';
+  }
+
+  private static rangesOverlap(a: Entry, b: Entry): boolean {
+    const aEnd = a.byteOffset + a.length * a.bpe, bEnd = b.byteOffset + b.length * b.bpe;
+    return a.length > 0 && b.length > 0 && a.byteOffset < bEnd && b.byteOffset < aEnd;
+  }
+
+  private checkOverlaps(out: Entry): void {
+    for (const other of this.entries) {
+      if (other === out || CallSnapshot.relation(out, other) !== 'same' || !CallSnapshot.rangesOverlap(out, other)) continue;
+      // Each pair of outputs once (from the first of the two).
+      if (other.out && this.entries.indexOf(other) < this.entries.indexOf(out)) continue;
+      const mayAlias = !other.out && out.mayAlias.includes(other.arg);
+      const identical = out.byteOffset === other.byteOffset && out.length * out.bpe === other.length * other.bpe;
+      if (mayAlias && identical) continue;
+      fail(this.fn, out.arg, mayAlias
+        ? `partially overlaps ${other.arg}; it may be exactly ${other.arg} (same memory) or separate, not a shifted view`
+        : `shares memory with ${other.arg}; pass a separate array`);
+    }
+  }
+
+  private checkLabels(e: Entry): void {
+    const { n, classes, ignoreIndex } = e.labels!;
+    // The private copy: the engine reads this, so what is checked here is what it sees.
+    const copy = new Int32Array(n);
+    copy.set(e.holder.data as Int32Array);
+    const c = classes(), ignore = ignoreIndex();
+    for (let i = 0; i < n; i++) {
+      const y = copy[i];
+      if ((y < 0 || y >= c) && y !== ignore) {
+        const extra = ignore !== undefined ? ` and is not ignoreIndex (${ignore})` : '';
+        fail(this.fn, `${e.arg}[${i}]`, `= ${y} is outside [0, ${c})${extra}`);
+      }
+    }
+    e.holder.data = copy;
+    e.buffer = copy.buffer;
+    e.byteOffset = 0;
+  }
+
+  /** For an engine that reads inputs in place: copy a SAB-backed input that may be an output's memory. */
+  private stageSharedInputs(): void {
+    for (const e of this.entries) {
+      if (e.out || e.labels || !isShared(e.buffer)) continue;
+      const risky = this.entries.some((o) => o.out && CallSnapshot.relation(e, o) === 'maybe' && CallSnapshot.rangesOverlap(e, o));
+      if (!risky) continue;
+      const copy = new e.ctor(e.length);
+      copy.set(e.holder.data as never);
+      e.holder.data = copy;
+      e.buffer = copy.buffer;
+      e.byteOffset = 0;
+    }
+  }
+
+  /** Two outputs on distinct SharedArrayBuffer objects whose ranges would overlap: flip one byte of `a`, look at `b`, restore. */
+  private probeSharedOutputs(): void {
+    const outs = this.entries.filter((e) => e.out);
+    for (let i = 0; i < outs.length; i++) {
+      for (let j = i + 1; j < outs.length; j++) {
+        const a = outs[i], b = outs[j];
+        if (CallSnapshot.relation(a, b) !== 'maybe' || !CallSnapshot.rangesOverlap(a, b)) continue;
+        const at = Math.max(a.byteOffset, b.byteOffset);
+        const ua = new Uint8Array(a.buffer, at, 1), ub = new Uint8Array(b.buffer, at, 1);
+        const before = ua[0];
+        let shown = 0;
+        for (const flip of [0x01, 0x80]) {
+          ua[0] = before ^ flip;
+          if (ub[0] === (before ^ flip)) shown++;
+          ua[0] = before;
+        }
+        if (shown === 2) {
+          fail(this.fn, b.arg, `shares memory with ${a.arg} (two SharedArrayBuffer objects over one memory); pass separate arrays`);
+        }
+      }
+    }
+  }
+}
