@@ -23,9 +23,9 @@ const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 // The kernels' modules only (dist/index.js also exports the trainer, whose dataset loaders import
-// node: modules); the loader's one bare import through an import map.
+// node: modules); the bare imports (the loader, the #platform alias) through an import map.
 const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
-<script type="importmap">{ "imports": { "@assemblyscript/loader": "./node_modules/@assemblyscript/loader/index.js" } }</script>
+<script type="importmap">{ "imports": { "@assemblyscript/loader": "./node_modules/@assemblyscript/loader/index.js", "#platform": "./dist/wasm/platform.inline.js" } }</script>
 <script type="module">
 import { loadWasm } from './dist/wasm/kernels.js';
 import { matrix } from './dist/matrix.js';
