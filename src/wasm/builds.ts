@@ -23,4 +23,25 @@ export interface Platform {
   shipped(build: BuildName): Promise<WasmSource>;
   /** Reads or fetches a user-given URL (`options.wasm`). */
   readUrl(url: URL): Promise<WasmSource>;
+  /** Cores of this machine (loadWasm({ threads: 'auto' })). */
+  cores(): Promise<number>;
+  /**
+   * The thread pool's workers: node:worker_threads' Worker where workers should be those (Node, and
+   * Deno, whose Web Workers cannot be unref'd), or undefined for Web Workers (browsers, Bun).
+   */
+  nodeWorker(): Promise<NodeWorkerCtor | undefined>;
+}
+
+/** node:worker_threads' Worker, as the pool uses it (a script given as source, `eval: true`). */
+export type NodeWorkerCtor = new (src: string, opts: { eval: true }) => {
+  postMessage(m: unknown, transfer?: unknown[]): void;
+  terminate(): unknown;
+  unref?(): void; ref?(): void;
+  on?(ev: string, f: (...a: unknown[]) => void): void;
+};
+
+/** navigator.hardwareConcurrency where there is one, else 1. */
+export function navigatorCores(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
 }

@@ -6,7 +6,7 @@
  * pre-bundling) handles it as plain JavaScript, and Deno needs no --allow-read. A user's URL is
  * fetched (Deno's fetch reads file: URLs, with read permission).
  */
-import { BUILDS, type BuildName, type Platform, type WasmSource } from './builds.js';
+import { BUILDS, navigatorCores, type BuildName, type Platform, type WasmSource } from './builds.js';
 
 /** The generated modules, one per build (literal specifiers, so bundlers see them). */
 const INLINE: Record<BuildName, () => Promise<{ base64: string }>> = {
@@ -44,4 +44,6 @@ export const platform: Platform = {
     if (!response.ok) throw new Error(`softmax-wasm: loadWasm({ wasm }): could not fetch ${url.href}: HTTP ${response.status} ${response.statusText}`);
     return response;
   },
+  async cores() { return navigatorCores(); },
+  async nodeWorker() { return undefined; }, // Web Workers
 };

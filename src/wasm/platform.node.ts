@@ -3,7 +3,7 @@
  * builds are the files build/*.wasm at the package root, read with node:fs; a user's `file:` URL is
  * read too, other URLs are fetched. A missing file is an Error that names the file and the folder.
  */
-import { BUILDS, type BuildName, type Platform, type WasmSource } from './builds.js';
+import { BUILDS, navigatorCores, type BuildName, type NodeWorkerCtor, type Platform, type WasmSource } from './builds.js';
 
 /** build/<file> at the package root (this module is src/wasm/ or dist/wasm/). */
 export function shippedUrl(build: BuildName): URL {
@@ -43,5 +43,18 @@ export const platform: Platform = {
   },
   readUrl(url) {
     return url.protocol === 'file:' ? readFileUrl(url, 'loadWasm({ wasm })') : fetchUrl(url, 'loadWasm({ wasm })');
+  },
+  async cores() {
+    try {
+      const os = await import('node:os');
+      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    } catch {
+      return navigatorCores();
+    }
+  },
+  async nodeWorker() {
+    // Bun takes this module too (the `default` condition); its pool uses Web Workers.
+    if ((globalThis as { Bun?: unknown }).Bun !== undefined) return undefined;
+    return (await import('node:worker_threads')).Worker as unknown as NodeWorkerCtor;
   },
 };

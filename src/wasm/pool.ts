@@ -19,6 +19,7 @@
  * calls costs nothing: it claims no chunk, and its 'exit'/'error' event removes it from the pool.
  * Either way the instance goes on with fewer threads (`threads` says how many).
  */
+import { platform } from '#platform';
 import { LAYOUT, runChunks, workerSource } from './worker.js';
 
 const L = LAYOUT;
@@ -62,12 +63,6 @@ type AnyWorker = {
   addEventListener?(ev: string, f: (e: unknown) => void): void;
 };
 
-/** node:worker_threads (Node, and Deno, whose Web Workers cannot be unref'd) rather than Web Workers (browsers, Bun). */
-const isNode = (): boolean => {
-  const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
-  return g.Deno !== undefined || (!!g.process?.versions?.node && !g.process.versions.bun);
-};
-
 /** Whether Atomics.wait may block on this thread (not on a browser's main thread). */
 function canBlock(): boolean {
   try {
@@ -107,6 +102,8 @@ export class Pool {
   private disposed = false;
   /** Why a worker left the pool (the latest), for threadsUnavailable. */
   lost: string | undefined;
+  /** The workers are node:worker_threads (which report their exit), not Web Workers. */
+  private nodeWorkers = false;
 
   private constructor(private readonly fns: Array<(...a: number[]) => unknown>, readonly sab: SharedArrayBuffer,
     private readonly spinMs: number) {
@@ -121,8 +118,9 @@ export class Pool {
     const src = o.brokenWorkerSource ? 'throw new Error("worker script blocked (test)")' : workerSource();
     const timeout = o.startTimeoutMs ?? 15000;
     const starts: Array<Promise<WorkerHandle | string>> = [];
-    let nodeWorker: (new (src: string, opts: { eval: true }) => AnyWorker) | undefined;
-    if (isNode()) nodeWorker = (await import(/* @vite-ignore */ 'node:worker_threads')).Worker as never;
+    // node:worker_threads (Node, Deno) or Web Workers (browsers, Bun): the runtime's #platform decides.
+    const nodeWorker = (await platform.nodeWorker()) as (new (src: string, opts: { eval: true }) => AnyWorker) | undefined;
+    pool.nodeWorkers = nodeWorker !== undefined;
     let blobUrl: string | undefined;
     for (let i = 0; i < o.workers; i++) {
       starts.push(pool.startOne(i + 1, o, src, timeout, nodeWorker, () => {
@@ -305,7 +303,7 @@ export class Pool {
 
   /** All workers have exited (after dispose()). */
   async exited(): Promise<void> {
-    await Promise.all(this.handles.map((h) => (isNode() ? h.exited : Promise.resolve())));
+    await Promise.all(this.handles.map((h) => (this.nodeWorkers ? h.exited : Promise.resolve())));
   }
 
   testing(): PoolTesting {

@@ -35,19 +35,6 @@ const LINEAR_MIN_WORK = 2 ** 20;
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
 
-/** Cores of this machine: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
-export async function coreCount(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const g = globalThis as { process?: { versions?: { node?: string } } };
-  if (g.process?.versions?.node) {
-    try {
-      const os = await import(/* @vite-ignore */ 'node:os');
-      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-    } catch { /* fall through */ }
-  }
-  return Math.max(1, nav?.hardwareConcurrency ?? 1);
-}
-
 function checkThreads(v: unknown): number | 'auto' | undefined {
   if (v === undefined || v === 'auto') return v;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_THREADS) {
@@ -112,7 +99,7 @@ export const THREADS_TEST_OPTIONS = Symbol.for('softmax-wasm.threads.test-option
 export async function loadThreaded(options: LoadWasmOptions | undefined): Promise<ThreadsHandle> {
   const asked = checkThreads(options?.threads);
   if (asked === undefined || asked === 1) return single(undefined);
-  const cores = await coreCount();
+  const cores = await platform.cores();
   const want = asked === 'auto' ? cores : asked;
   if (want <= 1) return single(undefined);
   if (options?.wasm !== undefined) {

@@ -65,7 +65,9 @@ describe('the tarball', () => {
     const files = info.files.map((f) => f.path).sort();
     for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
       'dist/wasm/loader.js', 'dist/wasm/platform.node.js', 'dist/wasm/platform.inline.js', 'dist/wasm/inline/softmax.js',
-      'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/cli/main.js']) {
+      'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/cli/main.js',
+      'dist/wasm/platform.deno.js', 'build/softmax.threads.wasm', 'build/softmax.relaxed.threads.wasm',
+      'dist/wasm/inline/softmax.threads.js', 'dist/wasm/inline/softmax.relaxed.threads.js', 'dist/wasm/pool.js']) {
       expect(files, want).toContain(want);
     }
     const unwanted = files.filter((f) => /^(src|tests|assembly|bench|scripts|web|tools|docs)\//.test(f)
@@ -81,7 +83,7 @@ describe('the tarball', () => {
   it('is clean under @arethetypeswrong/cli (ESM-only types; CommonJS loads it through require(esm))', () => {
     // The .wasm subpaths are files, not modules; `require` of the ES module works on Node ≥ 20.19 and
     // Bun (tested below), which attw's node16-from-CJS model does not know.
-    const out = run(join(ROOT, 'node_modules', '.bin', 'attw'), [pkg.tgz, '--exclude-entrypoints', './softmax.wasm', './softmax.relaxed.wasm',
+    const out = run(join(ROOT, 'node_modules', '.bin', 'attw'), [pkg.tgz, '--exclude-entrypoints', './softmax.wasm', './softmax.relaxed.wasm', './softmax.threads.wasm', './softmax.relaxed.threads.wasm',
       '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'], ROOT);
     expect(out).toMatch(/No problems found/);
   });
