@@ -249,6 +249,29 @@ export async function conformance(sm, how = 'esm') {
     return true;
   });
 
+  // loadWasm({ threads: 2 }): the same bytes as one thread, above the size thresholds (where the
+  // runtime has no workers or shared memory it falls back to one thread and says why).
+  let threads = 1;
+  await check('threads: 2 gives the bytes of threads: 1', async () => {
+    const t = await sm.loadWasm({ threads: 2 });
+    threads = t.threads;
+    if (t.threads !== 2 && typeof t.threadsUnavailable !== 'string') return `threads ${t.threads} without a reason`;
+    const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    try {
+      const x = matrix(rand(Float32Array, 256 * 1000, 3), 256, 1000), lab = labels(256, 1000);
+      const X = matrix(rand(Float32Array, 300 * 1000), 300, 1000), W = matrix(rand(Float32Array, 1000 * 10, 0.1), 1000, 10);
+      const ylin = labels(300, 10);
+      if (!same(t.softmax(x).data, k.softmax(x).data)) return 'softmax differs';
+      const a = t.softmaxCrossEntropy(x, lab, { labelSmoothing: 0.1 }), b = k.softmaxCrossEntropy(x, lab, { labelSmoothing: 0.1 });
+      if (!Object.is(a.loss, b.loss) || !same(a.grad.data, b.grad.data)) return 'softmaxCrossEntropy differs';
+      const la = t.linearSoftmaxLoss(X, ylin, W, { reg: 0.01, inputGrad: true }), lb = k.linearSoftmaxLoss(X, ylin, W, { reg: 0.01, inputGrad: true });
+      if (!Object.is(la.loss, lb.loss) || !same(la.dW.data, lb.dW.data) || !same(la.db, lb.db) || !same(la.dX.data, lb.dX.data)) return 'linearSoftmaxLoss differs';
+      return true;
+    } finally {
+      t.dispose();
+    }
+  });
+
   // Bad input: SoftmaxInputError, naming the argument, before anything runs.
   await check('matrix(): wrong length', () => throwsInput(() => matrix(new Float32Array(5), 2, 3), /rows·cols|length|6/));
   await check('matrix(): not a float array', () => throwsInput(() => matrix([1, 2, 3], 1, 3)));
@@ -305,12 +328,12 @@ export async function conformance(sm, how = 'esm') {
 
   k.dispose();
   base?.dispose();
-  return { runtime, version, how, build, passed, failed: failures.length, failures };
+  return { runtime, version, how, build, threads, passed, failed: failures.length, failures };
 }
 
 /** Prints the result line (and the failures), then `CONFORMANCE_JSON {…}` for the runner. */
 export function report(r, log = console.log) {
-  log(`conformance: ${r.runtime} ${r.version} ${r.how} build=${r.build} ${r.passed} passed, ${r.failed} failed`);
+  log(`conformance: ${r.runtime} ${r.version} ${r.how} build=${r.build} threads=${r.threads ?? 1} ${r.passed} passed, ${r.failed} failed`);
   for (const f of r.failures.slice(0, 20)) log(`  FAIL ${f}`);
   log(`CONFORMANCE_JSON ${JSON.stringify(r)}`);
 }

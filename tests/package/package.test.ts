@@ -43,7 +43,7 @@ function parse(out: string): Result {
 }
 
 function record(name: string, r: Result): void {
-  note(`runtime: ${name.padEnd(14)} ${r.version.padEnd(14)} build=${r.build.padEnd(8)} ${r.passed} passed, ${r.failed} failed`);
+  note(`runtime: ${name.padEnd(14)} ${r.version.padEnd(14)} build=${r.build.padEnd(8)} threads=${r.threads ?? 1} ${r.passed} passed, ${r.failed} failed`);
   for (const f of r.failures.slice(0, 10)) note(`  FAIL ${f}`);
 }
 
