@@ -69,7 +69,10 @@ const MIME: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
 };
 
-/** Serves `dir` on 127.0.0.1 (a random port); `close()` stops it. */
+/**
+ * Serves `dir` on 127.0.0.1 (a random port), cross-origin isolated (COOP/COEP), so the pages can use
+ * SharedArrayBuffer and loadWasm({ threads }) runs its workers there; `close()` stops it.
+ */
 export async function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
@@ -77,7 +80,10 @@ export async function serve(dir: string): Promise<{ url: string; close(): Promis
     if (!file.startsWith(dir) || !existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
     try {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+      });
       res.end(body);
     } catch {
       res.writeHead(404); res.end('not found');
