@@ -168,6 +168,8 @@ export interface WasmKernels extends SoftmaxKernels {
    * {@link LoadWasmOptions.simd}). Read from the module itself, so it is right for `{ wasm }` too.
    */
   readonly build: 'baseline' | 'relaxed';
+  /** Why `build` runs: the `simd` option, or the per-engine 'auto' table (src/wasm/select_build.ts). */
+  readonly buildReason: string;
 }
 
 /** Options of {@link loadWasm}. */

@@ -14,7 +14,8 @@ import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } fro
 import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
-import { instantiateKernels } from './loader.js';
+import { chooseBuild, instantiateKernels } from './loader.js';
+import { describeBuild } from './select_build.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
 interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
@@ -234,6 +235,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
       return engine!.memory.buffer.byteLength;
     },
     build,
+    buildReason: describeBuild(options?.wasm !== undefined, options?.simd, () => chooseBuild(options?.simd), build),
   };
   return kernels;
 }

@@ -9,6 +9,7 @@ import { instantiate } from '@assemblyscript/loader';
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import type { SoftmaxWasmExports } from './abi.js';
+import { chooseBuildFor } from './select_build.js';
 
 /** The baseline module's location: build/softmax.wasm at the package root (src/wasm → ../../build). */
 export function defaultWasmUrl(): URL {
@@ -109,7 +110,7 @@ export async function instantiateKernels(options: LoadWasmOptions = {}): Promise
     checkSimdOption(options.simd);
     return instantiateSource(await toSource(options.wasm), true);
   }
-  const build = chooseBuild(options.simd);
+  const build = chooseBuildFor(options.simd, chooseBuild(options.simd)).build;
   if (build === 'relaxed' && (options.simd ?? 'auto') === 'auto') {
     try {
       return await instantiateSource(await toSource(relaxedWasmUrl()), false);
