@@ -2,7 +2,7 @@
 // store + sum, scale (XNNPACK's raddstoreexpminusmax + vmulc). Error against f64, relative to the
 // row's largest output (tests/assembly/softmax_raw.test.ts asserts 2e-5 for f32, 1e-10 for f64):
 // measured f32 ≤ 2e-7 and f64 ≤ 1e-14 for rows of 5000 (logits up to ±1e4) and 131072 (the exp
-// sum is blocked: f32 accumulators restart every 4 KiB of row). exp itself: assembly/exp.ts.
+// sum is blocked: f32 accumulators restart every 2 KiB of row). exp itself: assembly/exp.ts.
 //
 // Three passes beat the online (two-pass: running max + rescaled sum, then exp again) variant here:
 // the online max+sum pass needs an exp per element (two, with the rescale) on top of the one in the
