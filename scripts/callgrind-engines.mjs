@@ -4,7 +4,7 @@
 // (start-up, compilation and tier-up cancel out). Only the main thread is counted
 // (--separate-threads=yes): the engines' background threads (compiler, GC, platform workers) do
 // time-dependent work that would otherwise leak into the difference. Usage:
-//   node scripts/callgrind-engines.mjs [--runtime node20,node24] [--kernel softmax,ce,exp] [--build baseline,relaxed] [--dir build]
+//   node scripts/callgrind-engines.mjs [--runtime node20,node24] [--kernel softmax,ce,exp] [--build baseline,relaxed] [--dir build] [--tiering]
 // (--dir: a directory holding softmax.wasm and softmax.relaxed.wasm, e.g. a copy of an older build)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,12 +20,17 @@ const arg = (name, def) => {
 };
 const kernels = arg('kernel', ['softmax', 'ce']);
 const builds = arg('build', ['baseline', 'relaxed']);
-const N = { softmax: [20, 220], ce: [2, 12], exp: [20, 220] };
+const noLiftoff = !process.argv.includes('--tiering'); // --tiering: V8's default tiering instead
+const N = { softmax: [20, 220], ce: [1, 5], exp: [20, 220] };
 ensureRuntimes({ quiet: true });
 const tmp = mkdtempSync(join(tmpdir(), 'cg-'));
 
 function irOf(rt, wasm, kernel, iters) {
-  const flags = rt.name === 'node20' && wasm.includes('relaxed') ? ['--experimental-wasm-relaxed-simd'] : [];
+  // V8: --no-liftoff, so the counted calls run the optimising tier (TurboFan / Turboshaft) in every
+  // run; with dynamic tiering the moment of tier-up under valgrind varies from run to run, and a
+  // run that counts Liftoff calls reads up to 2× high
+  const v8 = [...(rt.name === 'node20' && wasm.includes('relaxed') ? ['--experimental-wasm-relaxed-simd'] : []), ...(noLiftoff ? ['--no-liftoff'] : [])];
+  const flags = rt.name === 'bun' || !v8.length ? [] : rt.name === 'deno' ? [`--v8-flags=${v8.join(',')}`] : v8;
   const out = join(tmp, `out.${rt.name}.${iters}`);
   const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${out}`,
     rt.bin, ...rt.args, ...flags, join(root, 'scripts', 'kernel-loop.mjs'), wasm, kernel, String(iters)], { encoding: 'utf8' });
