@@ -1,7 +1,8 @@
-// npm run bench:engines [-- --quick] [--runtime node20,node24,...]: softmax-wasm (baseline, relaxed
+// npm run bench:engines [-- --quick] [--best] [--no-tfjs] [--runtime node20,node24,...]: softmax-wasm (baseline, relaxed
 // and 'auto' builds; zero-copy, f32, one thread) on every runtime of scripts/runtimes.mjs, plus
 // TF.js wasm on each Node, in one run: one table of medians (ms per call) and the ratios the
 // engine targets are stated in (each Node 24 / Deno 'auto' figure against Node 20's relaxed one).
+// --best: each figure the fastest of the 15 samples instead of their median (for a busy machine).
 // Needs the built package: npm run build. Each runtime runs scripts/bench-engines-worker.mjs.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -20,7 +21,7 @@ const rows = [];
 const res = {};
 for (const rt of runtimes(names)) {
   const flags = rt.name === 'node20' ? ['--experimental-wasm-relaxed-simd'] : [];
-  const extra = [...(quick ? ['--quick'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : [])];
+  const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : [])];
   const args = rt.name === 'deno' ? [...rt.args, '--allow-sys', '--allow-net'] : rt.args;
   const r = spawnSync(rt.bin, [...args, ...flags, join(root, 'scripts', 'bench-engines-worker.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
