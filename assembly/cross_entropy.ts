@@ -25,7 +25,7 @@
 // sums when the loss is within a few ulps of the largest double).
 // Fully masked row (all −∞): p = 0, loss_i = +∞ if T > 0 else 0, grad_j = −scale·t_j.
 // NaN or +∞ anywhere in a row → that row's loss and grad are NaN.
-import { exp_v128, exp_scalar } from './exp';
+import { exp_scalar, exp_k, exp_v128_k } from './exp';
 import { row_max, row_has_nan, hsum } from './softmax';
 
 // What pass 2 accumulates besides Σ exp (compile-time after inlining):
@@ -173,50 +173,48 @@ let o_t: f64 = 0; // Σ t (probability rows)
   const vm64 = f64x2.splat(<f64>m);
   const vc64 = f64x2.splat(eC64);
   const vzero = v128.splat<T>(0);
-  let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
+  let vs0 = vzero, vs1 = vzero;
   const vz64 = f64x2.splat(0);
   let va0 = vz64, va1 = vz64, vt0 = vz64, vt1 = vz64;
-  // main loop: 4 exp accumulators (+2 f64 ones for each extra sum), 64 bytes per step
-  for (; p + 64 <= end; p += 64) {
+  // exp's constants loaded from memory once (see EXP_F32_K in exp.ts)
+  const k0 = exp_k<T>(0), k1 = exp_k<T>(1), k2 = exp_k<T>(2), k3 = exp_k<T>(3), k4 = exp_k<T>(4);
+  const k5 = exp_k<T>(5), k6 = exp_k<T>(6), k7 = exp_k<T>(7), k8 = exp_k<T>(8), k9 = exp_k<T>(9);
+  const k10 = exp_k<T>(10), k11 = exp_k<T>(11), k12 = exp_k<T>(12), k13 = exp_k<T>(13);
+  const k14 = exp_k<T>(14), k15 = exp_k<T>(15);
+  // main loop: 2 exp accumulators (+2 f64 ones for each extra sum), 32 bytes per step (two exps
+  // in flight; more only add spills)
+  for (; p + 32 <= end; p += 32) {
     const vz0 = v128.load(p);
     const vz1 = v128.load(p, 16);
-    const vz2 = v128.load(p, 32);
-    const vz3 = v128.load(p, 48);
-    const ve0 = exp_v128<T>(v128.sub<T>(vz0, vm));
-    const ve1 = exp_v128<T>(v128.sub<T>(vz1, vm));
-    const ve2 = exp_v128<T>(v128.sub<T>(vz2, vm));
-    const ve3 = exp_v128<T>(v128.sub<T>(vz3, vm));
+    const ve0 = exp_v128_k<T>(v128.sub<T>(vz0, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
+    const ve1 = exp_v128_k<T>(v128.sub<T>(vz1, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
     if (store_) {
       v128.store(p + gd, ve0);
       v128.store(p + gd, ve1, 16);
-      v128.store(p + gd, ve2, 32);
-      v128.store(p + gd, ve3, 48);
     }
     vs0 = v128.add<T>(vs0, ve0);
     vs1 = v128.add<T>(vs1, ve1);
-    vs2 = v128.add<T>(vs2, ve2);
-    vs3 = v128.add<T>(vs3, ve3);
     if (mode == ACC_D) {
-      va0 = f64x2.add(va0, f64x2.add(td64<T>(vz0, vm64, vzero, vc64, mode), td64<T>(vz1, vm64, vzero, vc64, mode)));
-      va1 = f64x2.add(va1, f64x2.add(td64<T>(vz2, vm64, vzero, vc64, mode), td64<T>(vz3, vm64, vzero, vc64, mode)));
+      va0 = f64x2.add(va0, td64<T>(vz0, vm64, vzero, vc64, mode));
+      va1 = f64x2.add(va1, td64<T>(vz1, vm64, vzero, vc64, mode));
     } else if (mode == ACC_WD) {
-      va0 = f64x2.add(va0, f64x2.add(td64<T>(vz0, vm64, v128.load(p + wd), vc64, mode), td64<T>(vz1, vm64, v128.load(p + wd, 16), vc64, mode)));
-      va1 = f64x2.add(va1, f64x2.add(td64<T>(vz2, vm64, v128.load(p + wd, 32), vc64, mode), td64<T>(vz3, vm64, v128.load(p + wd, 48), vc64, mode)));
+      va0 = f64x2.add(va0, td64<T>(vz0, vm64, v128.load(p + wd), vc64, mode));
+      va1 = f64x2.add(va1, td64<T>(vz1, vm64, v128.load(p + wd, 16), vc64, mode));
     } else if (mode != ACC_NONE) {
-      va0 = f64x2.add(va0, f64x2.add(tdq64<T>(p, vz0, vm64, mode, wd, qd, vomE64, veC64), tdq64<T>(p + 16, vz1, vm64, mode, wd, qd, vomE64, veC64)));
-      va1 = f64x2.add(va1, f64x2.add(tdq64<T>(p + 32, vz2, vm64, mode, wd, qd, vomE64, veC64), tdq64<T>(p + 48, vz3, vm64, mode, wd, qd, vomE64, veC64)));
-      vt0 = f64x2.add(vt0, f64x2.add(tq64<T>(p, mode, wd, qd, vomE64, veC64), tq64<T>(p + 16, mode, wd, qd, vomE64, veC64)));
-      vt1 = f64x2.add(vt1, f64x2.add(tq64<T>(p + 32, mode, wd, qd, vomE64, veC64), tq64<T>(p + 48, mode, wd, qd, vomE64, veC64)));
+      va0 = f64x2.add(va0, tdq64<T>(p, vz0, vm64, mode, wd, qd, vomE64, veC64));
+      va1 = f64x2.add(va1, tdq64<T>(p + 16, vz1, vm64, mode, wd, qd, vomE64, veC64));
+      vt0 = f64x2.add(vt0, tq64<T>(p, mode, wd, qd, vomE64, veC64));
+      vt1 = f64x2.add(vt1, tq64<T>(p + 16, mode, wd, qd, vomE64, veC64));
     }
   }
   // fold
-  vs0 = v128.add<T>(v128.add<T>(vs0, vs1), v128.add<T>(vs2, vs3));
+  vs0 = v128.add<T>(vs0, vs1);
   va0 = f64x2.add(va0, va1);
   vt0 = f64x2.add(vt0, vt1);
   // vector loop
   for (; p + 16 <= end; p += 16) {
     const vz = v128.load(p);
-    const ve = exp_v128<T>(v128.sub<T>(vz, vm));
+    const ve = exp_v128_k<T>(v128.sub<T>(vz, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
     if (store_) v128.store(p + gd, ve);
     vs0 = v128.add<T>(vs0, ve);
     if (mode == ACC_D) {

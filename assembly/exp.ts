@@ -96,26 +96,133 @@ import { vmadd, vnmadd } from "./madd";
 // @ts-ignore: decorator
 @lazy const D11_F64: f64 = reinterpret<f64>(0x3E5AD9EF02417D27); // 0x1.AD9EF02417D27p-26 = 2.50072248606412153e-8
 
-/** exp of each f32 lane (x ≤ 0; NaN → NaN; x < −87.3365 or −∞ → 0). See the header for the error. */
+// ---- the constants as vectors in static memory, for loops (see exp_v128_k) ----
+// V8 ≥ 12.x (Turboshaft's Wasm pipeline: Node 24, Deno, Chromium) materialises every v128.const
+// at each use inside a loop (movq r, imm64; vmovq; vpunpcklqdq: 3 instructions per constant and
+// use, 40 per exp_f32x4), where V8 11 kept the splat constants of the loop in registers. A vector
+// loaded from memory before the loop is an ordinary value instead: the register allocator keeps it
+// in a register or spills it (one reload). So the kernels' exp loops load these tables once per
+// call and pass the vectors in; the f32x4 constants are i32 bit patterns, each 4 times.
+// Order (f32): LOG2E MAGIC LN2_HI LN2_LO C1 C2 C3 C4 C5 CUTOFF;
+// (f64): LOG2E MAGIC LN2_HI LN2_LO D1 … D11 CUTOFF.
+const EXP_F32_K: usize = memory.data<i32>([
+  0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B,
+  0x4B40007F, 0x4B40007F, 0x4B40007F, 0x4B40007F,
+  0x3F317200, 0x3F317200, 0x3F317200, 0x3F317200,
+  0x35BFBE8E, 0x35BFBE8E, 0x35BFBE8E, 0x35BFBE8E,
+  0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB,
+  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3,
+  0x3E2AAD3D, 0x3E2AAD3D, 0x3E2AAD3D, 0x3E2AAD3D,
+  0x3D2B9D11, 0x3D2B9D11, 0x3D2B9D11, 0x3D2B9D11,
+  0x3C07D191, 0x3C07D191, 0x3C07D191, 0x3C07D191,
+  0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50,
+], 16);
+const EXP_F64_K: usize = memory.data<i64>([
+  0x3FF71547652B82FE, 0x3FF71547652B82FE,
+  0x43380000000003FF, 0x43380000000003FF,
+  0x3FE62E42FEE00000, 0x3FE62E42FEE00000,
+  0x3DEA39EF35793C76, 0x3DEA39EF35793C76,
+  0x3FF0000000000000, 0x3FF0000000000000,
+  0x3FE000000000000A, 0x3FE000000000000A,
+  0x3FC555555555550D, 0x3FC555555555550D,
+  0x3FA55555555507BA, 0x3FA55555555507BA,
+  0x3F8111111112453F, 0x3F8111111112453F,
+  0x3F56C16C184319E2, 0x3F56C16C184319E2,
+  0x3F2A01A01385047F, 0x3F2A01A01385047F,
+  0x3EFA0199A21BCEB8, 0x3EFA0199A21BCEB8,
+  0x3EC71DF0CC1DA82A, 0x3EC71DF0CC1DA82A,
+  0x3E928AD4C1CD575E, 0x3E928AD4C1CD575E,
+  0x3E5AD9EF02417D27, 0x3E5AD9EF02417D27,
+  0xC086232BDD7ABCD2, 0xC086232BDD7ABCD2,
+], 16);
+
+/**
+ * Constant i of exp_v128_k<T> as a vector, read from static memory (i: a literal 0–9 for f32,
+ * 0–15 for f64; call it before the loop and keep the result in a local).
+ */
 // @ts-ignore: decorator
-@inline export function exp_f32x4(vx: v128): v128 {
+@inline export function exp_k<T>(i: i32): v128 {
+  if (sizeof<T>() == 4) return v128.load(EXP_F32_K + (<usize>min(i, 9) << 4));
+  return v128.load(EXP_F64_K + (<usize>i << 4));
+}
+
+/**
+ * exp_f32x4 with its constants passed in (from exp_k<f32>(0…9), loaded before the loop): the same
+ * operations, so the same results bit for bit.
+ */
+// @ts-ignore: decorator
+@inline export function exp_f32x4_k(vx: v128, kLog2e: v128, kMagic: v128, kHi: v128, kLo: v128,
+  k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, kCut: v128): v128 {
   // n = round(x·log2e): the sum with MAGIC rounds to an integer and leaves n + 127 in the low bits
-  let vn = vmadd<f32>(vx, f32x4.splat(LOG2E_F32), f32x4.splat(MAGIC_F32));
+  let vn = vmadd<f32>(vx, kLog2e, kMagic);
   const vs = i32x4.shl(vn, 23); // 2^n
-  vn = f32x4.sub(vn, f32x4.splat(MAGIC_F32));
+  vn = f32x4.sub(vn, kMagic);
   // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = vnmadd<f32>(vn, f32x4.splat(LN2_HI_F32), vx);
-  vt = vnmadd<f32>(vn, f32x4.splat(LN2_LO_F32), vt);
+  let vt = vnmadd<f32>(vn, kHi, vx);
+  vt = vnmadd<f32>(vn, kLo, vt);
   // P(r) by Horner
-  let vp = vmadd<f32>(f32x4.splat(C5_F32), vt, f32x4.splat(C4_F32));
-  vp = vmadd<f32>(vp, vt, f32x4.splat(C3_F32));
-  vp = vmadd<f32>(vp, vt, f32x4.splat(C2_F32));
-  vp = vmadd<f32>(vp, vt, f32x4.splat(C1_F32));
+  let vp = vmadd<f32>(k5, vt, k4);
+  vp = vmadd<f32>(vp, vt, k3);
+  vp = vmadd<f32>(vp, vt, k2);
+  vp = vmadd<f32>(vp, vt, k1);
   // s + (s·r)·P(r)
   vt = f32x4.mul(vt, vs);
   const vf = vmadd<f32>(vt, vp, vs);
   // below the cutoff (also −∞) → +0; NaN compares false and stays NaN
-  return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(CUTOFF_F32)));
+  return v128.andnot(vf, f32x4.lt(vx, kCut));
+}
+
+/**
+ * exp_f64x2 with its constants passed in (from exp_k<f64>(0…15), loaded before the loop): the same
+ * operations, so the same results bit for bit.
+ */
+// @ts-ignore: decorator
+@inline export function exp_f64x2_k(vx: v128, kLog2e: v128, kMagic: v128, kHi: v128, kLo: v128,
+  k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128,
+  k10: v128, k11: v128, kCut: v128): v128 {
+  // n = round(x·log2e), n + 1023 in the low bits
+  let vn = vmadd<f64>(vx, kLog2e, kMagic);
+  const vs = i64x2.shl(vn, 52); // 2^n
+  vn = f64x2.sub(vn, kMagic);
+  // r = x − n·ln2 in two steps (n·LN2_HI exact)
+  let vt = vnmadd<f64>(vn, kHi, vx);
+  vt = vnmadd<f64>(vn, kLo, vt);
+  // P(r) by Horner
+  let vp = vmadd<f64>(k11, vt, k10);
+  vp = vmadd<f64>(vp, vt, k9);
+  vp = vmadd<f64>(vp, vt, k8);
+  vp = vmadd<f64>(vp, vt, k7);
+  vp = vmadd<f64>(vp, vt, k6);
+  vp = vmadd<f64>(vp, vt, k5);
+  vp = vmadd<f64>(vp, vt, k4);
+  vp = vmadd<f64>(vp, vt, k3);
+  vp = vmadd<f64>(vp, vt, k2);
+  vp = vmadd<f64>(vp, vt, k1);
+  // s + (s·r)·P(r)
+  vt = f64x2.mul(vt, vs);
+  const vf = vmadd<f64>(vt, vp, vs);
+  // below the cutoff (also −∞) → +0; NaN stays NaN
+  return v128.andnot(vf, f64x2.lt(vx, kCut));
+}
+
+/**
+ * exp_v128<T> with the constants passed in: k0…k15 = exp_k<T>(0…15), loaded before the loop (f32
+ * uses k0…k9; for f32 pass anything as k10…k15, e.g. the same vectors again).
+ */
+// @ts-ignore: decorator
+@inline export function exp_v128_k<T>(vx: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128,
+  k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128, k13: v128,
+  k14: v128, k15: v128): v128 {
+  if (sizeof<T>() == 4) return exp_f32x4_k(vx, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
+  return exp_f64x2_k(vx, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
+}
+
+/** exp of each f32 lane (x ≤ 0; NaN → NaN; x < −87.3365 or −∞ → 0). See the header for the error. */
+// @ts-ignore: decorator
+@inline export function exp_f32x4(vx: v128): v128 {
+  return exp_f32x4_k(vx, f32x4.splat(LOG2E_F32), f32x4.splat(MAGIC_F32), f32x4.splat(LN2_HI_F32),
+    f32x4.splat(LN2_LO_F32), f32x4.splat(C1_F32), f32x4.splat(C2_F32), f32x4.splat(C3_F32),
+    f32x4.splat(C4_F32), f32x4.splat(C5_F32), f32x4.splat(CUTOFF_F32));
 }
 
 /** exp of one f32, the same operations as one lane of exp_f32x4 (bit-identical results). */
@@ -141,29 +248,11 @@ import { vmadd, vnmadd } from "./madd";
 /** exp of each f64 lane (x ≤ 0; NaN → NaN; x < −708.3964 or −∞ → 0). See the header for the error. */
 // @ts-ignore: decorator
 @inline export function exp_f64x2(vx: v128): v128 {
-  // n = round(x·log2e), n + 1023 in the low bits
-  let vn = vmadd<f64>(vx, f64x2.splat(LOG2E_F64), f64x2.splat(MAGIC_F64));
-  const vs = i64x2.shl(vn, 52); // 2^n
-  vn = f64x2.sub(vn, f64x2.splat(MAGIC_F64));
-  // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = vnmadd<f64>(vn, f64x2.splat(LN2_HI_F64), vx);
-  vt = vnmadd<f64>(vn, f64x2.splat(LN2_LO_F64), vt);
-  // P(r) by Horner
-  let vp = vmadd<f64>(f64x2.splat(D11_F64), vt, f64x2.splat(D10_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D9_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D8_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D7_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D6_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D5_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D4_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D3_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D2_F64));
-  vp = vmadd<f64>(vp, vt, f64x2.splat(D1_F64));
-  // s + (s·r)·P(r)
-  vt = f64x2.mul(vt, vs);
-  const vf = vmadd<f64>(vt, vp, vs);
-  // below the cutoff (also −∞) → +0; NaN stays NaN
-  return v128.andnot(vf, f64x2.lt(vx, f64x2.splat(CUTOFF_F64)));
+  return exp_f64x2_k(vx, f64x2.splat(LOG2E_F64), f64x2.splat(MAGIC_F64), f64x2.splat(LN2_HI_F64),
+    f64x2.splat(LN2_LO_F64), f64x2.splat(D1_F64), f64x2.splat(D2_F64), f64x2.splat(D3_F64),
+    f64x2.splat(D4_F64), f64x2.splat(D5_F64), f64x2.splat(D6_F64), f64x2.splat(D7_F64),
+    f64x2.splat(D8_F64), f64x2.splat(D9_F64), f64x2.splat(D10_F64), f64x2.splat(D11_F64),
+    f64x2.splat(CUTOFF_F64));
 }
 
 /** exp of one f64, the same operations as one lane of exp_f64x2 (bit-identical results). */
@@ -213,19 +302,18 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   const end = x + (<usize>n << 2);
   const d = out - x;
   let p = x;
-  // main loop: 16 floats per step (4 independent vectors for the pipelines)
-  for (; p + 64 <= end; p += 64) {
-    const v0 = exp_f32x4(v128.load(p));
-    const v1 = exp_f32x4(v128.load(p, 16));
-    const v2 = exp_f32x4(v128.load(p, 32));
-    const v3 = exp_f32x4(v128.load(p, 48));
+  // the constants, loaded once (see EXP_F32_K)
+  const k0 = exp_k<f32>(0), k1 = exp_k<f32>(1), k2 = exp_k<f32>(2), k3 = exp_k<f32>(3), k4 = exp_k<f32>(4);
+  const k5 = exp_k<f32>(5), k6 = exp_k<f32>(6), k7 = exp_k<f32>(7), k8 = exp_k<f32>(8), k9 = exp_k<f32>(9);
+  // main loop: 8 floats per step (2 independent vectors; more only add spills)
+  for (; p + 32 <= end; p += 32) {
+    const v0 = exp_f32x4_k(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
+    const v1 = exp_f32x4_k(v128.load(p, 16), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
     v128.store(p + d, v0);
     v128.store(p + d, v1, 16);
-    v128.store(p + d, v2, 32);
-    v128.store(p + d, v3, 48);
   }
   // 4-wide loop
-  for (; p + 16 <= end; p += 16) v128.store(p + d, exp_f32x4(v128.load(p)));
+  for (; p + 16 <= end; p += 16) v128.store(p + d, exp_f32x4_k(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9));
   // scalar tail (0–3 elements)
   for (; p < end; p += 4) store<f32>(p + d, exp_f32_scalar(load<f32>(p)));
 }

@@ -2,7 +2,7 @@
 // store + sum, scale (XNNPACK's raddstoreexpminusmax + vmulc). Error against f64, relative to the
 // row's largest output (tests/assembly/softmax_raw.test.ts asserts 2e-5 for f32, 1e-10 for f64):
 // measured f32 ≤ 2e-7 and f64 ≤ 1e-14 for rows of 5000 (logits up to ±1e4) and 131072 (the exp
-// sum is blocked: f32 accumulators restart every 4 KiB of row). exp itself: assembly/exp.ts.
+// sum is blocked: f32 accumulators restart every 2 KiB of row). exp itself: assembly/exp.ts.
 //
 // Three passes beat the online (two-pass: running max + rescaled sum, then exp again) variant here:
 // the online max+sum pass needs an exp per element (two, with the rescale) on top of the one in the
@@ -18,7 +18,7 @@
 // Special rows: all −∞ (fully masked) → softmax 0 and log-softmax −∞ everywhere; +∞ or NaN anywhere
 // → the whole row NaN. The max pass uses pmax (one instruction; it may skip a NaN), which is fine:
 // a NaN always reaches the sum in the exp pass, and the masked-row branch checks for NaN itself.
-import { exp_v128, exp_scalar } from './exp';
+import { exp_v128, exp_scalar, exp_k, exp_v128_k } from './exp';
 
 // ---- shared row helpers (also used by softmax_backward.ts and cross_entropy.ts) ----
 
@@ -96,38 +96,37 @@ import { exp_v128, exp_scalar } from './exp';
  */
 // @ts-ignore: decorator
 @inline export function row_expsum<T>(p: usize, end: usize, m: T, d: usize, store_: bool): T {
-  // splat constants
+  // splat constants; exp's constants loaded from memory once (see EXP_F32_K in exp.ts)
   const vm = v128.splat<T>(m);
   const vzero = v128.splat<T>(0);
-  let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero, vtot = vzero;
-  // main loop: 4 accumulators, 64 bytes per step, in blocks of 4 KiB whose sums go into vtot
-  // (two-level summation: each accumulator adds ≤ 64 terms, so long rows keep ~1e-7 accuracy)
-  while (p + 64 <= end) {
-    const blockEnd = min(end, p + 4096);
-    for (; p + 64 <= blockEnd; p += 64) {
-      const ve0 = exp_v128<T>(v128.sub<T>(v128.load(p), vm));
-      const ve1 = exp_v128<T>(v128.sub<T>(v128.load(p, 16), vm));
-      const ve2 = exp_v128<T>(v128.sub<T>(v128.load(p, 32), vm));
-      const ve3 = exp_v128<T>(v128.sub<T>(v128.load(p, 48), vm));
+  const k0 = exp_k<T>(0), k1 = exp_k<T>(1), k2 = exp_k<T>(2), k3 = exp_k<T>(3), k4 = exp_k<T>(4);
+  const k5 = exp_k<T>(5), k6 = exp_k<T>(6), k7 = exp_k<T>(7), k8 = exp_k<T>(8), k9 = exp_k<T>(9);
+  const k10 = exp_k<T>(10), k11 = exp_k<T>(11), k12 = exp_k<T>(12), k13 = exp_k<T>(13);
+  const k14 = exp_k<T>(14), k15 = exp_k<T>(15);
+  let vs0 = vzero, vs1 = vzero, vtot = vzero;
+  // main loop: 2 accumulators, 32 bytes per step (two exps in flight keep the pipelines busy; a
+  // third and fourth only add spills), in blocks of 2 KiB whose sums go into vtot (two-level
+  // summation: each accumulator adds ≤ 64 terms, so long rows keep ~1e-7 accuracy)
+  while (p + 32 <= end) {
+    const blockEnd = min(end, p + 2048);
+    for (; p + 32 <= blockEnd; p += 32) {
+      const ve0 = exp_v128_k<T>(v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
+      const ve1 = exp_v128_k<T>(v128.sub<T>(v128.load(p, 16), vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
       if (store_) {
         v128.store(p + d, ve0);
         v128.store(p + d, ve1, 16);
-        v128.store(p + d, ve2, 32);
-        v128.store(p + d, ve3, 48);
       }
       vs0 = v128.add<T>(vs0, ve0);
       vs1 = v128.add<T>(vs1, ve1);
-      vs2 = v128.add<T>(vs2, ve2);
-      vs3 = v128.add<T>(vs3, ve3);
     }
     // fold the block
-    vtot = v128.add<T>(vtot, v128.add<T>(v128.add<T>(vs0, vs1), v128.add<T>(vs2, vs3)));
-    vs0 = vzero; vs1 = vzero; vs2 = vzero; vs3 = vzero;
+    vtot = v128.add<T>(vtot, v128.add<T>(vs0, vs1));
+    vs0 = vzero; vs1 = vzero;
   }
   vs0 = vtot;
-  // vector loop
+  // vector loop (0–1 vector)
   for (; p + 16 <= end; p += 16) {
-    const ve = exp_v128<T>(v128.sub<T>(v128.load(p), vm));
+    const ve = exp_v128_k<T>(v128.sub<T>(v128.load(p), vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
     if (store_) v128.store(p + d, ve);
     vs0 = v128.add<T>(vs0, ve);
   }
@@ -154,6 +153,11 @@ let o_kmax: i32 = 0;
   // splat constants
   const vm = v128.splat<T>(m);
   const vzero = v128.splat<T>(0);
+  // exp's constants loaded from memory once (see EXP_F32_K in exp.ts)
+  const k0 = exp_k<T>(0), k1 = exp_k<T>(1), k2 = exp_k<T>(2), k3 = exp_k<T>(3), k4 = exp_k<T>(4);
+  const k5 = exp_k<T>(5), k6 = exp_k<T>(6), k7 = exp_k<T>(7), k8 = exp_k<T>(8), k9 = exp_k<T>(9);
+  const k10 = exp_k<T>(10), k11 = exp_k<T>(11), k12 = exp_k<T>(12), k13 = exp_k<T>(13);
+  const k14 = exp_k<T>(14), k15 = exp_k<T>(15);
   let vs0 = vzero, vs1 = vzero, vmid = vzero, vtot = vzero;
   let vk = vzero; // −(count of x = m) per lane, as integers of the lane width
   // main loop: 2 accumulators, 32 bytes per step; three-level sums (each lane of vs0/vs1 adds 8
@@ -167,8 +171,8 @@ let o_kmax: i32 = 0;
       const x1 = v128.load(p, 16);
       const q0 = v128.eq<T>(x0, vm);
       const q1 = v128.eq<T>(x1, vm);
-      vs0 = v128.add<T>(vs0, v128.andnot(exp_v128<T>(v128.sub<T>(x0, vm)), q0));
-      vs1 = v128.add<T>(vs1, v128.andnot(exp_v128<T>(v128.sub<T>(x1, vm)), q1));
+      vs0 = v128.add<T>(vs0, v128.andnot(exp_v128_k<T>(v128.sub<T>(x0, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15), q0));
+      vs1 = v128.add<T>(vs1, v128.andnot(exp_v128_k<T>(v128.sub<T>(x1, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15), q1));
       if (sizeof<T>() == 4) vk = i32x4.add(vk, i32x4.add(q0, q1));
       else vk = i64x2.add(vk, i64x2.add(q0, q1));
     }
@@ -185,7 +189,7 @@ let o_kmax: i32 = 0;
   for (; p + 16 <= end; p += 16) {
     const x = v128.load(p);
     const q = v128.eq<T>(x, vm);
-    vtot = v128.add<T>(vtot, v128.andnot(exp_v128<T>(v128.sub<T>(x, vm)), q));
+    vtot = v128.add<T>(vtot, v128.andnot(exp_v128_k<T>(v128.sub<T>(x, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15), q));
     if (sizeof<T>() == 4) vk = i32x4.add(vk, q);
     else vk = i64x2.add(vk, q);
   }

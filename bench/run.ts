@@ -12,6 +12,7 @@
  *   npm run bench -- --relaxed           re-run node with --experimental-wasm-relaxed-simd (Node 20)
  *                                        so the wasm-relaxed-zc column is measured, not skipped
  *   npm run bench -- --no-relaxed        leave the wasm-relaxed-zc column out
+ *   npm run bench -- --runtime node24    run on node20|node22|node24|deno|bun (scripts/runtimes.mjs)
  *
  * The table goes to stdout after the progress lines; paste it into an issue as is.
  */
@@ -20,6 +21,7 @@ import { relaxedSimdSupported } from '../src/wasm/loader.js';
 import { defaultEngines } from './engines/index.js';
 import { FULL_TIMING, QUICK_TIMING, formatReport, runBench, writeJson, type Timing } from './harness.js';
 import { filterWorkloads, standardWorkloads } from './workloads.js';
+import { forwardToRuntime } from './runtime_flag.js';
 
 interface Args {
   quick: boolean;
@@ -70,7 +72,9 @@ function parseArgs(argv: string[]): Args {
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const fwd = await forwardToRuntime(process.argv.slice(2)); // --runtime node22|node24|deno|bun
+  if (fwd !== null) { process.exitCode = fwd; return; }
+  const args = parseArgs(process.argv.slice(2).filter((a, i, v) => !a.startsWith('--runtime') && v[i - 1] !== '--runtime'));
   if (args.relaxed && !relaxedSimdSupported()) {
     if (process.execArgv.includes(RELAXED_FLAG)) throw new Error(`--relaxed: this node has no relaxed SIMD even with ${RELAXED_FLAG}`);
     // Node 20: relaxed SIMD only behind a V8 flag that NODE_OPTIONS refuses; re-run this script

@@ -230,6 +230,8 @@ export interface WasmKernels extends SoftmaxKernels {
   /** Why `threads` is lower than asked (no SharedArrayBuffer, not cross-origin isolated, workers that
    * cannot start, a worker that died), or undefined. */
   readonly threadsUnavailable?: string;
+  /** Why `build` runs: the `simd` option, or the per-engine 'auto' table (src/wasm/select_build.ts). */
+  readonly buildReason: string;
 }
 
 /** Options of {@link loadWasm}. */

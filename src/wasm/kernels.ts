@@ -14,7 +14,8 @@ import type { FloatArray, LoadWasmOptions, Matrix, WasmKernels, WasmMatrix } fro
 import { checkSize, describe, dtypeOf, fail, typedArrayCtor } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import { Arena, MAX_MEMORY_BYTES, fmtBytes } from './arena.js';
-import { checkLoadOptions, instantiateKernels } from './loader.js';
+import { checkLoadOptions, chooseBuild, instantiateKernels } from './loader.js';
+import { describeBuild } from './select_build.js';
 import { loadThreaded } from './threaded.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
@@ -314,6 +315,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
       return engine!.memory.buffer.byteLength;
     },
     build,
+    buildReason: describeBuild(opts.wasm !== undefined, opts.simd, () => chooseBuild(opts.simd), build),
   } as WasmKernels;
   return mt.decorate(kernels);
 }

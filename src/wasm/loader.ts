@@ -18,6 +18,7 @@ import type { LoadWasmOptions, WasmResponseLike } from '../types.js';
 import { describe } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
 import type { BuildName, WasmSource } from './builds.js';
+import { chooseBuildFor } from './select_build.js';
 
 export { BUILDS, type BuildName } from './builds.js';
 
@@ -144,7 +145,7 @@ export function checkLoadOptions(options: unknown): LoadWasmOptions {
 export async function instantiateKernels(options?: unknown): Promise<SoftmaxWasmExports> {
   const opts = checkLoadOptions(options);
   if (opts.wasm !== undefined) return instantiateSource(await userSource(opts.wasm), true);
-  const build = chooseBuild(opts.simd);
+  const build = chooseBuildFor(opts.simd, chooseBuild(opts.simd)).build;
   if (build === 'relaxed' && (opts.simd ?? 'auto') === 'auto') {
     try {
       return await instantiateSource(await platform.shipped('relaxed'), false);

@@ -24,6 +24,7 @@ import type { SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
 import { platform } from '#platform';
 import { chooseBuild } from './loader.js';
+import { chooseBuildFor } from './select_build.js';
 import { overlaps, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
 
@@ -114,7 +115,7 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   if (g.crossOriginIsolated === false) {
     return single('the page is not cross-origin isolated (needs Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
   }
-  const build = chooseBuild(options?.simd);
+  const build = chooseBuildFor(options?.simd, chooseBuild(options?.simd)).build; // the same table as one thread
   const memory = sharedMemory();
   if (typeof memory === 'string') return single(memory);
   let bytes: Uint8Array;
