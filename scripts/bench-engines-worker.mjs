@@ -69,6 +69,19 @@ for (const simd of ['baseline', 'relaxed', 'auto']) {
   result.builds[simd] = { build: k.build, reason: k.buildReason, ...t };
   k.dispose();
 }
+// --old-wasm DIR: the same cases on another build's modules (e.g. a previous release's
+// softmax.wasm / softmax.relaxed.wasm), through this version's API, for before/after in one run.
+const oi = argv.indexOf('--old-wasm');
+if (oi >= 0) {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  for (const [name, file] of [['old-baseline', 'softmax.wasm'], ['old-relaxed', 'softmax.relaxed.wasm']]) {
+    if (name === 'old-relaxed' && !relaxedSimdSupported()) continue;
+    const k = await loadWasm({ wasm: await readFile(join(argv[oi + 1], file)) });
+    result.builds[name] = { build: k.build, reason: `${argv[oi + 1]}/${file}`, ...cases(k) };
+    k.dispose();
+  }
+}
 if (argv.includes('--tfjs')) {
   // TF.js 4.22 on tfjs-backend-wasm (XNNPACK, SIMD, one thread), as bench/engines/tfjs.ts: tensors
   // uploaded before timing, results read back with dataSync() in the timed call

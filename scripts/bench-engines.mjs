@@ -3,6 +3,8 @@
 // TF.js wasm on each Node, in one run: one table of medians (ms per call) and the ratios the
 // engine targets are stated in (each Node 24 / Deno 'auto' figure against Node 20's relaxed one).
 // --best: each figure the fastest of the 15 samples instead of their median (for a busy machine).
+// --old-wasm DIR: also time DIR/softmax.wasm and DIR/softmax.relaxed.wasm (e.g. the previous
+// release's build) on every runtime, rows 'old-baseline' / 'old-relaxed', and print the speed-ups.
 // Needs the built package: npm run build. Each runtime runs scripts/bench-engines-worker.mjs.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -21,14 +23,16 @@ const rows = [];
 const res = {};
 for (const rt of runtimes(names)) {
   const flags = rt.name === 'node20' ? ['--experimental-wasm-relaxed-simd'] : [];
-  const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : [])];
+  const oldDir = argv.indexOf('--old-wasm') >= 0 ? ['--old-wasm', argv[argv.indexOf('--old-wasm') + 1]] : [];
+  const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : []), ...oldDir];
   const args = rt.name === 'deno' ? [...rt.args, '--allow-sys', '--allow-net'] : rt.args;
   const r = spawnSync(rt.bin, [...args, ...flags, join(root, 'scripts', 'bench-engines-worker.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
   let out;
   try { out = JSON.parse(line); } catch { console.error(`${rt.name}: failed (exit ${r.status})\n${r.stderr.slice(-1500)}`); continue; }
   res[rt.name] = out;
-  for (const b of ['baseline', 'relaxed', 'auto']) {
+  for (const b of ['baseline', 'relaxed', 'auto', 'old-baseline', 'old-relaxed']) {
+    if (!(b in out.builds)) continue;
     const v = out.builds[b];
     rows.push([rt.name, rt.version, b === 'auto' && v ? `auto → ${v.build}` : b, v ? v.softmax : null, v ? v.ce : null, v ? v.linear : null]);
   }
@@ -50,3 +54,14 @@ if (ref) {
     console.log(`  ${name.padEnd(7)} auto: ${parts.join('; ')}`);
   }
 }
+if (Object.values(res).some((o) => o.builds['old-baseline'])) {
+  console.log('\nthis version against the --old-wasm build (old / new, > 1 = faster now; auto vs the old build the old auto would pick):');
+  for (const [name, out] of Object.entries(res)) {
+    const b = out.builds, oldAuto = b['old-relaxed'] ?? b['old-baseline'];
+    if (!b['old-baseline']) continue;
+    const r = (o, n, w) => (o && n ? (o[w] / n[w]).toFixed(2) : '—');
+    console.log(`  ${name.padEnd(7)} ` + ['softmax', 'ce', 'linear'].map((w) =>
+      `${w}: baseline ${r(b['old-baseline'], b.baseline, w)}, relaxed ${r(b['old-relaxed'], b.relaxed, w)}, auto ${r(oldAuto, b.auto, w)}`).join('; '));
+  }
+}
+
