@@ -124,11 +124,15 @@ function runPlan(ctx: MidcallContext, plan: Plan, kw: WasmKernels): void {
 
   function mk(name: string, role: 'in' | 'out', len: number, kind: DT | 'i32', fill: (i: number) => number): Arr {
     let storage = plan.storage[storageIx++ % plan.storage.length];
-    if (kind === 'i32' && storage === 'alloc') storage = 'plain';
     if (plan.engine === 'reference' && storage === 'alloc') storage = 'plain';
     const K = kind === 'i32' ? Int32Array : kind === 'f32' ? Float32Array : Float64Array;
     const a: Arr = { name, role, dt: kind, n: len, storage, view: () => new K(0) };
-    if (storage === 'alloc') {
+    if (storage === 'alloc' && kind === 'i32') {
+      // labels / argmax's out in WASM memory: an Int32Array view of an f32 alloc() block (on the current buffer when read)
+      const m = kw.alloc('f32', 1, len);
+      a.alloc = m;
+      a.view = () => new Int32Array(m.data.buffer, m.data.byteOffset, len);
+    } else if (storage === 'alloc') {
       const m = kw.alloc(kind as DT, 1, len);
       a.alloc = m;
       a.view = () => m.data;
