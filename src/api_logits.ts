@@ -155,7 +155,9 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
         if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(fn, 'options.seed', `must be an integer (a safe integer; its low 32 bits seed the generator), got ${describe(v)}`);
         rng = new Rng(v);
       } else if (opt.rng !== undefined) {
-        if (!(opt.rng instanceof Rng)) fail(fn, 'options.rng', `must be the library's Rng (import { Rng } from 'softmax-wasm'; new Rng(seed)), got ${describe(opt.rng)}`);
+        // A brand check, not instanceof: instanceof runs a Proxy's getPrototypeOf trap (and throws on a
+        // revoked one), and a Proxy that passed would run its traps when next() reads the state after seal().
+        if (!Rng.isRng(opt.rng)) fail(fn, 'options.rng', `must be the library's Rng (import { Rng } from 'softmax-wasm'; new Rng(seed)), not a Proxy or a look-alike; got ${describe(opt.rng)}`);
         rng = opt.rng;
       }
       s.seal();

@@ -1,5 +1,6 @@
 /**
- * The mid-call fuzz (tests/fuzz/midcall.ts): getters with side effects on every argument and option,
+ * The mid-call fuzz (tests/fuzz/midcall.ts), over every public function that reads arguments (the
+ * logits toolkit included): getters with side effects on every argument and option,
  * revoked Proxies, resizable/detached buffers, memory growth, free and dispose from a getter, and
  * outputs aliased through structured clones of SharedArrayBuffers, on both engines. A fixed seed and
  * bounded runs here; `npm run fuzz` runs it with a random seed after the main fuzz.
@@ -27,5 +28,12 @@ describe('fuzz: user code in the middle of a call', () => {
     expect(s.aliasIn).toBeGreaterThan(RUNS / 200);
     expect(s.aliasOut).toBeGreaterThan(RUNS / 1000);
     expect(s.revoked).toBeGreaterThan(RUNS / 100);
+    // every function (softmax / logSoftmax also with { temperature }) both returned and threw
+    for (const f of ['softmax', 'logSoftmax', 'softmax+T', 'logSoftmax+T', 'softmaxBackward', 'softmaxCrossEntropy', 'linearSoftmaxLoss',
+      'linearScores', 'logSumExp', 'argmax', 'topK', 'sample', 'logSoftmaxBackward']) {
+      const [ok, threw] = s.perFn[f] ?? [0, 0];
+      expect(ok, `${f} returned`).toBeGreaterThan(RUNS / 200);
+      expect(threw, `${f} threw`).toBeGreaterThan(RUNS / 200);
+    }
   });
 });

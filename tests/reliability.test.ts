@@ -12,6 +12,7 @@ import type { Backend } from '../src/backend.js';
 import {
   SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
+import { Rng } from '../src/train/rng.js';
 import { randLabels, randMatrix, relErr } from './helpers.js';
 
 function inputError(fn: () => unknown, ...patterns: RegExp[]): SoftmaxInputError {
@@ -343,5 +344,44 @@ describe('CallSnapshot for functions to come (an Int32Array output, e.g. argmax)
     s.int32('out', o, { length: 2, out: true });
     detach(o.buffer);
     inputError(() => s.seal(), /out was detached during this call/);
+  });
+});
+
+describe.each(engines)('%s: sample() options.rng is taken only if it is a genuine Rng (no user code after the read)', (_name, get) => {
+  const x = () => matrix(new Float64Array([0.5, 1, -1, 2, 0, 0.25, 3, -2]), 2, 4);
+
+  it('a revoked Proxy as rng: SoftmaxInputError (was a TypeError leaking from instanceof)', () => {
+    inputError(() => get().sample(x(), { rng: revoked() as never }), /sample: options\.rng must be the library's Rng/);
+  });
+
+  it('a Proxy around an Rng whose traps run user code: rejected, and the instance keeps working', async () => {
+    // Before: instanceof passed through the getPrototypeOf trap, and next() read and wrote the state
+    // through the get/set traps after seal(): a trap that disposed the instance then made the engine
+    // throw a TypeError; a trap that changed the state changed the draw.
+    const k = get() === reference ? reference : await loadWasm();
+    let disposeInTrap = false;
+    const p = new Proxy(new Rng(7), {
+      get: (t, key) => { if (disposeInTrap && k !== reference) (k as WasmKernels).dispose(); return Reflect.get(t, key); },
+    });
+    inputError(() => k.sample(x(), { rng: p }), /options\.rng must be the library's Rng .*not a Proxy/);
+    expect(k.sample(x(), { seed: 3 }).indices.length).toBe(2);
+    disposeInTrap = true;
+    const err = inputError(() => k.sample(x(), { rng: p }), /options\.rng|was disposed/);
+    expect(err).toBeInstanceOf(SoftmaxInputError);
+  });
+
+  it('a look-alike (Object.create(Rng.prototype)) is rejected; a genuine Rng or subclass draws as the same seed does', () => {
+    const k = get();
+    inputError(() => k.sample(x(), { rng: Object.create(Rng.prototype) as Rng }), /options\.rng must be the library's Rng/);
+    class MyRng extends Rng { override next(): number { return 0; } }
+    for (const seed of [1, 5, 99]) {
+      const r = new Rng(seed), sub = new MyRng(seed);
+      const want = k.sample(x(), { seed, logProbs: true });
+      expect(Array.from(k.sample(x(), { rng: r, logProbs: true }).indices)).toEqual(Array.from(want.indices));
+      // the library's own draw, whatever the subclass overrides
+      expect(Array.from(k.sample(x(), { rng: sub }).indices)).toEqual(Array.from(want.indices));
+      const fresh = new Rng(seed); fresh.next(); fresh.next();
+      expect(r.next()).toBe(fresh.next()); // advanced by one draw per row
+    }
   });
 });

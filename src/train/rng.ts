@@ -4,16 +4,23 @@
  * Not for cryptography.
  */
 export class Rng {
-  private state: number;
+  // A private field (not a property): next() on a genuine Rng runs no user code (no getter, no Proxy
+  // trap), and isRng() tells a genuine one from a Proxy or a look-alike without running any.
+  #state: number;
+
+  /** True when `v` is a genuine Rng (constructed by this class or a subclass); runs no user code. */
+  static isRng(v: unknown): v is Rng {
+    return typeof v === 'object' && v !== null && #state in v;
+  }
 
   /** @param seed any number; its low 32 bits are the state. */
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.#state = seed >>> 0;
   }
 
   /** A uniform float in [0, 1), with 32 random bits. */
   next(): number {
-    const a = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    const a = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
