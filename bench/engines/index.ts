@@ -2,6 +2,7 @@
 import type { Engine } from '../harness.js';
 import { limitsEngine } from './limits.js';
 import { numpyEngine } from './numpy.js';
+import { ortEngine } from './ort.js';
 import { plainJsEngine } from './plain-js.js';
 import { referenceEngine } from './reference.js';
 import { tfjsEngine } from './tfjs.js';
@@ -17,6 +18,8 @@ export interface EngineChoice {
   relaxed?: boolean;
   /** The threaded columns (wasm-t2, wasm-zc-t2, wasm-zc-tall). */
   threads?: boolean;
+  /** The onnxruntime-node columns (ort-1t, ort-2t). */
+  ort?: boolean;
 }
 
 export function defaultEngines(choice: EngineChoice = {}): Engine[] {
@@ -26,6 +29,7 @@ export function defaultEngines(choice: EngineChoice = {}): Engine[] {
   engines.push(wasmPlainEngine(), wasmZeroCopyEngine());
   if (choice.relaxed !== false) engines.push(wasmZeroCopyEngine('relaxed'));
   if (choice.threads !== false) engines.push(wasmThreadsEngine(2, 'plain'), wasmThreadsEngine(2, 'zc'), wasmThreadsEngine('auto', 'zc'));
+  if (choice.ort !== false) engines.push(ortEngine(1), ortEngine(2));
   if (choice.limits !== false) engines.push(limitsEngine());
   return engines;
 }

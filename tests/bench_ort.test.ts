@@ -1,0 +1,61 @@
+/**
+ * The onnxruntime-node bench peer computes what the library computes: the S2/S3 graphs written by
+ * bench/engines/onnx-model.ts, run in ORT on small odd shapes with a nonzero bias and a large reg,
+ * match the float64 `reference` (loss, grad / dW, db) within the f32 tolerance. Skipped when
+ * onnxruntime-node cannot load on this machine (it is a devDependency of the bench only).
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { matrix, reference } from '../src/index.js';
+import { crossEntropyModel, linearSoftmaxModel } from '../bench/engines/onnx-model.js';
+import { gaussianF32, uniformLabels } from '../bench/workloads.js';
+
+type Ort = typeof import('onnxruntime-node');
+let ort: Ort | null = null;
+let why = '';
+try {
+  ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+} catch (e) {
+  why = (e as Error).message.split('\n')[0];
+}
+
+/** max |a − b| relative to the largest magnitude of b. */
+const relErr = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  expect(a.length).toBe(b.length);
+  let err = 0, big = 1e-30;
+  for (let i = 0; i < b.length; i++) { err = Math.max(err, Math.abs(a[i] - b[i])); big = Math.max(big, Math.abs(b[i])); }
+  return err / big;
+};
+
+describe.skipIf(!ort)(`ORT bench graphs agree with the reference${why ? ` (skipped: ${why})` : ''}`, () => {
+  const int64 = (l: Int32Array) => new ort!.Tensor('int64', BigInt64Array.from(l, (v) => BigInt(v)), [l.length]);
+
+  it.each([1, 2])('S3 linear classifier N=7 D=13 C=5, reg 0.05, bias: loss, dW, db (intraOpNumThreads %i)', async (threads) => {
+    const [n, d, c, reg] = [7, 13, 5, 0.05];
+    const X = gaussianF32(n * d, 11), W = gaussianF32(d * c, 12, 0.3), b = gaussianF32(c, 13, 0.5);
+    const labels = uniformLabels(n, c, 14);
+    const s = await ort!.InferenceSession.create(linearSoftmaxModel(n, d, c, reg), { intraOpNumThreads: threads });
+    const r = await s.run({
+      X: new ort!.Tensor('float32', X, [n, d]), W: new ort!.Tensor('float32', W, [d, c]),
+      b: new ort!.Tensor('float32', b, [c]), labels: int64(labels),
+    });
+    await s.release();
+    const ref = reference.linearSoftmaxLoss(matrix(Float64Array.from(X), n, d), labels, matrix(Float64Array.from(W), d, c), { reg, bias: Float64Array.from(b) });
+    expect(ref.loss).toBeGreaterThan(0);
+    expect(Math.abs((r.loss.data as Float32Array)[0] - ref.loss) / ref.loss).toBeLessThan(2e-5);
+    expect(r.dW.dims).toEqual([d, c]);
+    expect(relErr(r.dW.data as Float32Array, ref.dW.data)).toBeLessThan(2e-5);
+    expect(relErr(r.db.data as Float32Array, ref.db)).toBeLessThan(2e-5);
+  });
+
+  it('S2 cross-entropy N=5 C=7: loss and d/d logits', async () => {
+    const [n, c] = [5, 7];
+    const logits = gaussianF32(n * c, 21, 3), labels = uniformLabels(n, c, 22);
+    const s = await ort!.InferenceSession.create(crossEntropyModel(n, c), { intraOpNumThreads: 1 });
+    const r = await s.run({ logits: new ort!.Tensor('float32', logits, [n, c]), labels: int64(labels) });
+    await s.release();
+    const ref = reference.softmaxCrossEntropy(matrix(Float64Array.from(logits), n, c), labels);
+    expect(Math.abs((r.loss.data as Float32Array)[0] - ref.loss) / ref.loss).toBeLessThan(2e-5);
+    expect(relErr(r.grad.data as Float32Array, ref.grad!.data)).toBeLessThan(2e-5);
+  });
+});
