@@ -3,6 +3,8 @@
 // TF.js wasm on each Node, in one run: one table of medians (ms per call) and the ratios the
 // engine targets are stated in (each Node 24 / Deno 'auto' figure against Node 20's relaxed one).
 // --best: each figure the fastest of the 15 samples instead of their median (for a busy machine).
+// --no-chromium: leave out the headless Chromium rows (scripts/bench-engines-chromium.mjs: the same
+// cases in a page, both builds and 'auto').
 // --old-wasm DIR: also time DIR/softmax.wasm and DIR/softmax.relaxed.wasm (e.g. the previous
 // release's build) on every runtime, rows 'old-baseline' / 'old-relaxed', and print the speed-ups.
 // Needs the built package: npm run build. Each runtime runs scripts/bench-engines-worker.mjs.
@@ -21,7 +23,7 @@ ensureRuntimes({ quiet: true });
 
 const rows = [];
 const res = {};
-for (const rt of runtimes(names)) {
+for (const rt of runtimes(names?.filter((n) => n !== 'chromium'))) {
   const flags = rt.name === 'node20' ? ['--experimental-wasm-relaxed-simd'] : [];
   const oldDir = argv.indexOf('--old-wasm') >= 0 ? ['--old-wasm', argv[argv.indexOf('--old-wasm') + 1]] : [];
   const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : []), ...oldDir];
@@ -38,6 +40,21 @@ for (const rt of runtimes(names)) {
   }
   if (out.tfjs) rows.push([rt.name, rt.version, 'tfjs-wasm', out.tfjs.softmax ?? null, out.tfjs.ce ?? null, out.tfjs.linear ?? null, out.tfjs.error]);
   if (out.builds.auto) console.error(`${rt.name}: ${out.builds.auto.reason}`);
+}
+if (!argv.includes('--no-chromium') && (!names || names.includes('chromium'))) {
+  const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : [])];
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench-engines-chromium.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
+  try {
+    const out = JSON.parse(r.stdout.trim().split('\n').pop());
+    res.chromium = out;
+    for (const b of ['baseline', 'relaxed', 'auto']) {
+      const v = out.builds[b];
+      rows.push(['chromium', out.version, b === 'auto' && v ? `auto → ${v.build}` : b, v ? v.softmax : null, v ? v.ce : null, v ? v.linear : null]);
+    }
+    if (out.builds.auto) console.error(`chromium: ${out.builds.auto.reason}`);
+  } catch {
+    console.error(`chromium: failed (exit ${r.status})\n${(r.stderr || r.stdout).slice(-1500)}`);
+  }
 }
 const f = (v) => (v == null ? '—' : v < 1 ? v.toFixed(4) : v.toFixed(3));
 console.log('\n| runtime | version | build | softmax 1×131072 (ms) | CE+grad 4096×1000 (ms) | linear 500×3073×10 (ms) |');
