@@ -38,8 +38,8 @@ export function makeCases({ quick = false, best = false } = {}) {
     { // CE + grad 4096×1000
       const R = 4096, C = 1000;
       const z = fill(k.alloc('f32', R, C), () => rnd() * 16 - 8), g = k.alloc('f32', R, C);
-      const lb = k.alloc('f32', 1, R);
-      const labels = () => new Int32Array(lb.data.buffer, lb.data.byteOffset, R);
+      const lb = k.alloc('i32', 1, R);
+      const labels = () => lb.data;
       const l0 = labels(); for (let i = 0; i < R; i++) l0[i] = (rnd() * C) | 0;
       out.ce = time(() => k.softmaxCrossEntropy(z, labels(), { gradOut: g }));
       z.free(); g.free(); lb.free();
@@ -47,8 +47,8 @@ export function makeCases({ quick = false, best = false } = {}) {
     { // linear 500×3073×10
       const N = 500, D = 3073, C = 10;
       const X = fill(k.alloc('f32', N, D), () => rnd() * 2 - 1), W = fill(k.alloc('f32', D, C), () => (rnd() - 0.5) * 1e-2);
-      const dW = k.alloc('f32', D, C), db = k.alloc('f32', 1, C), lb = k.alloc('f32', 1, N);
-      const labels = () => new Int32Array(lb.data.buffer, lb.data.byteOffset, N);
+      const dW = k.alloc('f32', D, C), db = k.alloc('f32', 1, C), lb = k.alloc('i32', 1, N);
+      const labels = () => lb.data;
       const l0 = labels(); for (let i = 0; i < N; i++) l0[i] = (rnd() * C) | 0;
       out.linear = time(() => k.linearSoftmaxLoss(X, labels(), W, { reg: 1e-3, out: { dW, db: db.data } }));
       for (const m of [X, W, dW, db, lb]) m.free();

@@ -45,7 +45,7 @@ const labelsOf = (n: number, c: number, seed: number): Int32Array => {
 
 /** Copies src into a fresh alloc() block (the zero-copy path); all blocks are freed by `free`. */
 function arena(k: WasmKernels) {
-  const blocks: WasmMatrix[] = [];
+  const blocks: Array<{ free(): void }> = [];
   return {
     f32(rows: number, cols: number, src?: Float32Array): WasmMatrix<Float32Array> {
       const m = k.alloc('f32', rows, cols);
@@ -53,13 +53,12 @@ function arena(k: WasmKernels) {
       if (src) m.data.set(src);
       return m;
     },
-    /** Labels as an Int32Array view of an alloc() block, re-derived per call (memory may grow). */
+    /** Labels in an alloc('i32') block; its data is re-derived per call (memory may grow). */
     labels(src: Int32Array): () => Int32Array {
-      const m = k.alloc('f32', 1, src.length);
+      const m = k.alloc('i32', 1, src.length);
       blocks.push(m);
-      const view = () => { const d = m.data; return new Int32Array(d.buffer, d.byteOffset, src.length); };
-      view().set(src);
-      return view;
+      m.data.set(src);
+      return () => m.data;
     },
     free: () => { for (const b of blocks) b.free(); },
   };

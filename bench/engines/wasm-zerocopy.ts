@@ -1,7 +1,7 @@
 /**
  * wasm-zc: the WASM SIMD kernels on the zero-copy path — inputs are `alloc()` matrices filled once
  * before timing, outputs are `alloc()` matrices passed as `out` / `gradOut` / `out: { dW, db }`, and
- * the labels are an Int32Array view of an alloc() block (re-derived per call: memory may grow).
+ * the labels an alloc('i32') block (its data re-derived per call: memory may grow).
  * Nothing is copied or allocated per call; this is how a training loop should call the kernels.
  * wasm-relaxed-zc: the same calls on the relaxed-SIMD build (build/softmax.relaxed.wasm,
  * relaxed_madd in GEMM and exp); skipped where the engine has no relaxed SIMD (plain Node 20: run
@@ -32,7 +32,7 @@ export function wasmZeroCopyEngine(simd: 'baseline' | 'relaxed' = 'baseline'): I
     prepare(w: Workload): Case {
       const kk = k!;
       const { x, labels, W } = w.data();
-      const blocks: WasmMatrix[] = [];
+      const blocks: Array<{ free(): void }> = [];
       const alloc = (rows: number, cols: number, src?: Float): WasmMatrix<Float> => {
         const m = kk.alloc(w.dtype, rows, cols) as WasmMatrix<Float>;
         blocks.push(m);
@@ -42,9 +42,9 @@ export function wasmZeroCopyEngine(simd: 'baseline' | 'relaxed' = 'baseline'): I
       const dispose = (): void => { for (const b of blocks) b.free(); };
       let labelsView = (): Int32Array => new Int32Array(0);
       if (labels) {
-        const lb = kk.alloc('f32', 1, labels.length); // 4-byte cells, used as i32
+        const lb = kk.alloc('i32', 1, labels.length);
         blocks.push(lb);
-        labelsView = () => { const d = lb.data; return new Int32Array(d.buffer, d.byteOffset, labels.length); };
+        labelsView = () => lb.data;
         labelsView().set(labels);
       }
       if (w.op === 'softmax') {

@@ -101,7 +101,7 @@ const planArb = fc.record({
 type Plan = typeof planArb extends fc.Arbitrary<infer T> ? T : never;
 
 interface Arr { name: string; role: 'in' | 'out'; dt: DT | 'i32'; n: number; storage: Storage; view: () => FloatArray | Int32Array;
-  buffer?: ArrayBufferLike & { resize?: (n: number) => void }; alloc?: WasmMatrix }
+  buffer?: ArrayBufferLike & { resize?: (n: number) => void }; alloc?: { free(): void } }
 
 class FuzzFail extends Error { override name = 'MidcallViolation'; }
 const fail = (m: string): never => { throw new FuzzFail(m); };
@@ -128,10 +128,10 @@ function runPlan(ctx: MidcallContext, plan: Plan, kw: WasmKernels): void {
     const K = kind === 'i32' ? Int32Array : kind === 'f32' ? Float32Array : Float64Array;
     const a: Arr = { name, role, dt: kind, n: len, storage, view: () => new K(0) };
     if (storage === 'alloc' && kind === 'i32') {
-      // labels / argmax's out in WASM memory: an Int32Array view of an f32 alloc() block (on the current buffer when read)
-      const m = kw.alloc('f32', 1, len);
+      // labels / argmax's out in WASM memory: an alloc('i32') block (its data on the current buffer when read)
+      const m = kw.alloc('i32', 1, len);
       a.alloc = m;
-      a.view = () => new Int32Array(m.data.buffer, m.data.byteOffset, len);
+      a.view = () => m.data;
     } else if (storage === 'alloc') {
       const m = kw.alloc(kind as DT, 1, len);
       a.alloc = m;

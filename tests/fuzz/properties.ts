@@ -235,7 +235,7 @@ interface Handle<T extends ArrayBufferView = FloatArray> {
 export class Builder {
   readonly tracked: Tracked[] = [];
   readonly guards: Guard[] = [];
-  readonly allocs: WasmMatrix[] = [];
+  readonly allocs: Array<{ free(): void }> = [];
   private readonly r: () => number;
 
   constructor(readonly ctx: FuzzContext, readonly dt: DT, seed: number) { this.r = rng(seed ^ 0x5bd1e995); }
@@ -347,9 +347,9 @@ export class Builder {
     if (n === 0 && storage === 'wasmView' && KNOWN_BUGS.zeroLengthWasmView) storage = 'plain';
     if (storage === 'plain') { const a = Int32Array.from(values); return { get: () => a }; }
     if (storage === 'wasmView') {
-      const m = this.ctx.wasm.alloc('f32', 1, Math.max(n, 1));
+      const m = this.ctx.wasm.alloc('i32', 1, Math.max(n, 1));
       this.allocs.push(m);
-      const view = () => new Int32Array(m.data.buffer, m.data.byteOffset, n);
+      const view = () => m.data.subarray(0, n);
       view().set(values);
       return { get: view, live: true };
     }
