@@ -71,12 +71,9 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     };
   }
 
-  return withLogits(backend, guard, {
-    softmax: rowwise('softmax'),
-    logSoftmax: rowwise('logSoftmax'),
-
-    softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
-      const fn = 'softmaxBackward';
+  /** softmaxBackward and logSoftmaxBackward: y and dy N×C, out optional (may alias y or dy). */
+  function backward(fn: 'softmaxBackward' | 'logSoftmaxBackward') {
+    return <A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> => {
       guard(fn);
       const s = snapshot(fn, y, dy, out);
       const sy = s.matrix<A>('y', y);
@@ -86,9 +83,17 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
         : s.matrix<A>('out', out, { dtype: dt, rows: sy.rows, cols: sy.cols, out: true, mayAlias: ['y', 'dy'] });
       s.seal();
       const o = so ?? newMatrix<A>(fn, dt, sy.rows, sy.cols);
-      if (sy.rows * sy.cols > 0) backend.softmaxBackward(sy, sdy, o);
+      if (sy.rows * sy.cols > 0) backend[fn](sy, sdy, o);
       return so ? out! : o;
-    },
+    };
+  }
+
+  return withLogits(backend, guard, {
+    softmax: rowwise('softmax'),
+    logSoftmax: rowwise('logSoftmax'),
+
+    softmaxBackward: backward('softmaxBackward'),
+    logSoftmaxBackward: backward('logSoftmaxBackward'),
 
     softmaxJacobian<A extends FloatArray>(y: A): Matrix<A> {
       const fn = 'softmaxJacobian';

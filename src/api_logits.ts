@@ -1,7 +1,7 @@
 /**
- * The validating layer of the logits toolkit (temperature, logSumExp, argmax, topK, sample,
- * logSoftmaxBackward), hooked into createKernels (src/api.ts) by withLogits(). Same contract as the
- * rest of the API: every argument is checked here, once, before the backend computes or allocates
+ * The validating layer of the logits toolkit (temperature, logSumExp, argmax, topK, sample; its
+ * logSoftmaxBackward shares softmaxBackward's body in src/api.ts), hooked into createKernels
+ * (src/api.ts) by withLogits(). Same contract as the rest of the API: every argument is checked here, once, before the backend computes or allocates
  * anything, and every failure is a SoftmaxInputError naming the argument and the value seen.
  */
 import type { Backend } from './backend.js';
@@ -11,7 +11,7 @@ import { CallSnapshot } from './snapshot.js';
 import { checkBoolean, describe, dtypeOf, fail, type DType } from './validate.js';
 
 /** The methods withLogits adds or wraps. */
-export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample' | 'logSoftmaxBackward';
+export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample';
 
 const SOFTMAX_OPTIONS = ['temperature'] as const;
 const SAMPLE_OPTIONS = ['temperature', 'topK', 'topP', 'minP', 'seed', 'rng', 'uniforms', 'logProbs'] as const;
@@ -182,19 +182,5 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       return result;
     },
 
-    logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A> {
-      const fn = 'logSoftmaxBackward';
-      guard(fn);
-      const s = snapshot(fn, y, dy, out);
-      const sy = s.matrix<A>('y', y);
-      const dt = dtypeOf(sy.data)!;
-      const sdy = s.matrix<A>('dy', dy, { dtype: dt, rows: sy.rows, cols: sy.cols });
-      const so = out === undefined ? null
-        : s.matrix<A>('out', out, { dtype: dt, rows: sy.rows, cols: sy.cols, out: true, mayAlias: ['y', 'dy'] });
-      s.seal();
-      const o = so ?? { data: newArray<A>(dt, sy.rows * sy.cols), rows: sy.rows, cols: sy.cols };
-      if (sy.rows * sy.cols > 0) backend.logSoftmaxBackward(sy, sdy, o);
-      return so ? out! : o;
-    },
   };
 }
