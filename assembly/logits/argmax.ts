@@ -67,9 +67,9 @@ import { hmax } from '../softmax';
 }
 
 /**
- * First index of the row max in one pass: blocks of 1 KiB, each with its vector max (pmax) and NaN
- * flag; the first block whose max beats the running max is remembered, and only that block is
- * scanned again at the end. A NaN anywhere: the first NaN (a second, early-exit scan).
+ * First index of the row max in one pass: blocks of 1 KiB, each with its vector max and NaN flag
+ * (row_max_nan); the first block whose max beats the running max is remembered, and only that block
+ * is scanned again at the end. A NaN anywhere: the first NaN (a second, early-exit scan).
  */
 // @ts-ignore: decorator
 @inline function row_argmax<T>(p: usize, cols: i32): i32 {
@@ -77,24 +77,12 @@ import { hmax } from '../softmax';
   const start = p;
   let best = <T>-Infinity;
   let bestBlock = start;
-  let vnan = v128.splat<i32>(0);
   while (p + 1024 <= end) {
-    const blockEnd = p + 1024;
-    const b0 = p;
-    let v0 = v128.splat<T>(<T>-Infinity);
-    let v1 = v0, v2 = v0, v3 = v0;
-    for (; p < blockEnd; p += 64) {
-      const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-      v0 = v128.pmax<T>(v0, x0);
-      v1 = v128.pmax<T>(v1, x1);
-      v2 = v128.pmax<T>(v2, x2);
-      v3 = v128.pmax<T>(v3, x3);
-      vnan = v128.or(vnan, v128.or(v128.or(v128.ne<T>(x0, x0), v128.ne<T>(x1, x1)), v128.or(v128.ne<T>(x2, x2), v128.ne<T>(x3, x3))));
-    }
-    const bm = hmax<T>(v128.pmax<T>(v128.pmax<T>(v0, v1), v128.pmax<T>(v2, v3)));
-    if (bm > best) { best = bm; bestBlock = b0; }
+    const bm = row_max_nan<T>(p, p + 1024);
+    if (bm != bm) return row_find<T>(start, cols, <T>NaN);
+    if (bm > best) { best = bm; bestBlock = p; }
+    p += 1024;
   }
-  if (v128.any_true(vnan)) return row_find<T>(start, cols, <T>NaN);
   // the rest (< 1 KiB), element by element
   let bestIdx = -1;
   for (let q = p; q < end; q += sizeof<T>()) {
