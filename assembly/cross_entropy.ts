@@ -26,7 +26,8 @@
 // Fully masked row (all −∞): p = 0, loss_i = +∞ if T > 0 else 0, grad_j = −scale·t_j.
 // NaN or +∞ anywhere in a row → that row's loss and grad are NaN.
 import { exp_scalar, exp_k, exp_v128_k } from './exp';
-import { row_max, row_has_nan, hsum } from './softmax';
+import { row_max, row_has_nan } from './row';
+import { hsum } from './vec';
 
 // What pass 2 accumulates besides Σ exp (compile-time after inlining):
 // @ts-ignore: decorator

@@ -22,20 +22,10 @@
 // or not as the engine chooses (GEMM sums stay within the tolerances either way).
 
 import { vacc } from "./madd";
+import { hsum } from "./vec";
 
 // @ts-ignore: decorator
 @inline function vmul<T>(a: v128, b: v128): v128 { return v128.mul<T>(a, b); }
-
-/** Sum of the lanes of `v`. */
-// @ts-ignore: decorator
-@inline export function hsum<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    return <T>(f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1));
-  } else {
-    return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
-  }
-}
 
 /**
  * C tile (4 rows × 2 vectors) = beta·Cin + A·B, see the file header. `cin` = 0 starts from zero

@@ -2,9 +2,10 @@
 // built from the register-blocked micro-kernels of gemm.ts. Accuracy: the loss is accumulated in
 // f64; against a float64 reference the tests see ≤ 1.1e-5 (f32) and ≤ 2e-13 (f64) relative to the
 // largest magnitude of each output (tests/assembly/linear_softmax_raw.test.ts).
-import { exp_f32x4, exp_f64x2 } from './exp';
-import { gemm_4x2v, gemm_2x4v, dot_2x4, dot_4x2, hsum } from './gemm';
-import { row_has_nan } from './softmax';
+import { exp_v128 } from './exp';
+import { gemm_4x2v, gemm_2x4v, dot_2x4, dot_4x2 } from './gemm';
+import { hsum, hmax_nan } from './vec';
+import { row_has_nan } from './row';
 
 /*
  * scores = X·W + b, p = softmax(scores) per row, loss = mean_i(lse_i − scores[i, y_i]) + reg·ΣW²,
@@ -69,20 +70,6 @@ export const SMALL_C: i32 = 64;
 @inline export function roundup(x: usize, m: usize): usize { return (x + m - 1) / m * m; }
 // @ts-ignore: decorator
 @inline function align16(x: usize): usize { return (x + 15) & ~(<usize>15); }
-// @ts-ignore: decorator
-@inline function vexp<T>(x: v128): v128 {
-  if (sizeof<T>() == 4) return exp_f32x4(x);
-  else return exp_f64x2(x);
-}
-// @ts-ignore: decorator
-@inline function hmax<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    const s = f32x4.max(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    return <T>max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1));
-  } else {
-    return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
-  }
-}
 
 // ---- scratch layout (byte offsets from the scratch base) -------------------------------------
 // Small C: WT, dWT (Cg × Dp), Xc (MB × Dp) + Xt (MB × 4L), Sb + St (MB × Cs each), Bp, Db (Cs),
@@ -197,7 +184,7 @@ export function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T,
     v128.store(s + k, v);
     vm = v128.pmax<T>(vm, v); // a NaN score is skipped here but makes the sum NaN below
   }
-  const m = hmax<T>(vm);
+  const m = hmax_nan<T>(vm);
   const sy = load<T>(s + <usize>y * E);
   if (m == <T>-Infinity) {
     // all −∞, unless a NaN (skipped by pmax) hides among the c real classes: then the general path
@@ -213,7 +200,7 @@ export function ce_row<T>(s: usize, bp: usize, nv: i32, c: i32, y: i32, invN: T,
   const vmax = v128.splat<T>(m);
   let vs = v128.splat<i32>(0);
   for (let k: usize = 0; k < end; k += 16) {
-    const e = vexp<T>(v128.sub<T>(v128.load(s + k), vmax));
+    const e = exp_v128<T>(v128.sub<T>(v128.load(s + k), vmax));
     v128.store(s + k, e);
     vs = v128.add<T>(vs, e);
   }

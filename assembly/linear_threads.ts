@@ -286,7 +286,7 @@ export function linear_threads_finish_f64(X: usize, labels: usize, W: usize, n: 
 // A dW chunk reads W before it overwrites it (dW may alias W): with reg ≠ 0 and dW = W it cannot
 // run twice (the pool is told: an Error instead of a second run after a fault).
 import { SMALL_C, dx_emit, panel_width } from './linear_softmax';
-import { hsum } from './gemm';
+import { hsum } from './vec';
 
 let u_xp: usize = 0, u_s: usize = 0, u_wp: usize = 0, u_bp: usize = 0, u_db: usize = 0, u_dbd: usize = 0;
 let u_gy: usize = 0, u_loss: usize = 0, u_h: usize = 0, u_res: usize = 0, u_tile: usize = 0, u_tw: usize = 0;

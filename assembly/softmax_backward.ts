@@ -3,7 +3,7 @@
 // full Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
 // max|dx| also for rows of 131072 (tests/assembly/softmax_raw.test.ts checks ≤ 2e-5 against f64;
 // f64 ≤ 1e-12).
-import { hsum } from './softmax';
+import { hsum } from './vec';
 
 /** The lanes of v (T) as an f64x2 of pairwise sums: f32 lanes promoted ([v0 + v2, v1 + v3]), f64 as is. */
 // @ts-ignore: decorator

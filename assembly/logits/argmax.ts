@@ -2,7 +2,7 @@
 // gives the index of its first NaN (NaN counts as the largest value, as in torch.argmax and
 // numpy.argmax); a fully masked row (all −∞) gives 0; an empty row (cols = 0) gives −1.
 // Exact (no arithmetic), so both builds and the reference agree bit for bit.
-import { hmax } from '../softmax';
+import { hmax } from '../vec';
 
 /** Largest element of [p, end), or NaN if the row holds a NaN; −∞ for an empty row. */
 // @ts-ignore: decorator

@@ -3,7 +3,7 @@
 // logSumExp(x)[i] = log of the normalizer softmax divides by. Error against f64: that of the sum
 // (≤ 2e-7 relative in f32, tests/assembly/logits_raw.test.ts) plus one log.
 // Special rows: all −∞ (fully masked) → −∞; a +∞ or NaN anywhere → NaN.
-import { row_expsum, row_has_nan, row_max } from '../softmax';
+import { row_expsum, row_has_nan, row_max } from '../row';
 
 // @ts-ignore: decorator
 @inline function log_sum_exp_rows<T>(x: usize, rows: i32, cols: i32, out: usize): void {

@@ -25,7 +25,8 @@
 //
 // Invalid rows (no finite maximum: all −∞, any NaN or +∞, or cols = 0): index −1, log-probs NaN.
 // T = 0: argmax (first index of the max), log-probs 0.
-import { hsum, row_max } from '../softmax';
+import { row_max } from '../row';
+import { hsum } from '../vec';
 import { row_find, row_max_nan } from './argmax';
 import {
   SELECT_HIST_BYTES, exp_det_scalar, exp_det_v128, key_of, select_prefix, sel_count, sel_index, sel_key,

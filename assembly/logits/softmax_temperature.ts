@@ -7,7 +7,8 @@
 // asserted, plus the rounding of (x − m)·(1/T).
 // Special rows as softmax: all −∞ → 0 (log: −∞); +∞ or NaN → the whole row NaN.
 import { exp_v128, exp_scalar } from '../exp';
-import { hsum, row_fill, row_has_nan, row_max, row_scale } from '../softmax';
+import { row_fill, row_has_nan, row_max, row_scale } from '../row';
+import { hsum } from '../vec';
 
 /** Σ exp((x − m)·s) over [p, end), each term stored `d` bytes further on (may be in place). */
 // @ts-ignore: decorator

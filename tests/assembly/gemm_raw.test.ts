@@ -26,7 +26,7 @@ beforeAll(async () => {
     'export function heap_base(): usize { return (__heap_base + 15) & ~(<usize>15); }\n';
   // SOFTMAX_RELAXED=1 (the node-relaxed project of vitest.config.ts): the relaxed-SIMD variant
   const enable = process.env.SOFTMAX_RELAXED === '1' ? ['simd', 'relaxed-simd'] : ['simd'];
-  const out = await asc.compileString({ 'entry.ts': entry, 'gemm.ts': src('gemm.ts'), 'madd.ts': src('madd.ts') }, {
+  const out = await asc.compileString({ 'entry.ts': entry, 'gemm.ts': src('gemm.ts'), 'madd.ts': src('madd.ts'), 'vec.ts': src('vec.ts') }, {
     optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', enable, use: ['abort='], noAssert: true,
   });
   if (out.error || !out.binary) throw new Error(`asc failed: ${out.error}\n${out.stderr.toString()}`);

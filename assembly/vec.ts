@@ -1,0 +1,38 @@
+// Lane reductions of one v128, each in one canonical order, shared by every kernel family.
+// hsum folds pairwise, (l0 + l2) + (l1 + l3) for f32x4 and l0 + l1 for f64x2: every sum over lanes in
+// the library goes through it, so a change of order here changes all of them together.
+
+/** Largest lane (pmax order; NaN lanes may be skipped). */
+// @ts-ignore: decorator
+@inline export function hmax<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    v = f32x4.pmax(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    v = f32x4.pmax(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+    return <T>f32x4.extract_lane(v, 0);
+  }
+  v = f64x2.pmax(v, v128.shuffle<f64>(v, v, 1, 0));
+  return <T>f64x2.extract_lane(v, 0);
+}
+
+/** Sum of the lanes, pairwise. */
+// @ts-ignore: decorator
+@inline export function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    v = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    v = f32x4.add(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+    return <T>f32x4.extract_lane(v, 0);
+  }
+  v = f64x2.add(v, v128.shuffle<f64>(v, v, 1, 0));
+  return <T>f64x2.extract_lane(v, 0);
+}
+
+/** Largest lane, NaN-propagating (`max`: a NaN lane gives NaN), for callers that must see NaN. */
+// @ts-ignore: decorator
+@inline export function hmax_nan<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    const s = f32x4.max(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    return <T>max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1));
+  } else {
+    return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
+  }
+}
