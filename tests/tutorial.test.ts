@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, type SoftmaxKernels } from '../src/index.js';
-import { solveTutorial, tutorialExample } from '../src/demo/tutorial.js';
+import { solveTutorial, tutorialExample } from '../apps/shared/tutorial.js';
 
 const golden = {
   probs: [0.8807970779778823, 0.11920292202211755],
