@@ -1,5 +1,5 @@
 /**
- * Golden values: the tutorial's worked example done right (values from ../shared/DESIGN.md, which
+ * Golden values: the tutorial's worked example done right (values from docs/DESIGN.md, which
  * NumPy float64 agrees with), on the reference and on the WASM kernels in f64 and f32. Also checks
  * the softmax @example quoted in src/types.ts.
  */
