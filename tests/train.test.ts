@@ -7,10 +7,10 @@ import {
   loadWasm, matrix, reference, SoftmaxInputError,
   type FloatArray, type LinearSoftmaxOptions, type Matrix, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
-import { DIGITS_TEST, DIGITS_TRAIN, loadDataset, loadDigits, loadIris } from '../src/datasets/index.js';
+import { DIGITS_TEST, DIGITS_TRAIN, loadDataset, loadDigits, loadIris } from '../apps/datasets/index.js';
 import { checkCrossEntropyGradients, checkLinearSoftmaxGradients, gradCheck, relError } from '../src/train/gradcheck.js';
-import { runTrainingDemo } from '../src/demo/train.js';
-import { RECIPES } from '../src/train/recipes.js';
+import { runTrainingDemo } from '../apps/demo/train.js';
+import { RECIPES } from '../apps/shared/recipes.js';
 import { Rng } from '../src/train/rng.js';
 import { trainSoftmaxClassifier, type TrainOptions } from '../src/train/trainer.js';
 import { TOL, type DT } from './helpers.js';

@@ -1,11 +1,11 @@
 /**
- * Golden values: the tutorial's worked example done right (values from ../shared/DESIGN.md, which
+ * Golden values: the tutorial's worked example done right (values from docs/DESIGN.md, which
  * NumPy float64 agrees with), on the reference and on the WASM kernels in f64 and f32. Also checks
  * the softmax @example quoted in src/types.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, type SoftmaxKernels } from '../src/index.js';
-import { solveTutorial, tutorialExample } from '../src/demo/tutorial.js';
+import { solveTutorial, tutorialExample } from '../apps/shared/tutorial.js';
 
 const golden = {
   probs: [0.8807970779778823, 0.11920292202211755],
