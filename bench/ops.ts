@@ -81,14 +81,11 @@ export interface OpDef<K = SoftmaxKernels, R = unknown> {
   check(r: R): Check;
 }
 
-/** Builds an options object from the entries that are set; undefined when none is. */
+/** A new options object of the entries of `o` that are set (no key with an undefined value); undefined when none is. */
 function options<T extends object>(o: T): T | undefined {
-  let any = false;
-  for (const key of Object.keys(o) as Array<keyof T>) {
-    if (o[key] === undefined) delete o[key];
-    else any = true;
-  }
-  return any ? o : undefined;
+  let r: Partial<T> | undefined;
+  for (const key in o) if (o[key] !== undefined) (r ??= {} as Partial<T>)[key] = o[key];
+  return r as T | undefined;
 }
 
 /** Row-wise softmax of x (rows×cols) in place, in float64: the valid y of softmaxBackward / softmaxJacobian. */
