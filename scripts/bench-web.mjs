@@ -22,6 +22,8 @@ const server = await createServer({
   root: join(root, 'bench', 'web'),
   logLevel: headless ? 'error' : 'info',
   clearScreen: false,
+  // its own pre-bundled deps, apart from the demo's and vitest's
+  cacheDir: join(root, 'node_modules', '.vite-bench-web'),
   // the page runs the sources with the inlined builds, as browsers get them from the package
   resolve: { alias: { '#platform': join(root, 'src', 'wasm', 'platform.inline.ts') } },
   // where the page fetches the peers' .wasm files and workers: this checkout's node_modules
