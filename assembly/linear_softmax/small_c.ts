@@ -4,7 +4,8 @@
 //
 // W is packed transposed, WT (Cg × Dp, zero padded: Cg = C rounded up to groups of 4 classes, plus
 // one group of 2 when C % 4 is 1 or 2; Dp = D padded to an odd number of cache lines, plan.ts).
-//   prep:  WT = Wᵀ and ΣW² (pack_transposed), bias, the G[y] markers;
+//   prep:  WT = Wᵀ and ΣW² (pack_transposed), bias, the G[y] markers (the caller's only serial
+//          work besides finish: it writes no more than WT's padding and the small buffers);
 //   rows (blocks of MB = 24 rows):
 //     1. the block of X is read in place when its rows are 16-byte aligned and spread over the L1
 //        sets (only its last D mod 4L columns are copied to Xt, zero padded, so no kernel reads past
@@ -32,8 +33,13 @@ import { MASKED, MB, SmallCPlan, lanes, plan_small_c } from './plan';
 
 function prep<T>(p: SmallCPlan): void {
   const E = sizeof<T>();
-  memory.fill(p.wt, 0, p.Cg * p.Dp * E * 2); // WT and dWT
-  p.sumw2 = pack_transposed<T>(p.W, p.D, p.C, p.wt, p.rowB);
+  const rowB = p.rowB, DE = p.D * E;
+  // WT's padding (columns [D, Dp), classes [C, Cg)) reads as 0; pack_transposed writes the rest.
+  // dWT is written whole by its first block (no rows: 0, for dW = 2·reg·W).
+  for (let j: usize = 0; j < p.C; j++) memory.fill(p.wt + j * rowB + DE, 0, rowB - DE);
+  memory.fill(p.wt + p.C * rowB, 0, (p.Cg - p.C) * rowB);
+  if (p.n == 0) memory.fill(p.dwt, 0, p.Cg * rowB);
+  p.sumw2 = pack_transposed<T>(p.W, p.D, p.C, p.wt, rowB);
   init_bias<T>(p.bias, p.c, <i32>p.Cs, p.bp, p.dbs);
   for (let i = 0; i < p.n; i++) store<u64>(p.gy + (<usize>i << 3), MASKED);
 }
