@@ -1,17 +1,18 @@
 // SIMD register-blocked GEMM micro-kernels for the linear softmax classifier (f32x4 and f64x2).
 // Generic over T = f32 | f64 (L = 16 / sizeof<T>() lanes per v128); instantiated in
-// linear_softmax.ts and exported concretely below for the kernel tests (tests/assembly/gemm_raw).
+// linear_softmax/ and exported concretely below for the kernel tests (tests/assembly/gemm_raw).
 //
 // Each kernel keeps 8 accumulators. V8 (TurboFan) schedules all the loads of a loop iteration
 // before the arithmetic, so the live set of one iteration is accumulators + loaded values + one
 // product: 8 + 6 + 1 = 15, exactly the allocatable xmm registers (xmm15 is V8's scratch). A 5 × 2
-// tile (10 accumulators + 7 loads) spilled two accumulators to the stack and ran at ~20 GFLOP/s;
-// these run at ~50 GFLOP/s (f32) from L1 on the machine of the measurements in linear_softmax.ts.
+// tile (10 accumulators + 7 loads) spilled two accumulators to the stack and ran at well under half
+// the speed of these.
 //
 // - gemm_4x2v / gemm_2x4v: "broadcast A, vector B". A 4 × 2L (or 2 × 4L) tile of C,
 //       C[j][0 .. 2L) = beta·Cin[j][0 .. 2L) + Σ_t A[j·asj + t·ast] · B[t·bst + (0 .. 2L)],
 //   per step t: 2 (4) vector loads of B, 4 (2) splat loads of A, 8 mul + 8 add. A run of `ntiles`
-//   tiles moves a, b, cin and c by their `*_tile` strides after each tile.
+//   tiles moves a, b, cin and c by their `*_tile` strides after each tile. The strides and beta of a
+//   call site are a Gemm record (built once per call by the plan, linear_softmax/plan.ts).
 // - dot_2x4 / dot_4x2: "dot products along a contiguous axis". The 2 × 4 (4 × 2) block
 //       out[r][j] = Σ_k A[r][k] · B[j][k],
 //   per step: 6 vector loads, 8 mul + 8 add; lanes are folded once at the end.
@@ -28,17 +29,46 @@ import { hsum } from "./vec";
 @inline function vmul<T>(a: v128, b: v128): v128 { return v128.mul<T>(a, b); }
 
 /**
- * C tile (4 rows × 2 vectors) = beta·Cin + A·B, see the file header. `cin` = 0 starts from zero
- * (`beta` is then ignored); `cin` may equal `c`. Runs `ntiles` tiles, advancing a, b, cin, c by
- * a_tile, b_tile, c_tile bytes between them.
+ * The strides (bytes) and beta of one GEMM call site, a record in scratch memory (layout: beta at
+ * 0, then the usize fields in order; tests/assembly/gemm_raw.test.ts writes it from JS).
+ * A: element (j, t) at a + j·asj + t·ast; B: row t at b + t·bst; C: row j at c + j·cs; a run of
+ * tiles moves by a_tile, b_tile, c_tile. `edge`: the same site writing one 4 × 2L tile buffer
+ * (gemm_edge), or 0.
  */
-export function gemm_4x2v<T>(
-  a: usize, asj: usize, ast: usize, a_tile: usize,
-  b: usize, bst: usize, b_tile: usize, nt: i32,
-  cin: usize, beta: T, c: usize, cs: usize, c_tile: usize, ntiles: i32,
-): void {
+@unmanaged export class Gemm {
+  beta: f64;
+  asj: usize; ast: usize; a_tile: usize;
+  bst: usize; b_tile: usize;
+  cs: usize; c_tile: usize;
+  edge: Gemm;
+
+  /** The record at address p. */
+  // @ts-ignore: decorator
+  @inline static at(p: usize): Gemm { return changetype<Gemm>(p); }
+  a(asj: usize, ast: usize, a_tile: usize): Gemm { this.asj = asj; this.ast = ast; this.a_tile = a_tile; return this; }
+  b(bst: usize, b_tile: usize): Gemm { this.bst = bst; this.b_tile = b_tile; return this; }
+  c(cs: usize, c_tile: usize, beta: f64): Gemm {
+    this.cs = cs; this.c_tile = c_tile; this.beta = beta; this.edge = changetype<Gemm>(0); return this;
+  }
+  /** Sets beta here and on the edge record. */
+  set_beta(beta: f64): void { this.beta = beta; if (changetype<usize>(this.edge) != 0) this.edge.beta = beta; }
+  /** Writes at p the edge record (same A and B, C = a tile buffer of row stride ts) and links it. */
+  with_edge(p: usize, ts: usize): Gemm {
+    this.edge = Gemm.at(p).a(this.asj, this.ast, 0).b(this.bst, 0).c(ts, 0, this.beta);
+    return this;
+  }
+}
+
+/**
+ * C tile (4 rows × 2 vectors) = beta·Cin + A·B, see the file header, with the strides and beta of
+ * site g. `cin` = 0 starts from zero (beta is then ignored); `cin` may equal `c`. Runs `ntiles`
+ * tiles, advancing a, b, cin, c by g.a_tile, g.b_tile, g.c_tile bytes between them.
+ */
+export function gemm_4x2v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
   const E = sizeof<T>();
-  const vbeta = v128.splat<T>(beta);
+  const asj = g.asj, ast = g.ast, a_tile = g.a_tile, bst = g.bst, b_tile = g.b_tile;
+  const cs = g.cs, c_tile = g.c_tile;
+  const vbeta = v128.splat<T>(<T>g.beta);
   for (let tile = 0; tile < ntiles; tile++) {
     // init: 8 accumulators from beta·Cin or zero
     let v00: v128, v01: v128, v10: v128, v11: v128, v20: v128, v21: v128, v30: v128, v31: v128;
@@ -91,12 +121,10 @@ export function gemm_4x2v<T>(
 }
 
 /** As gemm_4x2v with a 2 rows × 4 vectors tile (A rows adjacent or apart). */
-export function gemm_2x4v<T>(
-  a: usize, asj: usize, ast: usize, a_tile: usize,
-  b: usize, bst: usize, b_tile: usize, nt: i32,
-  cin: usize, beta: T, c: usize, cs: usize, c_tile: usize, ntiles: i32,
-): void {
-  const vbeta = v128.splat<T>(beta);
+export function gemm_2x4v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+  const asj = g.asj, ast = g.ast, a_tile = g.a_tile, bst = g.bst, b_tile = g.b_tile;
+  const cs = g.cs, c_tile = g.c_tile;
+  const vbeta = v128.splat<T>(<T>g.beta);
   for (let tile = 0; tile < ntiles; tile++) {
     // init: 8 accumulators from beta·Cin or zero
     let v00: v128, v01: v128, v02: v128, v03: v128, v10: v128, v11: v128, v12: v128, v13: v128;
@@ -186,22 +214,19 @@ export function dot_4x2<T>(a: usize, as: usize, b: usize, bs: usize, nv: i32, ou
   store<T>(out + 3 * os, hsum<T>(v30)); store<T>(out + 3 * os, hsum<T>(v31), E);
 }
 
-// Concrete instantiations, for tests of the micro-kernels on their own (not in assembly/index.ts).
-export function gemm_4x2v_f32(a: usize, asj: usize, ast: usize, a_tile: usize, b: usize, bst: usize,
-  b_tile: usize, nt: i32, cin: usize, beta: f32, c: usize, cs: usize, c_tile: usize, ntiles: i32): void {
-  gemm_4x2v<f32>(a, asj, ast, a_tile, b, bst, b_tile, nt, cin, beta, c, cs, c_tile, ntiles);
+// Concrete instantiations, for tests of the micro-kernels on their own (not in assembly/index.ts);
+// g is the address of a Gemm record.
+export function gemm_4x2v_f32(g: usize, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+  gemm_4x2v<f32>(Gemm.at(g), a, b, nt, cin, c, ntiles);
 }
-export function gemm_4x2v_f64(a: usize, asj: usize, ast: usize, a_tile: usize, b: usize, bst: usize,
-  b_tile: usize, nt: i32, cin: usize, beta: f64, c: usize, cs: usize, c_tile: usize, ntiles: i32): void {
-  gemm_4x2v<f64>(a, asj, ast, a_tile, b, bst, b_tile, nt, cin, beta, c, cs, c_tile, ntiles);
+export function gemm_4x2v_f64(g: usize, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+  gemm_4x2v<f64>(Gemm.at(g), a, b, nt, cin, c, ntiles);
 }
-export function gemm_2x4v_f32(a: usize, asj: usize, ast: usize, a_tile: usize, b: usize, bst: usize,
-  b_tile: usize, nt: i32, cin: usize, beta: f32, c: usize, cs: usize, c_tile: usize, ntiles: i32): void {
-  gemm_2x4v<f32>(a, asj, ast, a_tile, b, bst, b_tile, nt, cin, beta, c, cs, c_tile, ntiles);
+export function gemm_2x4v_f32(g: usize, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+  gemm_2x4v<f32>(Gemm.at(g), a, b, nt, cin, c, ntiles);
 }
-export function gemm_2x4v_f64(a: usize, asj: usize, ast: usize, a_tile: usize, b: usize, bst: usize,
-  b_tile: usize, nt: i32, cin: usize, beta: f64, c: usize, cs: usize, c_tile: usize, ntiles: i32): void {
-  gemm_2x4v<f64>(a, asj, ast, a_tile, b, bst, b_tile, nt, cin, beta, c, cs, c_tile, ntiles);
+export function gemm_2x4v_f64(g: usize, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+  gemm_2x4v<f64>(Gemm.at(g), a, b, nt, cin, c, ntiles);
 }
 export function dot_2x4_f32(a: usize, as: usize, b: usize, bs: usize, nv: i32, out: usize, os: usize): void {
   dot_2x4<f32>(a, as, b, bs, nv, out, os);

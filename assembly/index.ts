@@ -7,10 +7,33 @@ export {
   softmax_backward_f32, softmax_backward_f64, softmax_jacobian_f32, softmax_jacobian_f64,
 } from './softmax_backward';
 export { cross_entropy_f32, cross_entropy_f64 } from './cross_entropy';
+// ---- linear softmax classifier (assembly/linear_softmax/): the dispatching entry, each algorithm,
+// and the phases the thread pool runs (src/wasm/threaded_linear.ts) ----
 export {
   linear_softmax_scratch_bytes_f32, linear_softmax_scratch_bytes_f64,
   linear_softmax_loss_f32, linear_softmax_loss_f64,
-} from './linear_softmax';
+} from './linear_softmax/loss';
+export {
+  linear_softmax_small_c_scratch_bytes_f32, linear_softmax_small_c_scratch_bytes_f64,
+  linear_softmax_small_c_f32, linear_softmax_small_c_f64,
+  linear_softmax_small_c_threads_scratch_bytes_f32, linear_softmax_small_c_threads_scratch_bytes_f64,
+  linear_softmax_small_c_prep_f32, linear_softmax_small_c_prep_f64,
+  linear_softmax_small_c_rows_f32, linear_softmax_small_c_rows_f64,
+  linear_softmax_small_c_dwt_f32, linear_softmax_small_c_dwt_f64,
+  linear_softmax_small_c_dx_f32, linear_softmax_small_c_dx_f64,
+  linear_softmax_small_c_finish_f32, linear_softmax_small_c_finish_f64,
+} from './linear_softmax/small_c';
+export {
+  linear_softmax_large_c_scratch_bytes_f32, linear_softmax_large_c_scratch_bytes_f64,
+  linear_softmax_large_c_f32, linear_softmax_large_c_f64,
+  linear_softmax_large_c_threads_scratch_bytes_f32, linear_softmax_large_c_threads_scratch_bytes_f64,
+  linear_softmax_large_c_prep_f32, linear_softmax_large_c_prep_f64,
+  linear_softmax_large_c_panels_f32, linear_softmax_large_c_panels_f64,
+  linear_softmax_large_c_rows_f32, linear_softmax_large_c_rows_f64,
+  linear_softmax_large_c_dx_f32, linear_softmax_large_c_dx_f64,
+  linear_softmax_large_c_dw_f32, linear_softmax_large_c_dw_f64,
+  linear_softmax_large_c_finish_f32, linear_softmax_large_c_finish_f64,
+} from './linear_softmax/large_c';
 
 /** Which build this is: 0 = baseline SIMD (softmax.wasm), 1 = relaxed SIMD (softmax.relaxed.wasm). */
 export function simd_build(): i32 {
@@ -35,14 +58,3 @@ export {
 export {
   cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
 } from './threads';
-export {
-  linear_threads_scratch_bytes_f32, linear_threads_scratch_bytes_f64, linear_threads_groups_f32, linear_threads_groups_f64,
-  linear_threads_prep_f32, linear_threads_prep_f64, linear_threads_rows_f32, linear_threads_rows_f64,
-  linear_threads_dwt_f32, linear_threads_dwt_f64, linear_threads_dx_f32, linear_threads_dx_f64,
-  linear_threads_finish_f32, linear_threads_finish_f64,
-  linear_threads_large_panels_f32, linear_threads_large_panels_f64,
-  linear_threads_large_scratch_bytes_f32, linear_threads_large_scratch_bytes_f64,
-  linear_threads_large_prep_f32, linear_threads_large_prep_f64, linear_threads_large_panel_f32, linear_threads_large_panel_f64,
-  linear_threads_large_rows_f32, linear_threads_large_rows_f64, linear_threads_large_dx_f32, linear_threads_large_dx_f64,
-  linear_threads_large_dw_f32, linear_threads_large_dw_f64, linear_threads_large_finish_f32, linear_threads_large_finish_f64,
-} from './linear_threads';

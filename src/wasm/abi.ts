@@ -51,7 +51,8 @@ export interface SoftmaxWasmExports {
     weights: number, ignore_index: number, smoothing: number, reduction: number,
     losses: number, grad: number): number;
 
-  // assembly/linear_softmax.ts — linear softmax classifier loss and gradients.
+  // assembly/linear_softmax/ — linear softmax classifier loss and gradients (loss.ts dispatches at
+  // C = 64 between small_c.ts and large_c.ts, each also exported under its own name below).
   /** Bytes of scratch `linear_softmax_loss_*` needs for these sizes (16-byte aligned start), as an
    * f64 so that a size beyond the 32-bit address space is reported exactly rather than wrapped. */
   linear_softmax_scratch_bytes_f32(n: number, d: number, c: number): number;
@@ -63,6 +64,20 @@ export interface SoftmaxWasmExports {
   linear_softmax_loss_f32(X: number, labels: number, W: number, bias: number, n: number, d: number,
     c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
   linear_softmax_loss_f64(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+  /** The small-C algorithm (any C; the dispatcher uses it for C ≤ 64), with its own scratch size. */
+  linear_softmax_small_c_scratch_bytes_f32(n: number, d: number, c: number): number;
+  linear_softmax_small_c_scratch_bytes_f64(n: number, d: number, c: number): number;
+  linear_softmax_small_c_f32(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+  linear_softmax_small_c_f64(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+  /** The large-C algorithm (any C; the dispatcher uses it for C > 64), with its own scratch size. */
+  linear_softmax_large_c_scratch_bytes_f32(n: number, d: number, c: number): number;
+  linear_softmax_large_c_scratch_bytes_f64(n: number, d: number, c: number): number;
+  linear_softmax_large_c_f32(X: number, labels: number, W: number, bias: number, n: number, d: number,
+    c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
+  linear_softmax_large_c_f64(X: number, labels: number, W: number, bias: number, n: number, d: number,
     c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number;
 
   // assembly/linear_scores.ts — the forward pass: out (n×c) = X (n×d) · W (d×c) + bias (c, or 0).
@@ -100,44 +115,41 @@ export interface SoftmaxWasmExports {
   log_softmax_temperature_f32(x: number, out: number, rows: number, cols: number, invT: number): void;
   log_softmax_temperature_f64(x: number, out: number, rows: number, cols: number, invT: number): void;
 
-  // assembly/threads.ts, assembly/linear_threads.ts — the phases the thread pool splits a call into
-  // (src/wasm/threaded.ts; the same kernels' bodies as the single calls, so results are bit-identical).
-  // cross_entropy_rows_*: per-row f64 losses of a row range (the caller adds them in row order);
-  // cross_entropy_denominator_*: the mean's denominator. linear_threads_*: the small-C linear
-  // classifier in phases (prep, rows, dwt, dx, finish; layout from *_scratch_bytes_*);
-  // linear_threads_large_*: the large-C one (panels, rows, dx, dw, finish).
+  // assembly/threads.ts, assembly/linear_softmax/ — the phases the thread pool splits a call into
+  // (src/wasm/threaded.ts, threaded_linear.ts; the same kernels' bodies as the single calls, so
+  // results are bit-identical). cross_entropy_rows_*: per-row f64 losses of a row range (the caller
+  // adds them in row order); cross_entropy_denominator_*: the mean's denominator.
+  // linear_softmax_{small,large}_c_*: prep writes the plan into the scratch s and returns the number
+  // of dWT column groups (small C) or of panels (large C); the phases take (s, first, count); finish
+  // returns the loss.
   cross_entropy_rows_f32(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, smoothing: number, D: number, losses: number, grad: number, loss64: number): void;
   cross_entropy_rows_f64(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, smoothing: number, D: number, losses: number, grad: number, loss64: number): void;
   cross_entropy_denominator_f32(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
   cross_entropy_denominator_f64(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
-  linear_threads_scratch_bytes_f32(X: number, n: number, d: number, c: number): number;
-  linear_threads_scratch_bytes_f64(X: number, n: number, d: number, c: number): number;
-  linear_threads_groups_f32(X: number, d: number): number;
-  linear_threads_groups_f64(X: number, d: number): number;
-  linear_threads_prep_f32(X: number, W: number, bias: number, n: number, d: number, c: number, s: number): number;
-  linear_threads_prep_f64(X: number, W: number, bias: number, n: number, d: number, c: number, s: number): number;
-  linear_threads_rows_f32(X: number, labels: number, n: number, d: number, c: number, s: number, r0: number, count: number): void;
-  linear_threads_rows_f64(X: number, labels: number, n: number, d: number, c: number, s: number, r0: number, count: number): void;
-  linear_threads_dwt_f32(X: number, n: number, d: number, c: number, s: number, g0: number, count: number): void;
-  linear_threads_dwt_f64(X: number, n: number, d: number, c: number, s: number, g0: number, count: number): void;
-  linear_threads_dx_f32(X: number, n: number, d: number, c: number, dX: number, s: number, r0: number, count: number): void;
-  linear_threads_dx_f64(X: number, n: number, d: number, c: number, dX: number, s: number, r0: number, count: number): void;
-  linear_threads_finish_f32(X: number, labels: number, W: number, n: number, d: number, c: number, reg: number, dW: number, db: number, s: number, sumw2: number): number;
-  linear_threads_finish_f64(X: number, labels: number, W: number, n: number, d: number, c: number, reg: number, dW: number, db: number, s: number, sumw2: number): number;
-  linear_threads_large_panels_f32(d: number, c: number): number;
-  linear_threads_large_panels_f64(d: number, c: number): number;
-  linear_threads_large_scratch_bytes_f32(n: number, d: number, c: number, ppc: number, rpc: number, kpc: number): number;
-  linear_threads_large_scratch_bytes_f64(n: number, d: number, c: number, ppc: number, rpc: number, kpc: number): number;
-  linear_threads_large_prep_f32(X: number, W: number, bias: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number): void;
-  linear_threads_large_prep_f64(X: number, W: number, bias: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number): void;
-  linear_threads_large_panel_f32(W: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number, q0: number, count: number): void;
-  linear_threads_large_panel_f64(W: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number, q0: number, count: number): void;
-  linear_threads_large_rows_f32(labels: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number, r0: number, count: number): void;
-  linear_threads_large_rows_f64(labels: number, n: number, d: number, c: number, s: number, ppc: number, rpc: number, kpc: number, r0: number, count: number): void;
-  linear_threads_large_dx_f32(W: number, n: number, d: number, c: number, dX: number, s: number, ppc: number, rpc: number, kpc: number, g0: number, count: number): void;
-  linear_threads_large_dx_f64(W: number, n: number, d: number, c: number, dX: number, s: number, ppc: number, rpc: number, kpc: number, g0: number, count: number): void;
-  linear_threads_large_dw_f32(W: number, n: number, d: number, c: number, reg: number, dW: number, s: number, ppc: number, rpc: number, kpc: number, g0: number, count: number): void;
-  linear_threads_large_dw_f64(W: number, n: number, d: number, c: number, reg: number, dW: number, s: number, ppc: number, rpc: number, kpc: number, g0: number, count: number): void;
-  linear_threads_large_finish_f32(W: number, labels: number, n: number, d: number, c: number, reg: number, db: number, s: number, ppc: number, rpc: number, kpc: number): number;
-  linear_threads_large_finish_f64(W: number, labels: number, n: number, d: number, c: number, reg: number, db: number, s: number, ppc: number, rpc: number, kpc: number): number;
+  linear_softmax_small_c_threads_scratch_bytes_f32(X: number, n: number, d: number, c: number): number;
+  linear_softmax_small_c_threads_scratch_bytes_f64(X: number, n: number, d: number, c: number): number;
+  linear_softmax_small_c_prep_f32(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number): number;
+  linear_softmax_small_c_prep_f64(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number): number;
+  linear_softmax_small_c_rows_f32(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_rows_f64(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_dwt_f32(s: number, g0: number, count: number): void;
+  linear_softmax_small_c_dwt_f64(s: number, g0: number, count: number): void;
+  linear_softmax_small_c_dx_f32(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_dx_f64(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_finish_f32(s: number): number;
+  linear_softmax_small_c_finish_f64(s: number): number;
+  linear_softmax_large_c_threads_scratch_bytes_f32(n: number, d: number, c: number, ppc: number, kpc: number): number;
+  linear_softmax_large_c_threads_scratch_bytes_f64(n: number, d: number, c: number, ppc: number, kpc: number): number;
+  linear_softmax_large_c_prep_f32(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number, ppc: number, kpc: number): number;
+  linear_softmax_large_c_prep_f64(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number, ppc: number, kpc: number): number;
+  linear_softmax_large_c_panels_f32(s: number, q0: number, count: number): void;
+  linear_softmax_large_c_panels_f64(s: number, q0: number, count: number): void;
+  linear_softmax_large_c_rows_f32(s: number, r0: number, count: number): void;
+  linear_softmax_large_c_rows_f64(s: number, r0: number, count: number): void;
+  linear_softmax_large_c_dx_f32(s: number, g0: number, count: number): void;
+  linear_softmax_large_c_dx_f64(s: number, g0: number, count: number): void;
+  linear_softmax_large_c_dw_f32(s: number, g0: number, count: number): void;
+  linear_softmax_large_c_dw_f64(s: number, g0: number, count: number): void;
+  linear_softmax_large_c_finish_f32(s: number): number;
+  linear_softmax_large_c_finish_f64(s: number): number;
 }

@@ -12,8 +12,9 @@
  *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
  *     f64 and the caller adds them in row order and divides by the same denominator, which is
  *     exactly what the single call does.
- *   linearSoftmaxLoss, softmaxJacobian, rows too short to split (e.g. one long row): on the calling
- *     thread, the single-threaded code (not split yet).
+ *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
+ *   softmaxJacobian, rows too short to split (e.g. one long row): on the calling thread, the
+ *     single-threaded code (not split yet).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
  * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
  */
@@ -27,11 +28,7 @@ import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
 import { overlaps, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
-
-/** The threaded linear classifier covers the small-C path of the kernel (C ≤ 64). */
-const LINEAR_MAX_C = 64;
-/** Below N·D·max(C, 4) = 2^20 the linear classifier runs on the calling thread. */
-const LINEAR_MIN_WORK = 2 ** 20;
+import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
 
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
@@ -70,10 +67,7 @@ export interface ThreadsHandle {
 const ROW_KERNELS = [
   'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
   'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
-  'linear_threads_rows_f32', 'linear_threads_rows_f64', 'linear_threads_dwt_f32', 'linear_threads_dwt_f64',
-  'linear_threads_dx_f32', 'linear_threads_dx_f64',
-  'linear_threads_large_panel_f32', 'linear_threads_large_panel_f64', 'linear_threads_large_rows_f32', 'linear_threads_large_rows_f64',
-  'linear_threads_large_dx_f32', 'linear_threads_large_dx_f64', 'linear_threads_large_dw_f32', 'linear_threads_large_dw_f64',
+  ...LINEAR_PHASES,
 ] as const;
 
 function single(reason: string | undefined): ThreadsHandle {
@@ -211,57 +205,10 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
   ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
 
-  // linearSoftmaxLoss, small C: the phases of assembly/linear_threads.ts (bit-identical to the
-  // single call); large C and small problems: the single call on this thread.
-  const linear = (sfx: 'f32' | 'f64', idx: number) =>
-    (X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number,
-      dW: number, db: number, dX: number, scratch: number): number => {
-      const whole = raw[`linear_softmax_loss_${sfx}`];
-      if (pool.workers() === 0 || !arena || n * d * Math.max(c, 4) < LINEAR_MIN_WORK || d < 4) {
-        return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
-      }
-      if (c > LINEAR_MAX_C) return linearLarge(sfx, idx - 8, X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
-      if (n < 48) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
-      const bytes = rawx[`linear_threads_scratch_bytes_${sfx}`](X, n, d, c);
-      if (!(bytes <= 2 ** 31)) return whole(X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
-      const s = linearBuffer(bytes);
-      const sumw2 = rawx[`linear_threads_prep_${sfx}`](X, W, bias, n, d, c, s);
-      const what = 'linearSoftmaxLoss';
-      // rows: blocks of 24 rows (the kernel's block), ~64K elements of X per chunk
-      const rpc = 24 * Math.max(1, Math.round(65536 / (24 * d)));
-      pool.run(idx, [X, labels, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, rpc, false, what);
-      const groups = rawx[`linear_threads_groups_${sfx}`](X, d);
-      const gpc = Math.max(1, Math.round(65536 / (n * 16)));
-      pool.run(idx + 2, [X, n, d, c, s, 0, 0], [0, 0, 0, 0, 0, 1, 0], 6, groups, gpc, false, what);
-      if (dX) {
-        const xpc = 4 * Math.max(1, Math.round(16384 / (4 * d)));
-        pool.run(idx + 4, [X, n, d, c, dX, s, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0], 7, n, xpc, false, what);
-      }
-      return rawx[`linear_threads_finish_${sfx}`](X, labels, W, n, d, c, reg, dW, db, s, sumw2);
-    };
-  // linearSoftmaxLoss, large C: the phases of assembly/linear_threads.ts (panels of W: scores;
-  // rows: cross-entropy; dX and dW by groups of 4 rows of D), bit-identical to the single call.
-  const linearLarge = (sfx: 'f32' | 'f64', f: number, X: number, labels: number, W: number, bias: number,
-    n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, scratch: number): number => {
-    const E = sfx === 'f32' ? 4 : 8;
-    const ppc = 2, rpc = Math.max(1, Math.round(32768 / c)), kpc = Math.max(1, Math.round(4e6 / (n * c * 8)));
-    const bytes = rawx[`linear_threads_large_scratch_bytes_${sfx}`](n, d, c, ppc, rpc, kpc);
-    if (!(bytes <= 2 ** 31)) return raw[`linear_softmax_loss_${sfx}`](X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch);
-    const s = linearBuffer(bytes);
-    const what = 'linearSoftmaxLoss';
-    rawx[`linear_threads_large_prep_${sfx}`](X, W, bias, n, d, c, s, ppc, rpc, kpc);
-    const panels = rawx[`linear_threads_large_panels_${sfx}`](d, c);
-    const z10 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0];
-    pool.run(14 + f, [W, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, panels, ppc, false, what);
-    pool.run(16 + f, [labels, n, d, c, s, ppc, rpc, kpc, 0, 0], z10, 9, n, rpc, false, what);
-    const groups = Math.ceil(d / 4);
-    if (dX) pool.run(18 + f, [W, n, d, c, dX, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 10, groups, kpc, false, what);
-    pool.run(20 + f, [W, n, d, c, reg, dW, s, ppc, rpc, kpc, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 11, groups, kpc,
-      reg !== 0 && overlaps(dW, d * c * E, W, d * c * E), what);
-    return rawx[`linear_threads_large_finish_${sfx}`](W, labels, n, d, c, reg, db, s, ppc, rpc, kpc);
-  };
-  ex.linear_softmax_loss_f32 = linear('f32', 8);
-  ex.linear_softmax_loss_f64 = linear('f64', 9);
+  // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
+  Object.assign(ex, threadedLinear({
+    pool, raw, first: ROW_KERNELS.indexOf(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
+  }));
 
   const testing: PoolTesting = pool.testing();
   return {

@@ -3,7 +3,8 @@
 // instantiations (gemm_4x2v_f32, dot_2x4_f64, ...) with the release options of asconfig.json (or the
 // relaxed ones, with SOFTMAX_RELAXED=1), then
 // checks each kernel against a plain JS loop: strides, tile runs, beta·Cin, zero-length
-// reductions, and that nothing but the output tile is written.
+// reductions, and that nothing but the output tile is written. gemm_* take their strides and beta
+// as a Gemm record in memory (written here by site()).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -46,13 +47,26 @@ function memoryOf(dtype: DType, count: number, seed: number) {
   const A = dtype === 'f32' ? Float32Array : Float64Array;
   const base = ex.heap_base();
   const bytes = count * A.BYTES_PER_ELEMENT;
-  if (base + bytes > ex.memory.buffer.byteLength) {
-    ex.memory.grow(Math.ceil((base + bytes - ex.memory.buffer.byteLength) / 65536));
+  const rec = (base + bytes + 15) & ~15; // the Gemm record, past the buffer the checks cover
+  if (rec + 64 > ex.memory.buffer.byteLength) {
+    ex.memory.grow(Math.ceil((rec + 64 - ex.memory.buffer.byteLength) / 65536));
   }
   const v = new A(ex.memory.buffer, base, count);
   const r = rng(seed);
   for (let i = 0; i < count; i++) v[i] = r() * 2 - 1;
-  return { v, base, E: A.BYTES_PER_ELEMENT, L: 16 / A.BYTES_PER_ELEMENT };
+  return { v, base, rec, E: A.BYTES_PER_ELEMENT, L: 16 / A.BYTES_PER_ELEMENT };
+}
+
+/**
+ * Writes a Gemm record of assembly/gemm.ts at `at` (beta as f64 at 0, then asj, ast, a_tile, bst,
+ * b_tile, cs, c_tile, edge as u32; strides in bytes) and returns its address.
+ */
+function site(at: number, beta: number, asj: number, ast: number, aTile: number, bst: number, bTile: number,
+  cs: number, cTile: number): number {
+  const dv = new DataView(ex.memory.buffer, at, 40);
+  dv.setFloat64(0, beta, true);
+  [asj, ast, aTile, bst, bTile, cs, cTile, 0].forEach((x, i) => dv.setUint32(8 + 4 * i, x, true));
+  return at;
 }
 
 const TOL: Record<DType, number> = { f32: 1e-5, f64: 1e-13 };
@@ -73,13 +87,13 @@ describe.each(['f32', 'f64'] as const)('gemm micro-kernels, %s', (dtype) => {
     ] as const;
     let seed = 1;
     for (const [asj, ast, aTile, bExtra, bTileV, nt, withCin, beta, ntiles] of cases) {
-      const { v, base, E, L } = memoryOf(dtype, 20000, seed++);
+      const { v, base, rec, E, L } = memoryOf(dtype, 20000, seed++);
       const bRow = V * L + bExtra, bTile = bTileV * L;
       const a = 16, b = 4000, cin = 9000, c = 12000;
       const cs = V * L + 2 * L, cTile = R * cs + L; // C row stride and move per tile (elements)
       const before = v.slice();
-      fn(`${kernel}_${dtype}`)(base + a * E, asj * E, ast * E, aTile * E, base + b * E, bRow * E, bTile * E, nt,
-        withCin ? base + cin * E : 0, beta, base + c * E, cs * E, cTile * E, ntiles);
+      const g = site(rec, beta, asj * E, ast * E, aTile * E, bRow * E, bTile * E, cs * E, cTile * E);
+      fn(`${kernel}_${dtype}`)(g, base + a * E, base + b * E, nt, withCin ? base + cin * E : 0, base + c * E, ntiles);
       const written = new Set<number>();
       for (let t = 0; t < ntiles; t++) {
         for (let j = 0; j < R; j++) {
@@ -132,10 +146,10 @@ describe.each(['f32', 'f64'] as const)('gemm micro-kernels, %s', (dtype) => {
   });
 
   it('gemm_4x2v: row stride 0 broadcasts one row of A; B stride 0 repeats one row of B', () => {
-    const { v, base, E, L } = memoryOf(dtype, 2000, 7);
+    const { v, base, rec, E, L } = memoryOf(dtype, 2000, 7);
     const a = 0, b = 100, c = 500, nt = 6;
     const before = v.slice();
-    fn(`gemm_4x2v_${dtype}`)(base + a * E, 0, E, 0, base + b * E, 0, 0, nt, 0, 0, base + c * E, 2 * L * E, 0, 1);
+    fn(`gemm_4x2v_${dtype}`)(site(rec, 0, 0, E, 0, 0, 0, 2 * L * E, 0), base + a * E, base + b * E, nt, 0, base + c * E, 1);
     for (let j = 0; j < 4; j++) {
       for (let q = 0; q < 2 * L; q++) {
         let want = 0;

@@ -1,8 +1,10 @@
-// Raw linear_softmax_loss_f32 / _f64 exports of build/softmax.wasm (assembly/linear_softmax.ts)
+// Raw linear_softmax_loss_f32 / _f64 exports of build/softmax.wasm (assembly/linear_softmax/)
 // against a plain float64 JS implementation: sweeps of shapes through both paths (C ≤ 64: packed
-// Wᵀ and a fused row-block sweep; C > 64: W in place, several panels), aliasing dW == W and
-// dX == X, N = 0, dirty scratch, a byte-level check that nothing outside the outputs and the scratch
-// is written, and the DESIGN.md tutorial example.
+// Wᵀ and a fused row-block sweep; C > 64: W in place, several panels), each algorithm's own export
+// on the other side of C = 64, aliasing dW == W and dX == X, N = 0, dirty scratch, a byte-level
+// check that nothing outside the outputs and the scratch is written, the DESIGN.md tutorial
+// example, and the thread pool's phase exports run in sequence with odd chunkings (same bits as the
+// single call).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,8 +77,23 @@ const SENTINEL = 0xa5;
  * dX: also compute dX; aliasW: dW at W's address; aliasX: dX at X's address; oddX: X (and an
  * aliased dX) only element-aligned, not 16-byte aligned (the kernel then copies blocks of X).
  */
-interface CallOptions { dX?: boolean; aliasW?: boolean; aliasX?: boolean; oddX?: boolean }
+interface CallOptions {
+  dX?: boolean; aliasW?: boolean; aliasX?: boolean; oddX?: boolean;
+  /** The algorithm's own export (linear_softmax_small_c_* / _large_c_*) instead of the dispatcher. */
+  kernel?: 'small_c' | 'large_c';
+}
 interface CallResult extends Grads { dXwritten: boolean }
+
+/** Writes the problem's inputs at their addresses and fills the scratch with 0xFF bytes. */
+function place(A: Float32ArrayConstructor | Float64ArrayConstructor, p: Problem, pX: number, pL: number, pW: number,
+  pB: number, pS: number, scratchBytes: number): void {
+  const buf = ex.memory.buffer, { n, d, c } = p;
+  new A(buf, pX, n * d).set(p.X);
+  new Int32Array(buf, pL, n).set(p.labels);
+  new A(buf, pW, d * c).set(p.W);
+  if (pB) new A(buf, pB, c).set(p.bias!);
+  new Uint8Array(buf, pS, scratchBytes).fill(0xff);
+}
 
 /**
  * Lays the problem out at heap_base (each array 16-byte aligned, between sentinel guards), fills
@@ -95,7 +112,8 @@ function call(dtype: DType, p: Problem, o: CallOptions): CallResult {
     top = ptr + bytes + GUARD;
     return ptr;
   };
-  const scratchBytes = ex[`linear_softmax_scratch_bytes_${dtype}`](n, d, c);
+  const kernel = o.kernel ? (`linear_softmax_${o.kernel}` as const) : 'linear_softmax';
+  const scratchBytes = ex[`${kernel}_scratch_bytes_${dtype}`](n, d, c);
   expect(scratchBytes % 16).toBe(0);
   const pX = alloc(n * d * E + 16) + (o.oddX ? E : 0), pL = alloc(n * 4), pW = alloc(d * c * E);
   const pB = p.bias ? alloc(c * E) : 0;
@@ -109,15 +127,11 @@ function call(dtype: DType, p: Problem, o: CallOptions): CallResult {
 
   let bytes = new Uint8Array(ex.memory.buffer, base, end - base);
   bytes.fill(SENTINEL);
-  const buf = ex.memory.buffer;
-  new A(buf, pX, n * d).set(p.X);
-  new Int32Array(buf, pL, n).set(p.labels);
-  new A(buf, pW, d * c).set(p.W);
-  if (pB) new A(buf, pB, c).set(p.bias!);
-  new Uint8Array(buf, pS, scratchBytes).fill(0xff);
+  place(A, p, pX, pL, pW, pB, pS, scratchBytes);
   const before = bytes.slice();
 
-  const loss = ex[`linear_softmax_loss_${dtype}`](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS);
+  const entry = o.kernel ? (`linear_softmax_${o.kernel}_${dtype}` as const) : (`linear_softmax_loss_${dtype}` as const);
+  const loss = ex[entry](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS);
 
   expect(ex.memory.buffer.byteLength).toBe(pagesBefore); // kernels never grow memory
   bytes = new Uint8Array(ex.memory.buffer, base, end - base);
@@ -210,6 +224,16 @@ describe.each(['f32', 'f64'] as const)('linear_softmax_loss_%s', (dtype) => {
   });
 
   it.each([
+    ['small_c', 70], ['small_c', 129], ['large_c', 2], ['large_c', 10], ['large_c', 33], ['large_c', 64],
+  ] as const)('%s on its own, at c=%i (the other side of C = 64)', (kernel, c) => {
+    let seed = 9000 + c;
+    for (const [n, d] of [[1, 1], [5, 7], [30, 33], [49, 17]]) {
+      const k = seed++;
+      check(dtype, problem(dtype, n, d, c, k, k % 2 === 0, 0.05), { kernel, dX: true, aliasW: k % 3 === 0, oddX: k % 2 === 1 });
+    }
+  });
+
+  it.each([
     [50, 300, 10], [61, 129, 16], [25, 40, 17], [26, 64, 65], [13, 37, 129], [9, 18, 300], [4, 3, 1000],
     [49, 3073 % 200, 10], [7, 1, 70], [30, 50, 64], [11, 20, 63],
   ])('matches the reference on larger shape n=%i d=%i c=%i', (n, d, c) => {
@@ -269,5 +293,69 @@ describe.each(['f32', 'f64'] as const)('linear_softmax_loss_%s', (dtype) => {
     expect(huge).toBeGreaterThan(100000 * 100000 * (dtype === 'f32' ? 4 : 8));
     const max = 2 ** 31 - 1;
     expect(ex[`linear_softmax_scratch_bytes_${dtype}`](max, max, max)).toBeGreaterThan(2 ** 64);
+  });
+});
+
+// ---- the thread pool's phases, run here in sequence ------------------------------------------
+
+/** The same bytes (a NaN compares by its bits). */
+const sameBits = (a: Float64Array, b: Float64Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+
+describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
+  const A = dtype === 'f32' ? Float32Array : Float64Array;
+  const E = A.BYTES_PER_ELEMENT;
+  /** Runs the phases of one path on a problem at heap_base with chunks `per`; returns loss, dW, db, dX. */
+  function phased(p: Problem, per: { rows: number; groups: number; panels: number; kgroups: number }, oddX: boolean) {
+    const { n, d, c } = p;
+    const small = c <= 64;
+    let top = ex.heap_base();
+    const alloc = (bytes: number) => { const q = (top + 15) & ~15; top = q + bytes; return q; };
+    const pX = alloc(n * d * E + 16) + (oddX ? E : 0), pL = alloc(n * 4), pW = alloc(d * c * E);
+    const pB = p.bias ? alloc(c * E) : 0, pdW = alloc(d * c * E), pdb = alloc(c * E), pdX = alloc(n * d * E);
+    const bytes = small
+      ? ex[`linear_softmax_small_c_threads_scratch_bytes_${dtype}`](pX, n, d, c)
+      : ex[`linear_softmax_large_c_threads_scratch_bytes_${dtype}`](n, d, c, per.panels, per.kgroups);
+    const pS = alloc(bytes);
+    if (top > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((top - ex.memory.buffer.byteLength) / 65536));
+    place(A, p, pX, pL, pW, pB, pS, bytes);
+    const chunks = (f: (s: number, first: number, count: number) => void, total: number, size: number) => {
+      for (let i = 0; i < total; i += size) f(pS, i, Math.min(size, total - i));
+    };
+    const x = ex as unknown as Record<string, (...a: number[]) => number>;
+    const pre = small ? `linear_softmax_small_c_` : `linear_softmax_large_c_`;
+    let loss: number;
+    if (small) {
+      const groups = x[`${pre}prep_${dtype}`](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS);
+      chunks(x[`${pre}rows_${dtype}`], n, per.rows);
+      chunks(x[`${pre}dwt_${dtype}`], groups, per.groups);
+      chunks(x[`${pre}dx_${dtype}`], n, 4 * per.groups);
+      loss = x[`${pre}finish_${dtype}`](pS);
+    } else {
+      const panels = x[`${pre}prep_${dtype}`](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS, per.panels, per.kgroups);
+      chunks(x[`${pre}panels_${dtype}`], panels, per.panels);
+      chunks(x[`${pre}rows_${dtype}`], n, per.rows);
+      chunks(x[`${pre}dx_${dtype}`], Math.ceil(d / 4), per.kgroups);
+      chunks(x[`${pre}dw_${dtype}`], Math.ceil(d / 4), per.kgroups);
+      loss = x[`${pre}finish_${dtype}`](pS);
+    }
+    const read = (q: number, len: number) => Float64Array.from(new A(ex.memory.buffer, q, len));
+    return { loss, dW: read(pdW, d * c), db: read(pdb, c), dX: read(pdX, n * d) };
+  }
+
+  it.each([
+    [50, 300, 10, false], [97, 33, 7, true], [61, 129, 16, false], [30, 40, 3, true],
+    [20, 37, 100, false], [9, 64, 300, true], [33, 8, 65, false],
+  ] as const)('give the single call\'s bits in any chunking (n=%i d=%i c=%i oddX=%s)', (n, d, c, oddX) => {
+    const p = problem(dtype, n, d, c, n + d + c, true, 0.01);
+    const single = call(dtype, p, { dX: true, oddX });
+    for (const per of [
+      { rows: 24, groups: 1, panels: 1, kgroups: 1 }, { rows: 48, groups: 3, panels: 2, kgroups: 5 },
+      { rows: 10 ** 6, groups: 10 ** 6, panels: 10 ** 6, kgroups: 10 ** 6 },
+    ]) {
+      const got = phased(p, per, oddX);
+      const label = `${JSON.stringify(per)}`;
+      expect(Object.is(got.loss, single.loss), `${label}: loss ${got.loss} vs ${single.loss}`).toBe(true);
+      for (const key of ['dW', 'db', 'dX'] as const) expect(sameBits(got[key], single[key]), `${label}: ${key}`).toBe(true);
+    }
   });
 });
