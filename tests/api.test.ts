@@ -8,7 +8,7 @@ import {
   MAX_JACOBIAN_LENGTH, SoftmaxInputError, loadWasm, matrix, reference,
   type FloatArray, type Matrix, type SoftmaxKernels,
 } from '../src/index.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
+import { randLabels, randMatrix, relErr } from './support/index.js';
 
 let wasm: SoftmaxKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

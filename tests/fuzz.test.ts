@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftmaxInputError, loadWasm, matrix, reference, type Matrix, type WasmKernels } from '../src/index.js';
 import { createContext, disposeContext, formatStats, fuzzProperty, type FuzzContext } from './fuzz/properties.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
+import { randLabels, randMatrix, relErr } from './support/index.js';
 
 const SEED = 20261124;
 const RUNS = 50_000;

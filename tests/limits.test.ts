@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type WasmKernels,
 } from '../src/index.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
+import { randLabels, randMatrix, relErr } from './support/index.js';
 
 /** Asserts fn throws SoftmaxInputError whose message matches every pattern; returns it. */
 function inputError(fn: () => unknown, ...patterns: RegExp[]): SoftmaxInputError {

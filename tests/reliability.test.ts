@@ -13,7 +13,7 @@ import {
   SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
 import { Rng } from '../src/train/rng.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
+import { randLabels, randMatrix, relErr } from './support/index.js';
 
 function inputError(fn: () => unknown, ...patterns: RegExp[]): SoftmaxInputError {
   let err: unknown = null;

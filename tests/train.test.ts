@@ -13,7 +13,7 @@ import { runTrainingDemo } from '../src/demo/train.js';
 import { RECIPES } from '../src/train/recipes.js';
 import { Rng } from '../src/train/rng.js';
 import { trainSoftmaxClassifier, type TrainOptions } from '../src/train/trainer.js';
-import { TOL, type DT } from './helpers.js';
+import { TOL, type DT } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

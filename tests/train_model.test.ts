@@ -8,7 +8,7 @@ import {
   type FloatArray, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
 import { Rng } from '../src/train/rng.js';
-import type { DT } from './helpers.js';
+import type { DT } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

@@ -10,7 +10,7 @@ import { Rng, matrix } from '../../src/index.js';
 import * as ref from '../../src/reference/logits.js';
 import { logSoftmaxRow } from '../../src/reference/softmax.js';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { TOL, relErr } from '../helpers.js';
+import { TOL, relErr } from '../support/index.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
