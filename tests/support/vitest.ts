@@ -3,7 +3,7 @@
  * and the fuzz runner, which run outside vitest, can import the rest.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { loadWasm, reference, type SoftmaxKernels, type WasmKernels } from '../../src/index.js';
+import { SoftmaxInputError, loadWasm, reference, type SoftmaxKernels, type WasmKernels } from '../../src/index.js';
 
 /** Loads a WASM instance before the file's tests and disposes it after; returns its getter. */
 export function useWasm(): () => WasmKernels {
@@ -30,4 +30,16 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol
     }
     expect(Math.abs(g - w), `${what}[${i}]: ${g} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
   }
+}
+
+/** Asserts fn throws SoftmaxInputError whose message contains every string and matches every RegExp; returns it. */
+export function expectInputError(fn: () => unknown, ...expected: Array<string | RegExp>): SoftmaxInputError {
+  let err: unknown = null;
+  try { fn(); } catch (e) { err = e; }
+  expect(err, `expected a SoftmaxInputError mentioning ${expected.join(', ')}, got ${String(err)}`).toBeInstanceOf(SoftmaxInputError);
+  for (const m of expected) {
+    if (typeof m === 'string') expect((err as Error).message).toContain(m);
+    else expect((err as Error).message).toMatch(m);
+  }
+  return err as SoftmaxInputError;
 }
