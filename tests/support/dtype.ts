@@ -2,7 +2,7 @@
  * The two float types of the API as the tests name them ('f32' | 'f64'), their array constructors
  * and range constants. One home for what every suite used to redefine.
  */
-import type { FloatArray } from '../../src/index.js';
+import { matrix, type FloatArray, type Matrix } from '../../src/index.js';
 
 export type DT = 'f32' | 'f64';
 export const DTYPES: DT[] = ['f32', 'f64'];
@@ -21,6 +21,9 @@ export function arr(dt: DT, values: ArrayLike<number> | number): FloatArray {
 }
 export const f32 = (values: ArrayLike<number> | number): Float32Array => new Float32Array(values as ArrayLike<number>);
 export const f64 = (values: ArrayLike<number> | number): Float64Array => new Float64Array(values as ArrayLike<number>);
+
+/** A rows×cols float64 matrix of the given values. */
+export const m64 = (values: ArrayLike<number>, rows: number, cols: number): Matrix<Float64Array> => matrix(f64(values), rows, cols);
 
 /** A copy of a float array in float64 (for the reference at full precision). */
 export function toF64(a: ArrayLike<number>): Float64Array {
