@@ -7,7 +7,7 @@
  * throws SoftmaxInputError — never another exception, a WASM trap, a hang, or a mutated input.
  *
  * Below the fuzz: one minimal regression test per bug the fuzz found (see KNOWN_BUGS in
- * tests/fuzz/properties.ts: all fixed; the comments say what each was).
+ * tests/fuzz/known_bugs.ts: all fixed; the comments say what each was).
  */
 import vm from 'node:vm';
 import fc from 'fast-check';
