@@ -10,7 +10,7 @@ export interface FuzzStats {
   calls: number;
   /** Calls with a deliberately bad argument (each expected to throw SoftmaxInputError). */
   badCalls: number;
-  /** Calls compared with the relaxed (robustness-only) check; see the top of this file. */
+  /** Calls compared with the relaxed (robustness-only) check; see the top of ./properties.ts. */
   nonStrict: number;
   perFunction: Record<string, { calls: number; bad: number; nonStrict: number }>;
   /** Largest error seen per function/output/dtype, relative to the tolerance's scale. */

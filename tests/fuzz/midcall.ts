@@ -24,6 +24,10 @@
  * instance's own generator, whose draws cannot be replayed, each index must be a token and its
  * log-probability the reference's log softmax(x / T) there. No other exception (TypeError, a WASM
  * trap) may escape, and a failed call leaves every output that is still readable unchanged.
+ *
+ * Layout: ./midcall/plan.ts (the plan, context and statistics), ./midcall/arrays.ts (the call's
+ * arrays and SAB-clone aliases), ./midcall/oracle.ts (the answer of a call that returned); this file:
+ * the actions, the argument objects of getters, the call and its outcome.
  */
 import fc from 'fast-check';
 import {

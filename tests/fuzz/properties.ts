@@ -14,7 +14,8 @@
  *     (dtype-rounded) values: f32 within 2e-5 and f64 within 1e-10 of the largest magnitude of each
  *     output (magnitudes below the smallest normal number count as the smallest normal: subnormals
  *     carry fewer bits), NaN exactly where the reference has NaN, equal infinities; the scalar loss
- *     is compared relative to max(|loss|, the sum of the magnitudes of its terms) (see lossMagnitude).
+ *     is compared relative to max(|loss|, the sum of the magnitudes of its terms) (see lossMagnitude
+ *     in ./plans/cross_entropy.ts, linearScales in ./plans/linear_softmax_loss.ts).
  *     Results have the input's float type and shape; a given `out` is returned and filled.
  *  3. Nothing else changes: every input array (bytes of the view), the guard bytes around every view
  *     we created with a non-zero byteOffset, every live alloc() matrix not passed to the call, and —
@@ -30,10 +31,11 @@
  * softmax, logSoftmax and softmaxJacobian are always strict; softmaxCrossEntropy too, except with an
  * infinite class weight or target (T·p is then ±∞ or NaN depending on whether p underflowed).
  * Gradients and per-sample losses, which cancel, are compared relative to their largest term too
- * (checkArray's floor).
+ * (checkArray's floor, ./oracle.ts).
  *
- * Bugs found and not fixed yet are listed in KNOWN_BUGS (./known_bugs.ts): the fuzz steers around them so that it keeps
- * finding others, and each has a minimal failing test. FUZZ_STRICT=1 turns the steering off.
+ * Bugs found and not fixed yet are listed in KNOWN_BUGS (./known_bugs.ts): the fuzz steers around
+ * them so that it keeps finding others, and each has a minimal failing test. FUZZ_STRICT=1 turns the
+ * steering off.
  *
  * Layout: ./generators.ts (value recipes, shapes), ./storage.ts (where arrays live, the Builder),
  * ./bad_args.ts (bad-argument builders), ./oracle.ts (one call checked against the reference),

@@ -12,7 +12,7 @@ import {
   type LabelBad, type MatrixBad, type VectorBad,
 } from '../bad_args.js';
 import { violation, type FuzzContext } from '../context.js';
-import { TARGET_HOSTILE, WEIGHT_HOSTILE, badArb, callStyleArb, dim, dtArb, logitsArb, prefixed, seedArb, valuesArb, type ArbValue, materialize } from '../generators.js';
+import { TARGET_HOSTILE, WEIGHT_HOSTILE, badArb, callStyleArb, dim, dtArb, logitsArb, materialize, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { KNOWN_BUGS } from '../known_bugs.js';
 import { checkArray, checkMatrixResult, checkScalar, clean, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
 import { Builder, OptionsClass, storageArb, wrapperArb } from '../storage.js';

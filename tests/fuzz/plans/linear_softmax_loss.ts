@@ -11,7 +11,7 @@ import {
   type LabelBad, type MatrixBad, type VectorBad,
 } from '../bad_args.js';
 import { violation, type FuzzContext } from '../context.js';
-import { HOSTILE, SPECIAL, badArb, callStyleArb, dim, dtArb, posDim, prefixed, seedArb, valuesArb, type ArbValue, materialize } from '../generators.js';
+import { HOSTILE, SPECIAL, badArb, callStyleArb, dim, dtArb, materialize, posDim, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { KNOWN_BUGS } from '../known_bugs.js';
 import { checkArray, checkMatrixResult, checkScalar, clean, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb } from '../storage.js';

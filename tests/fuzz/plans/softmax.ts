@@ -1,11 +1,10 @@
 /** The fuzz plan of softmax and logSoftmax: out modes (separate, aliased, views of one buffer), storages, wrappers, bad arguments. */
 import fc from 'fast-check';
-import { matrix, reference, type Matrix } from '../../../src/index.js';
-import type { FloatArray } from '../../../src/index.js';
+import { matrix, reference, type FloatArray, type Matrix } from '../../../src/index.js';
 import { ctorOf } from '../../support/index.js';
 import { MATRIX_BADS, SECONDARY_BADS, WASM_ONLY_BADS, badMatrix, strayWasmView, type MatrixBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
-import { badArb, callStyleArb, dim, dtArb, logitsArb, prefixed, seedArb, type ArbValue, materialize } from '../generators.js';
+import { badArb, callStyleArb, dim, dtArb, logitsArb, materialize, prefixed, seedArb, type ArbValue } from '../generators.js';
 import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb, type Handle } from '../storage.js';
 

@@ -4,7 +4,7 @@ import { matrix, reference, type FloatArray, type Matrix } from '../../../src/in
 import { FLT_MAX, TINY_NORMAL, type DT } from '../../support/index.js';
 import { MATRIX_BADS, SECONDARY_BADS, WASM_ONLY_BADS, badMatrix, strayWasmView, type MatrixBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
-import { badArb, callStyleArb, dim, dtArb, prefixed, seedArb, valuesArb, type ArbValue, materialize } from '../generators.js';
+import { badArb, callStyleArb, dim, dtArb, materialize, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb } from '../storage.js';
 

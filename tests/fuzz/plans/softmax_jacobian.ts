@@ -4,7 +4,7 @@ import { MAX_JACOBIAN_LENGTH, reference } from '../../../src/index.js';
 import { ctorOf } from '../../support/index.js';
 import { VECTOR_BADS, WASM_ONLY_BADS, badVector, type VectorBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
-import { badArb, callStyleArb, dtArb, seedArb, valuesArb, type ArbValue, materialize } from '../generators.js';
+import { badArb, callStyleArb, dtArb, materialize, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb } from '../storage.js';
 
