@@ -6,8 +6,13 @@ import { findChromium } from './scripts/chromium.mjs';
 // The package's `#platform` import (package.json "imports") points into dist/; the tests run the
 // sources: Node reads build/*.wasm (platform.node.ts), the browser project imports the inlined
 // builds (platform.inline.ts, src/wasm/inline/ from `npm run build`), as browsers and Deno do.
+// apps/ import the library by its package name; here that is the sources too (exactly the bare
+// name: the package's subpaths, e.g. softmax-wasm/package.json, resolve as usual).
 const platform = (name: 'node' | 'inline') => ({
-  alias: { '#platform': fileURLToPath(new URL(`./src/wasm/platform.${name}.ts`, import.meta.url)) },
+  alias: [
+    { find: '#platform', replacement: fileURLToPath(new URL(`./src/wasm/platform.${name}.ts`, import.meta.url)) },
+    { find: /^softmax-wasm$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  ],
 });
 
 // Headless Chromium: $CHROMIUM_PATH, else `chromium` on PATH, else the npm package @sparticuz/chromium

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { Rng, loadWasm } from '../src/index.js';
 import {
   consume, formatTimings, llmLogits, plainJsSample, plainJsSoftmax, plainJsTopK, sinkValue, timeCases, type TimedCase, type Timing,
-} from '../src/cli/sample_timing.js';
+} from '../apps/shared/sample_timing.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

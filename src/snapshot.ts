@@ -10,8 +10,8 @@
  *    checked as they are read; arrays are remembered as (buffer, byteOffset, length), not trusted as
  *    views. Anything a read throws (a throwing getter, a revoked Proxy) becomes a SoftmaxInputError
  *    naming the argument (the original error is its `cause`).
- * 2. **Seal** (`seal()`), after the last read and before the engine runs; no user code runs from
- *    here until the call returns:
+ * 2. **Seal** (`seal()`, the checks in ./snapshot_seal.ts), after the last read and before the
+ *    engine runs; no user code runs from here until the call returns:
  *    - the instance is checked again (a getter may have called dispose());
  *    - every array view is rebuilt from what was read: an array in the engine's own memory (an
  *      alloc() matrix) on the memory's current buffer (a getter may have grown memory) after
@@ -35,12 +35,13 @@
 import type { Backend } from './backend.js';
 import { SoftmaxInputError } from './errors.js';
 import type { FloatArray, Matrix } from './types.js';
+import { sealEntries, type Entry, type Held, type NumArray } from './snapshot_seal.js';
 import {
-  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, isShared, lengthOf, typedArrayName,
+  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, lengthOf, typedArrayName,
   type DType,
 } from './validate.js';
 
-type NumArray = FloatArray | Int32Array;
+export type { Held } from './snapshot_seal.js';
 
 const MAX_DIM = 2 ** 31 - 1;
 /** The fast path of checkSize (which builds the message). */
@@ -54,26 +55,6 @@ export interface MemoryHost {
   buffer(): ArrayBuffer;
   /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
   blockId(ptr: number, bytes: number): number;
-}
-
-/** Where a snapshot keeps a checked array; `data` is replaced by the rebuilt view at seal(). */
-export interface Held<A extends NumArray> { data: A }
-
-interface Entry {
-  arg: string;
-  holder: Held<NumArray>;
-  buffer: ArrayBufferLike;
-  byteOffset: number;
-  length: number;
-  bpe: number;
-  ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
-  /** For a view of the engine's memory: its alloc() block's id when it was read. */
-  block: number;
-  out: boolean;
-  /** Inputs this output may be exactly (same memory), e.g. out === x. */
-  mayAlias: readonly string[];
-  /** Integer labels: checked on a private copy at seal(). */
-  labels?: { n: number; classes: () => number; ignoreIndex: () => number | undefined };
 }
 
 function errorName(e: unknown): string {
@@ -287,111 +268,6 @@ export class CallSnapshot {
     if (this.sealed) throw new Error(`softmax-wasm internal error: ${this.fn} sealed twice`);
     this.sealed = true;
     this.guard(this.fn);
-    for (const e of this.entries) this.rebuild(e);
-    for (const e of this.entries) if (e.out) this.checkOverlaps(e);
-    for (const e of this.entries) if (e.labels) this.checkLabels(e);
-    if (!this.backend.stagesInputs) this.stageSharedInputs();
-    this.probeSharedOutputs();
-  }
-
-  private rebuild(e: Entry): void {
-    const { fn } = this;
-    if (e.length === 0) { e.holder.data = new e.ctor(0); return; }
-    const bytes = e.length * e.bpe;
-    const host = this.backend.ownMemory;
-    let buffer = e.buffer;
-    if (host && host.isMemory(e.buffer)) {
-      const block = host.blockId(e.byteOffset, bytes);
-      if (block === 0 || block !== e.block) {
-        fail(fn, e.arg, `is a view of WASM memory outside any live alloc() block (${e.length} elements at byte ${e.byteOffset}); was its matrix freed (perhaps during this call)?`);
-      }
-      buffer = host.buffer();
-    } else if (isDetached(e.buffer)) {
-      fail(fn, e.arg, 'was detached during this call (by code that ran while the arguments were read, e.g. a getter); pass a live array');
-    } else if (e.byteOffset + bytes > e.buffer.byteLength) {
-      fail(fn, e.arg, `no longer fits its buffer: its resizable buffer was shrunk to ${e.buffer.byteLength} bytes during this call, the array needs bytes [${e.byteOffset}, ${e.byteOffset + bytes})`);
-    }
-    e.buffer = buffer;
-    e.holder.data = new e.ctor(buffer as ArrayBuffer, e.byteOffset, e.length);
-  }
-
-  /** 'same': one buffer object; 'maybe': two SharedArrayBuffer objects (possibly one memory); 'no': distinct memory. */
-  private static relation(a: Entry, b: Entry): 'same' | 'maybe' | 'no' {
-    if (a.buffer === b.buffer) return 'same';
-    return isShared(a.buffer) && isShared(b.buffer) ? 'maybe' : 'no';
-  }
-
-  private static rangesOverlap(a: Entry, b: Entry): boolean {
-    const aEnd = a.byteOffset + a.length * a.bpe, bEnd = b.byteOffset + b.length * b.bpe;
-    return a.length > 0 && b.length > 0 && a.byteOffset < bEnd && b.byteOffset < aEnd;
-  }
-
-  private checkOverlaps(out: Entry): void {
-    for (const other of this.entries) {
-      if (other === out || CallSnapshot.relation(out, other) !== 'same' || !CallSnapshot.rangesOverlap(out, other)) continue;
-      // Each pair of outputs once (from the first of the two).
-      if (other.out && this.entries.indexOf(other) < this.entries.indexOf(out)) continue;
-      const mayAlias = !other.out && out.mayAlias.includes(other.arg);
-      const identical = out.byteOffset === other.byteOffset && out.length * out.bpe === other.length * other.bpe;
-      if (mayAlias && identical) continue;
-      fail(this.fn, out.arg, mayAlias
-        ? `partially overlaps ${other.arg}; it may be exactly ${other.arg} (same memory) or separate, not a shifted view`
-        : `shares memory with ${other.arg}; pass a separate array`);
-    }
-  }
-
-  private checkLabels(e: Entry): void {
-    const { n, classes, ignoreIndex } = e.labels!;
-    // The private copy: the engine reads this, so what is checked here is what it sees.
-    const copy = new Int32Array(n);
-    copy.set(e.holder.data as Int32Array);
-    const c = classes(), ignore = ignoreIndex();
-    for (let i = 0; i < n; i++) {
-      const y = copy[i];
-      if ((y < 0 || y >= c) && y !== ignore) {
-        const extra = ignore !== undefined ? ` and is not ignoreIndex (${ignore})` : '';
-        fail(this.fn, `${e.arg}[${i}]`, `= ${y} is outside [0, ${c})${extra}`);
-      }
-    }
-    e.holder.data = copy;
-    e.buffer = copy.buffer;
-    e.byteOffset = 0;
-  }
-
-  /** For an engine that reads inputs in place: copy a SAB-backed input that may be an output's memory. */
-  private stageSharedInputs(): void {
-    for (const e of this.entries) {
-      if (e.out || e.labels || !isShared(e.buffer)) continue;
-      const risky = this.entries.some((o) => o.out && CallSnapshot.relation(e, o) === 'maybe' && CallSnapshot.rangesOverlap(e, o));
-      if (!risky) continue;
-      const copy = new e.ctor(e.length);
-      copy.set(e.holder.data as never);
-      e.holder.data = copy;
-      e.buffer = copy.buffer;
-      e.byteOffset = 0;
-    }
-  }
-
-  /** Two outputs on distinct SharedArrayBuffer objects whose ranges would overlap: flip one byte of `a`, look at `b`, restore. */
-  private probeSharedOutputs(): void {
-    const outs = this.entries.filter((e) => e.out);
-    for (let i = 0; i < outs.length; i++) {
-      for (let j = i + 1; j < outs.length; j++) {
-        const a = outs[i], b = outs[j];
-        if (CallSnapshot.relation(a, b) !== 'maybe' || !CallSnapshot.rangesOverlap(a, b)) continue;
-        const at = Math.max(a.byteOffset, b.byteOffset);
-        const ua = new Uint8Array(a.buffer, at, 1), ub = new Uint8Array(b.buffer, at, 1);
-        const before = ua[0];
-        let shown = 0;
-        for (const flip of [0x01, 0x80]) {
-          ua[0] = before ^ flip;
-          if (ub[0] === (before ^ flip)) shown++;
-          ua[0] = before;
-        }
-        if (shown === 2) {
-          fail(this.fn, b.arg, `shares memory with ${a.arg} (two SharedArrayBuffer objects over one memory); pass separate arrays`);
-        }
-      }
-    }
+    sealEntries(this.fn, this.entries, this.backend);
   }
 }

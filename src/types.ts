@@ -1,7 +1,13 @@
 /**
  * Public types of softmax-wasm. Matrices are row-major: element (i, j) of an R×C matrix is
- * `data[i * cols + j]`.
+ * `data[i * cols + j]`. The options of loadWasm (./types_load.ts) and the option and result types of
+ * the logits toolkit (./types_logits.ts) live beside this file and are re-exported from it.
  */
+import type { LoadWasmOptions } from './types_load.js';
+import type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
+
+export type { LoadWasmOptions, WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike } from './types_load.js';
+export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
 
 /** The float element types every kernel supports: f32 (the SIMD fast path) and f64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -232,106 +238,6 @@ export interface WasmKernels extends SoftmaxKernels {
   readonly threadsUnavailable?: string;
   /** Why `build` runs: the `simd` option, or the per-engine 'auto' table (src/wasm/select_build.ts). */
   readonly buildReason: string;
-}
-
-/** Options of {@link loadWasm}. */
-export interface LoadWasmOptions {
-  /** The module: its bytes, a `URL` object to fetch (or read, for `file:` URLs in Node, Bun and
-   * Deno), a fetch `Response` or a compiled `WebAssembly.Module`. A string is refused (a path and
-   * a URL look alike): pass `new URL(s, import.meta.url)` or the bytes.
-   * Default: the shipped `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`): read
-   * from the package's files in Node and Bun, imported as inlined modules in browsers and Deno. */
-  wasm?: WasmBytes | WasmUrlLike | WasmResponseLike | WasmModuleLike;
-  /**
-   * Which of the two shipped modules to load when `wasm` is not given (ignored with `wasm`: that
-   * module is used as given):
-   * - `'auto'` (default): `build/softmax.relaxed.wasm` if the engine supports relaxed SIMD
-   *   (`WebAssembly.validate` of a tiny `f32x4.relaxed_madd` probe; e.g. Chromium ≥ 114, Node ≥ 22,
-   *   Node 20 only with `node --experimental-wasm-relaxed-simd`), else `build/softmax.wasm`.
-   * - `'baseline'`: always `build/softmax.wasm` (plain SIMD-128; bit-for-bit reproducible everywhere).
-   * - `'relaxed'`: `build/softmax.relaxed.wasm`; throws an Error where relaxed SIMD is unsupported.
-   *
-   * relaxed_madd may run fused (one rounding) or not, as the engine and CPU choose, so results can
-   * differ from the baseline build in the last bits; both stay within the documented tolerances.
-   */
-  simd?: 'baseline' | 'relaxed' | 'auto';
-  /**
-   * Threads to run the kernels on, the calling thread included: a positive integer or `'auto'`
-   * (the number of cores). Default 1: today's single-threaded module. With more, the threads build
-   * runs in a pool of workers over one shared memory; results are bit-identical for every thread
-   * count. Where threads cannot run, the instance uses one and says why in `threadsUnavailable`.
-   */
-  threads?: number | 'auto';
-}
-
-// Structural stand-ins for DOM / WebAssembly types, so that these declarations compile without the
-// DOM lib (e.g. `lib: ["ES2022"]` + @types/node, skipLibCheck: false). The real objects fit them.
-
-/** A module's bytes: an ArrayBuffer or any view of one (the DOM's `BufferSource`). */
-export type WasmBytes = ArrayBufferLike | ArrayBufferView;
-
-/** A `URL` object (only `href` and `protocol` are read). */
-export interface WasmUrlLike {
-  readonly href: string;
-  readonly protocol: string;
-}
-
-/** A fetch `Response` (a real one is compiled while streaming; others give `arrayBuffer()`). */
-export interface WasmResponseLike {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly url: string;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/**
- * A compiled `WebAssembly.Module`. The WebAssembly namespace comes only with the DOM lib, and its
- * `Module` is an empty interface there, so this is `object`: loadWasm checks it at run time.
- */
-export type WasmModuleLike = object;
-
-// ---- logits toolkit (src/api_logits.ts) ----
-
-/** Options of softmax / logSoftmax. */
-export interface SoftmaxOptions {
-  /** T > 0 (finite): softmax of x / T, 1/T folded into the exp pass. Default 1 (the plain kernel, bit for bit). */
-  temperature?: number;
-}
-
-/** Options of {@link SoftmaxKernels.sample}. Filters apply in Hugging Face transformers' order: temperature → top-k → top-p → min-p. */
-export interface SampleOptions<A extends FloatArray = FloatArray> {
-  /** ≥ 0 (finite). 0 = greedy (argmax, first index on ties). Default 1. */
-  temperature?: number;
-  /** Keep the k most likely tokens (integer ≥ 1; k ≥ C keeps all). Ties: lower index first. */
-  topK?: number;
-  /** In (0, 1]: keep the smallest set of most likely tokens whose mass ≥ topP (of the top-k set). 1 = off. */
-  topP?: number;
-  /** In [0, 1]: keep tokens with p ≥ minP · p_max. 0 = off. */
-  minP?: number;
-  /** Integer seed: a fresh Rng(seed) gives one uniform per row. */
-  seed?: number;
-  /** The library's Rng: one uniform per row is drawn from it (it advances). */
-  rng?: import('./train/rng.js').Rng;
-  /** One uniform in [0, 1) per row, given by the caller (Float32Array or Float64Array). */
-  uniforms?: A | Float64Array;
-  /** Also return logProbs and filteredLogProbs. Default false. */
-  logProbs?: boolean;
-}
-
-/** Result of {@link SoftmaxKernels.sample}. */
-export interface SampleResult<A extends FloatArray = FloatArray> {
-  /** The sampled token per row; −1 for a row with no finite maximum (all −∞, a NaN or +∞). */
-  indices: Int32Array;
-  /** log p of the token under softmax(logits / T) (0 at T = 0). With `logProbs: true`. */
-  logProbs?: A;
-  /** log p of the token under the filtered, renormalized distribution it was drawn from. */
-  filteredLogProbs?: A;
-}
-
-/** Result of {@link SoftmaxKernels.topK}: rows×k, each row descending. */
-export interface TopKResult<A extends FloatArray = FloatArray> {
-  values: Matrix<A>;
-  indices: Matrix<Int32Array>;
 }
 
 // The logits toolkit, merged into SoftmaxKernels.

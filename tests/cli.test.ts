@@ -1,5 +1,5 @@
 /**
- * The `softmax-wasm` command line, spawned as a user runs it (node --import tsx src/cli/main.ts …):
+ * The `softmax-wasm` command line, spawned as a user runs it (node --import tsx apps/cli/main.ts …):
  * help, exit codes (0 done, 1 failed, 2 usage mistake with a message on stderr), the training run
  * and its files (the SVG parsed for well-formedness, the JSON log), gradcheck, demo; plus the
  * progress bar and the SVG writer in process.
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Progress } from '../src/cli/progress.js';
-import { curvesSvg, niceTicks, xmlEscape } from '../src/cli/svg.js';
+import { Progress } from '../apps/shared/progress.js';
+import { curvesSvg, niceTicks, xmlEscape } from '../apps/cli/svg.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'softmax-wasm-cli-'));
@@ -20,7 +20,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 interface Result { code: number | null; stdout: string; stderr: string }
 
 /** Runs the CLI from source (or `entry`) with stdin closed and stdout/stderr piped (not a TTY). */
-function cli(args: string[], entry: string[] = ['--import', 'tsx', 'src/cli/main.ts']): Promise<Result> {
+function cli(args: string[], entry: string[] = ['--import', 'tsx', 'apps/cli/main.ts']): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
@@ -85,6 +85,7 @@ describe('help and usage', () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     for (const c of ['demo', 'train', 'gradcheck', 'bench']) expect(r.stdout).toContain(`  ${c} `);
+    expect(r.stdout, 'one line per command, no gap').toMatch(/\n  bench {7}.*\n  sample {6}/);
     const v = await cli(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
@@ -208,11 +209,11 @@ describe('commands', () => {
     expect(r.stdout + r.stderr).toContain('--no-such-bench-flag');
   });
 
-  it.skipIf(!existsSync(join(root, 'dist/cli/main.js')))('the compiled CLI runs from dist/', async () => {
-    const r = await cli(['demo'], ['dist/cli/main.js']);
+  it.skipIf(!existsSync(join(root, 'dist/apps/cli/main.js')))('the compiled CLI runs from dist/', async () => {
+    const r = await cli(['demo'], ['dist/apps/cli/main.js']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('2.1269280110429727');
-    const e = await cli(['train', '--epochs', 'x'], ['dist/cli/main.js']);
+    const e = await cli(['train', '--epochs', 'x'], ['dist/apps/cli/main.js']);
     expect(e.code).toBe(2);
   });
 });

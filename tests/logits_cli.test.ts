@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('softmax-wasm sample', () => {
   it('prints the timing table with the ratios', () => {

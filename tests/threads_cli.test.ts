@@ -15,7 +15,7 @@ const out = mkdtempSync(join(os.tmpdir(), 'softmax-threads-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function train(extra: string[], dir: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--dataset', 'iris', '--epochs', '3', '--out', dir, ...extra],
+  return spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'train', '--dataset', 'iris', '--epochs', '3', '--out', dir, ...extra],
     { cwd: root, encoding: 'utf8', timeout: 120_000 });
 }
 

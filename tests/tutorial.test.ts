@@ -1,11 +1,11 @@
 /**
  * Golden values: the tutorial's worked example done right (tests/fixtures/design_tutorial.ts: the
- * values DESIGN.md quotes, which NumPy float64 agrees with), through src/demo/tutorial.ts on the
+ * values docs/DESIGN.md quotes, which NumPy float64 agrees with), through apps/shared/tutorial.ts on the
  * reference and on the WASM kernels in f64 and f32. Also checks the softmax @example of src/types.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../src/index.js';
-import { solveTutorial, tutorialExample } from '../src/demo/tutorial.js';
+import { solveTutorial, tutorialExample } from '../apps/shared/tutorial.js';
 import { DESIGN_TUTORIAL as golden, SOFTMAX_EXAMPLE } from './fixtures/design_tutorial.js';
 import { m64 } from './support/index.js';
 import { engineRows, expectClose, useWasm } from './support/vitest.js';

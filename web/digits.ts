@@ -1,6 +1,6 @@
 /**
  * The packed MNIST digits (web/public/digits.bin, written by scripts/pack-digits.mjs): the same
- * 10,000 images and fixed 8,000/2,000 split as src/datasets/digits.ts, pixels stored as uint8 and
+ * 10,000 images and fixed 8,000/2,000 split as apps/datasets/digits.ts, pixels stored as uint8 and
  * turned back into exactly the float32 values Node's loadDigits() gives.
  */
 import type { Matrix } from '../src/index.js';

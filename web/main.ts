@@ -12,7 +12,7 @@
  * a table whose cells carry data-ms / data-ratio).
  */
 import { loadWasm, type EpochRecord, type WasmKernels } from '../src/index.js';
-import { RECIPES } from '../src/train/recipes.js';
+import { RECIPES } from '../apps/shared/recipes.js';
 import { ENGINES, runBench, type BenchRow } from './bench.js';
 import { fetchDigits, readDigits, type RawDigits } from './digits.js';
 import { drawPlot } from './plot.js';

@@ -1,7 +1,7 @@
 /**
  * The raw exports of build/softmax.wasm (compiled from assembly/index.ts). This is the pointer-level
  * binding: every pointer is a byte offset into `memory`, every size an i32 count of elements.
- * Kernels trust their inputs; src/api.ts validates and src/wasm/kernels.ts marshals.
+ * Kernels trust their inputs; src/api.ts validates and src/wasm/marshal.ts marshals (src/wasm/engine.ts).
  *
  * Conventions for every kernel (both `_f32` and `_f64` variants, same parameters):
  * - matrices are row-major and densely packed (row stride = cols);

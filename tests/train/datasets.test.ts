@@ -1,9 +1,9 @@
 /** The bundled datasets (digits 8,000/2,000, iris 120/30) and the recipes' accuracy floors on their fixed splits (digits ≥ 90% within 20 epochs), with the `npm start` training demo. */
 import { describe, expect, it } from 'vitest';
 import { matrix, reference } from '../../src/index.js';
-import { DIGITS_TEST, DIGITS_TRAIN, loadDataset, loadDigits, loadIris } from '../../src/datasets/index.js';
-import { runTrainingDemo } from '../../src/demo/train.js';
-import { RECIPES } from '../../src/train/recipes.js';
+import { DIGITS_TEST, DIGITS_TRAIN, loadDataset, loadDigits, loadIris } from '../../apps/datasets/index.js';
+import { runTrainingDemo } from '../../apps/demo/train.js';
+import { RECIPES } from '../../apps/shared/recipes.js';
 import { trainSoftmaxClassifier } from '../../src/train/trainer.js';
 import { sameBits } from '../support/index.js';
 import { useWasm } from '../support/vitest.js';

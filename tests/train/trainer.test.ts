@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SoftmaxInputError, matrix, reference, type FloatArray, type LinearSoftmaxOptions, type Matrix, type SoftmaxKernels, type WasmKernels } from '../../src/index.js';
-import { loadIris } from '../../src/datasets/index.js';
-import { RECIPES } from '../../src/train/recipes.js';
+import { loadIris } from '../../apps/datasets/index.js';
+import { RECIPES } from '../../apps/shared/recipes.js';
 import { trainSoftmaxClassifier, type TrainOptions } from '../../src/train/trainer.js';
 import { Rng, TOL, sameBits, type DT } from '../support/index.js';
 import { engineRows, useWasm } from '../support/vitest.js';

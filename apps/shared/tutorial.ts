@@ -2,8 +2,7 @@
  * The worked example of the tutorial this project grew from ("NumPy: how to compute the gradient of
  * the softmax loss"), computed right, and the numbers the tutorial printed instead.
  */
-import { matrix } from '../matrix.js';
-import type { Matrix, SoftmaxKernels } from '../types.js';
+import { matrix, type Matrix, type SoftmaxKernels } from 'softmax-wasm';
 
 /** x = [1, 2, 3] (1×3), W = [[-1, 1], [1, -1], [0, 0]] (3×2), label 1, no bias, no reg. */
 export const tutorialExample = {
@@ -28,6 +27,28 @@ export interface TutorialResult {
   dW: Matrix<Float64Array>;
   db: Float64Array;
   dX: Matrix<Float64Array>;
+}
+
+const fmt = (a: ArrayLike<number>, digits: number): string => `[${Array.from(a, (v) => Number(v.toPrecision(digits))).join(', ')}]`;
+const rowsOf = (m: Matrix<Float64Array>, digits: number): string =>
+  `[${Array.from({ length: m.rows }, (_, i) => fmt(m.data.subarray(i * m.cols, (i + 1) * m.cols), digits)).join(', ')}]`;
+
+/**
+ * The solved example as printed by `softmax-wasm demo` and `npm start`: one line per quantity, the
+ * tutorial's wrong numbers beside ours, then why it is wrong.
+ * @param digits significant digits of every printed value (16 shows the float64 values exactly).
+ */
+export function tutorialLines(t: TutorialResult, digits: number): string[] {
+  return [
+    `scores        ${fmt(t.scores.data, digits)}`,
+    `probabilities ${fmt(t.probs.data, digits)}`,
+    `loss          ${t.loss}    (the tutorial prints ${tutorialPrinted.loss})`,
+    `dW            ${rowsOf(t.dW, digits)}`,
+    `              (the tutorial prints ±${tutorialPrinted.dW[0]} / ±${tutorialPrinted.dW[1]})`,
+    `db            ${fmt(t.db, digits)}`,
+    `dX            ${rowsOf(t.dX, digits)}`,
+    `Why the tutorial is wrong: ${tutorialWhyWrong}`,
+  ];
 }
 
 /** Computes the example with the given kernels (float64). */

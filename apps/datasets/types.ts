@@ -1,5 +1,5 @@
 /** The shape every dataset loader returns. */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from 'softmax-wasm';
 
 /** A labelled split: X row-major N×D, y N labels in [0, classes). */
 export interface Split<A extends FloatArray = FloatArray> {

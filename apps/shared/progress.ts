@@ -2,7 +2,7 @@
  * Training progress: on a TTY a bar redrawn in place (epoch, batch progress, running loss, last
  * accuracy, samples/s) and one kept line per epoch; otherwise one plain line per epoch.
  */
-import type { EpochRecord } from '../train/trainer.js';
+import type { EpochRecord } from 'softmax-wasm';
 
 interface Out { write(s: string): boolean; isTTY?: boolean; columns?: number }
 

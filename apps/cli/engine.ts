@@ -1,5 +1,5 @@
 /** Loads the kernels a command runs on: the WASM SIMD kernels or the float64 TypeScript reference. */
-import { loadWasm, reference, type SoftmaxKernels } from '../index.js';
+import { loadWasm, reference, type SoftmaxKernels } from 'softmax-wasm';
 import { CommandFailed } from './args.js';
 
 export const ENGINES = ['wasm', 'reference'] as const;

@@ -3,7 +3,7 @@
  * decoding loop does today: softmax, a sort of (prob, index) pairs, a cumulative sum) and a
  * round-robin timer that reports each case's best batch, so ratios come from one run.
  */
-import { Rng } from '../train/rng.js';
+import { Rng } from 'softmax-wasm';
 
 /**
  * Plain-JS sampler, written the way JS LLM samplers do it, but carefully: one Float64Array of

@@ -3,26 +3,14 @@
  * (N=500, D=3073, C=10) on the WASM f32 kernels and on the float64 reference, then a softmax
  * classifier trained on the handwritten digits with the WASM engine (and one epoch on the reference).
  */
-import { loadWasm, matrix, reference } from '../index.js';
+import { loadWasm, matrix, reference } from 'softmax-wasm';
 import { runTrainingDemo } from './train.js';
-import { solveTutorial, tutorialPrinted, tutorialWhyWrong } from './tutorial.js';
-
-const fmt = (a: ArrayLike<number>) => `[${Array.from(a, (v) => Number(v.toPrecision(10))).join(', ')}]`;
-const rowsOf = (m: { data: ArrayLike<number>; rows: number; cols: number }) =>
-  Array.from({ length: m.rows }, (_, i) => fmt(Array.from(m.data).slice(i * m.cols, (i + 1) * m.cols))).join(', ');
+import { solveTutorial, tutorialLines } from '../shared/tutorial.js';
 
 const wasm = await loadWasm();
 
 console.log('== The tutorial\'s example, done right (x = [1, 2, 3], W = [[-1, 1], [1, -1], [0, 0]], label 1)');
-const t = solveTutorial(wasm);
-console.log(`scores        ${fmt(t.scores.data)}`);
-console.log(`probabilities ${fmt(t.probs.data)}`);
-console.log(`loss          ${t.loss}    (the tutorial prints ${tutorialPrinted.loss})`);
-console.log(`dW            [${rowsOf(t.dW)}]`);
-console.log(`              (the tutorial prints ±${tutorialPrinted.dW[0]} / ±${tutorialPrinted.dW[1]})`);
-console.log(`db            ${fmt(t.db)}`);
-console.log(`dX            [${rowsOf(t.dX)}]`);
-console.log(`Why the tutorial is wrong: ${tutorialWhyWrong}`);
+for (const line of tutorialLines(solveTutorial(wasm), 10)) console.log(line);
 
 console.log('\n== A CIFAR-10-sized linear softmax classifier: N=500, D=3073, C=10, reg=5e-6');
 // Seeded data: X ~ N(0, 1), W ~ 0.01·N(0, 1), labels uniform.

@@ -2,9 +2,9 @@
  * `softmax-wasm gradcheck`: the analytic gradients of linearSoftmaxLoss and softmaxCrossEntropy
  * against numerical differences, in float64, on a seeded random problem.
  */
-import { matrix, type SoftmaxKernels } from '../../index.js';
-import { checkCrossEntropyGradients, checkLinearSoftmaxGradients, type GradCheckResult } from '../../train/gradcheck.js';
-import { Rng } from '../../train/rng.js';
+import {
+  checkCrossEntropyGradients, checkLinearSoftmaxGradients, matrix, Rng, type GradCheckResult, type SoftmaxKernels,
+} from 'softmax-wasm';
 import { CommandFailed, choice, num, parse, type Io } from '../args.js';
 import { ENGINES, loadEngine } from '../engine.js';
 

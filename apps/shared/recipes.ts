@@ -1,10 +1,10 @@
 /**
  * Training settings that work for the bundled datasets (used by the CLI's `train` defaults and by
- * `npm start`). Measured on the fixed splits of src/datasets, seed 1, WASM f32: momentum SGD gives
+ * `npm start`). Measured on the fixed splits of apps/datasets, seed 1, WASM f32: momentum SGD gives
  * digits 91.15% test accuracy after 20 epochs (≥ 90% from epoch 3) and Iris 96.7% (29/30); Adam
  * with its rates below gives digits 90.95% and Iris 96.7%.
  */
-import type { TrainOptions } from './trainer.js';
+import type { TrainOptions } from 'softmax-wasm';
 
 export interface Recipe {
   epochs: number;

@@ -3,9 +3,9 @@
  * sampler (input in WASM memory, and copied in from a plain array), the WASM softmax of the same
  * rows, and the careful plain-JS sort-based sampler, with ratios from the same run.
  */
-import { loadWasm, Rng } from '../../index.js';
+import { loadWasm, Rng } from 'softmax-wasm';
 import { CommandFailed, num, parse, type Io } from '../args.js';
-import { formatTimings, llmLogits, plainJsSample, timeCases, type TimedCase } from '../sample_timing.js';
+import { formatTimings, llmLogits, plainJsSample, timeCases, type TimedCase } from '../../shared/sample_timing.js';
 
 export const SAMPLE_HELP = `Usage: softmax-wasm sample [--vocab N] [--rows N] [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--seed S] [--rounds N]
 

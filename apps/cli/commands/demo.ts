@@ -1,6 +1,6 @@
 /** `softmax-wasm demo`: the tutorial's worked example, computed right, beside what it printed. */
-import { solveTutorial, tutorialPrinted, tutorialWhyWrong } from '../../demo/tutorial.js';
-import type { SoftmaxKernels } from '../../index.js';
+import { solveTutorial, tutorialLines } from '../../shared/tutorial.js';
+import type { SoftmaxKernels } from 'softmax-wasm';
 import { choice, parse, type Io } from '../args.js';
 import { ENGINES, loadEngine } from '../engine.js';
 
@@ -15,21 +15,9 @@ Options:
   -h, --help      this help
 `;
 
-const fmt = (a: ArrayLike<number>): string => `[${Array.from(a, (v) => Number(v.toPrecision(16))).join(', ')}]`;
-const rowsOf = (m: { data: ArrayLike<number>; rows: number; cols: number }): string =>
-  `[${Array.from({ length: m.rows }, (_, i) => fmt(Array.from(m.data).slice(i * m.cols, (i + 1) * m.cols))).join(', ')}]`;
-
 /** Prints the tutorial's example solved with `k` (float64). */
 export function printTutorial(k: SoftmaxKernels, write: (line: string) => void): void {
-  const t = solveTutorial(k);
-  write(`scores        ${fmt(t.scores.data)}`);
-  write(`probabilities ${fmt(t.probs.data)}`);
-  write(`loss          ${t.loss}    (the tutorial prints ${tutorialPrinted.loss})`);
-  write(`dW            ${rowsOf(t.dW)}`);
-  write(`              (the tutorial prints ±${tutorialPrinted.dW[0]} / ±${tutorialPrinted.dW[1]})`);
-  write(`db            ${fmt(t.db)}`);
-  write(`dX            ${rowsOf(t.dX)}`);
-  write(`Why the tutorial is wrong: ${tutorialWhyWrong}`);
+  for (const line of tutorialLines(solveTutorial(k), 16)) write(line);
 }
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {

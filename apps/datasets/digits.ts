@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Rng } from '../train/rng.js';
+import { Rng } from 'softmax-wasm';
 import type { Dataset, LoadOptions } from './types.js';
 
 /** Image side: 28×28 pixels per sample. */

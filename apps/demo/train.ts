@@ -2,15 +2,14 @@
  * `npm start`, the training part: a linear softmax classifier on the MNIST digits (8,000 train /
  * 2,000 test) with the WASM f32 kernels, with progress, final test accuracy and time per epoch;
  * then the same epoch (same seed, same batches) on the float64 TypeScript reference, for the speed
- * ratio. Run alone with `tsx src/demo/train.ts`.
+ * ratio. Run alone with `tsx apps/demo/train.ts`.
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
-import { Progress } from '../cli/progress.js';
+import { loadWasm, reference, trainSoftmaxClassifier, type SoftmaxKernels, type TrainOptions } from 'softmax-wasm';
 import { loadDigits } from '../datasets/index.js';
-import { loadWasm, reference, type SoftmaxKernels } from '../index.js';
-import { RECIPES } from '../train/recipes.js';
-import { trainSoftmaxClassifier, type TrainOptions } from '../train/trainer.js';
+import { Progress } from '../shared/progress.js';
+import { RECIPES } from '../shared/recipes.js';
 
 export interface TrainingDemoResult {
   testAccuracy: number;
@@ -79,7 +78,7 @@ export async function runTrainingDemo(
   return { testAccuracy, epochs: h.length, epochTo90: to90, wasmEpochMs, referenceEpochMs, speedup };
 }
 
-// Run directly: tsx src/demo/train.ts
+// Run directly: tsx apps/demo/train.ts
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   await runTrainingDemo();
 }

@@ -1,7 +1,8 @@
 /** `softmax-wasm bench`: runs the benchmark suite (bench/run.ts, with tsx) and forwards its exit code. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { CommandFailed, type Io } from '../args.js';
 
 export const BENCH_HELP = `Usage: softmax-wasm bench [arguments for bench/run.ts]
@@ -14,21 +15,31 @@ Options:
   -h, --help   this help (the suite's own options: softmax-wasm bench -- --help)
 `;
 
-/** The package root: this file is src/cli/commands/bench.ts or dist/cli/commands/bench.js. */
+/**
+ * The package root, found through the package's own name (package.json "exports" lists
+ * ./package.json), so it is the same whether this runs as apps/cli/ with tsx or as the compiled
+ * dist/apps/cli/ of a checkout or an installed package.
+ */
 export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url));
+  return dirname(createRequire(import.meta.url).resolve('softmax-wasm/package.json'));
+}
+
+const BENCH_SCRIPT = 'bench/run.ts';
+
+/** Whether the benchmark suite is here: only a source checkout has bench/ (the package does not ship it). */
+export function hasBench(): boolean {
+  return existsSync(join(packageRoot(), BENCH_SCRIPT));
 }
 
 export async function benchCommand(argv: string[], io: Io): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') { io.out.write(BENCH_HELP); return 0; }
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   const root = packageRoot();
-  const script = 'bench/run.ts';
-  if (!existsSync(new URL(`../../../${script}`, import.meta.url))) {
-    throw new CommandFailed(`${script} was not found in ${root}: the benchmark suite runs from a source checkout (npm install; npm run bench)`);
+  if (!hasBench()) {
+    throw new CommandFailed(`${BENCH_SCRIPT} was not found in ${root}: the benchmark suite runs from a source checkout (npm install; npm run bench)`);
   }
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', BENCH_SCRIPT, ...args], { cwd: root, stdio: 'inherit' });
     child.on('error', (e) => reject(new CommandFailed(`could not start the benchmark: ${e.message}`)));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

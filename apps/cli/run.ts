@@ -2,17 +2,18 @@
  * The `softmax-wasm` command line: `demo`, `train`, `gradcheck`, `bench`. Returns the exit code:
  * 0 done, 1 the command failed, 2 a usage mistake (message and hint on stderr).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { SoftmaxInputError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SoftmaxInputError } from 'softmax-wasm';
 import { CommandFailed, UsageError, type Io } from './args.js';
-import { benchCommand } from './commands/bench.js';
+import { benchCommand, hasBench, packageRoot } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';
 
 // `bench` runs bench/run.ts, which only a source checkout has: an installed package does not list it.
-const HAS_BENCH = existsSync(new URL('../../bench/run.ts', import.meta.url));
+const HAS_BENCH = hasBench();
 
 export const USAGE = `Usage: softmax-wasm <command> [options]
 
@@ -20,8 +21,7 @@ Commands:
   demo        the tutorial's example (x = [1, 2, 3], W 3×2, label 1) computed right
   train       train a softmax classifier on the MNIST digits or Iris, with progress, curves and a log
   gradcheck   check the analytic gradients against numerical differences (float64)
-${HAS_BENCH ? '  bench       run the benchmark suite (source checkout only)\n' : ''}
-  sample      time one decoding step's sampling (top-k / top-p / min-p) on an LLM-size vocabulary
+${HAS_BENCH ? '  bench       run the benchmark suite (source checkout only)\n' : ''}  sample      time one decoding step's sampling (top-k / top-p / min-p) on an LLM-size vocabulary
 Run 'softmax-wasm <command> --help' for the options of a command.
 Options: -h, --help (this help), -v, --version
 `;
@@ -32,7 +32,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

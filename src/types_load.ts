@@ -1,0 +1,60 @@
+/**
+ * Public types of loadWasm's options: which module, which SIMD build, how many threads, and the
+ * structural stand-ins that let them compile without the DOM lib. Re-exported by ./types.ts.
+ */
+
+/** Options of {@link loadWasm}. */
+export interface LoadWasmOptions {
+  /** The module: its bytes, a `URL` object to fetch (or read, for `file:` URLs in Node, Bun and
+   * Deno), a fetch `Response` or a compiled `WebAssembly.Module`. A string is refused (a path and
+   * a URL look alike): pass `new URL(s, import.meta.url)` or the bytes.
+   * Default: the shipped `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`): read
+   * from the package's files in Node and Bun, imported as inlined modules in browsers and Deno. */
+  wasm?: WasmBytes | WasmUrlLike | WasmResponseLike | WasmModuleLike;
+  /**
+   * Which of the two shipped modules to load when `wasm` is not given (ignored with `wasm`: that
+   * module is used as given):
+   * - `'auto'` (default): `build/softmax.relaxed.wasm` if the engine supports relaxed SIMD
+   *   (`WebAssembly.validate` of a tiny `f32x4.relaxed_madd` probe; e.g. Chromium ≥ 114, Node ≥ 22,
+   *   Node 20 only with `node --experimental-wasm-relaxed-simd`), else `build/softmax.wasm`.
+   * - `'baseline'`: always `build/softmax.wasm` (plain SIMD-128; bit-for-bit reproducible everywhere).
+   * - `'relaxed'`: `build/softmax.relaxed.wasm`; throws an Error where relaxed SIMD is unsupported.
+   *
+   * relaxed_madd may run fused (one rounding) or not, as the engine and CPU choose, so results can
+   * differ from the baseline build in the last bits; both stay within the documented tolerances.
+   */
+  simd?: 'baseline' | 'relaxed' | 'auto';
+  /**
+   * Threads to run the kernels on, the calling thread included: a positive integer or `'auto'`
+   * (the number of cores). Default 1: today's single-threaded module. With more, the threads build
+   * runs in a pool of workers over one shared memory; results are bit-identical for every thread
+   * count. Where threads cannot run, the instance uses one and says why in `threadsUnavailable`.
+   */
+  threads?: number | 'auto';
+}
+
+// Structural stand-ins for DOM / WebAssembly types, so that these declarations compile without the
+// DOM lib (e.g. `lib: ["ES2022"]` + @types/node, skipLibCheck: false). The real objects fit them.
+
+/** A module's bytes: an ArrayBuffer or any view of one (the DOM's `BufferSource`). */
+export type WasmBytes = ArrayBufferLike | ArrayBufferView;
+
+/** A `URL` object (only `href` and `protocol` are read). */
+export interface WasmUrlLike {
+  readonly href: string;
+  readonly protocol: string;
+}
+
+/** A fetch `Response` (a real one is compiled while streaming; others give `arrayBuffer()`). */
+export interface WasmResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * A compiled `WebAssembly.Module`. The WebAssembly namespace comes only with the DOM lib, and its
+ * `Module` is an empty interface there, so this is `object`: loadWasm checks it at run time.
+ */
+export type WasmModuleLike = object;
