@@ -23,52 +23,36 @@ export function copy(dst: usize, src: usize, n: usize): void {
 }
 
 /**
- * `iters` rounds of 6 f32x4 multiplies and 6 f32x4 adds on independent chains: 48 flop per round.
- * Call with m = 1 and a = 0 so values stay finite and normal (no denormal slow path).
+ * `iters` rounds of 6 T-vector multiplies and 6 T-vector adds on independent chains: 48 flop per
+ * round for f32x4, 24 for f64x2. Call with m = 1 and a = 0 so values stay finite and normal (no
+ * denormal slow path).
  */
-export function peak_f32x4(iters: i32, m: f32, a: f32): f32 {
-  // splat constants
-  const vm = f32x4.splat(m);
-  const va = f32x4.splat(a);
-  let p0 = f32x4.splat(1), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0;
-  let s0 = f32x4.splat(1), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
-  // main loop: 6 multiply chains + 6 add chains
+@inline function peak<T>(iters: i32, m: T, a: T): T {
+  const vm = v128.splat<T>(m);
+  const va = v128.splat<T>(a);
+  let p0 = v128.splat<T>(1), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0;
+  let s0 = v128.splat<T>(1), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
   for (let i = 0; i < iters; i++) {
-    p0 = f32x4.mul(p0, vm); s0 = f32x4.add(s0, va);
-    p1 = f32x4.mul(p1, vm); s1 = f32x4.add(s1, va);
-    p2 = f32x4.mul(p2, vm); s2 = f32x4.add(s2, va);
-    p3 = f32x4.mul(p3, vm); s3 = f32x4.add(s3, va);
-    p4 = f32x4.mul(p4, vm); s4 = f32x4.add(s4, va);
-    p5 = f32x4.mul(p5, vm); s5 = f32x4.add(s5, va);
+    p0 = v128.mul<T>(p0, vm); s0 = v128.add<T>(s0, va);
+    p1 = v128.mul<T>(p1, vm); s1 = v128.add<T>(s1, va);
+    p2 = v128.mul<T>(p2, vm); s2 = v128.add<T>(s2, va);
+    p3 = v128.mul<T>(p3, vm); s3 = v128.add<T>(s3, va);
+    p4 = v128.mul<T>(p4, vm); s4 = v128.add<T>(s4, va);
+    p5 = v128.mul<T>(p5, vm); s5 = v128.add<T>(s5, va);
   }
-  // fold
-  const v = f32x4.add(
-    f32x4.add(f32x4.add(p0, p1), f32x4.add(p2, p3)),
-    f32x4.add(f32x4.add(f32x4.add(p4, p5), f32x4.add(s0, s1)),
-      f32x4.add(f32x4.add(s2, s3), f32x4.add(s4, s5))));
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 3);
+  // fold every chain into one vector, so none is dead code
+  const v = v128.add<T>(
+    v128.add<T>(v128.add<T>(p0, p1), v128.add<T>(p2, p3)),
+    v128.add<T>(v128.add<T>(v128.add<T>(p4, p5), v128.add<T>(s0, s1)),
+      v128.add<T>(v128.add<T>(s2, s3), v128.add<T>(s4, s5))));
+  if (sizeof<T>() == 4) return <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 3));
+  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
 }
 
-/** The f64x2 version of peak_f32x4: 24 flop per round. */
+export function peak_f32x4(iters: i32, m: f32, a: f32): f32 {
+  return peak<f32>(iters, m, a);
+}
+
 export function peak_f64x2(iters: i32, m: f64, a: f64): f64 {
-  // splat constants
-  const vm = f64x2.splat(m);
-  const va = f64x2.splat(a);
-  let p0 = f64x2.splat(1), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0;
-  let s0 = f64x2.splat(1), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
-  // main loop: 6 multiply chains + 6 add chains
-  for (let i = 0; i < iters; i++) {
-    p0 = f64x2.mul(p0, vm); s0 = f64x2.add(s0, va);
-    p1 = f64x2.mul(p1, vm); s1 = f64x2.add(s1, va);
-    p2 = f64x2.mul(p2, vm); s2 = f64x2.add(s2, va);
-    p3 = f64x2.mul(p3, vm); s3 = f64x2.add(s3, va);
-    p4 = f64x2.mul(p4, vm); s4 = f64x2.add(s4, va);
-    p5 = f64x2.mul(p5, vm); s5 = f64x2.add(s5, va);
-  }
-  // fold
-  const v = f64x2.add(
-    f64x2.add(f64x2.add(p0, p1), f64x2.add(p2, p3)),
-    f64x2.add(f64x2.add(f64x2.add(p4, p5), f64x2.add(s0, s1)),
-      f64x2.add(f64x2.add(s2, s3), f64x2.add(s4, s5))));
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+  return peak<f64>(iters, m, a);
 }

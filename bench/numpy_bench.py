@@ -4,10 +4,12 @@
 Usage: python3 bench/numpy_bench.py SPEC.json  → prints one JSON object on stdout, progress on stderr.
 
 SPEC: {"max_time": s, "min_samples": k, "min_time": s, "warmup": s,
-       "workloads": [{"id", "op", "dtype", "rows", "cols", "d", "reg",
-                      "x": path, "labels": path | null, "W": path | null}]}
-The data files are raw little-endian float32 / int32 written by the JS side (f64 workloads widen the
-float32 values, exactly as the JS side does), so every engine sees the same numbers.
+       "workloads": [{"id", "op", "dtype", "rows", "cols", "d", "options": {...},
+                      "inputs": {"x": path, "labels": path, "W": path, "dy": path, ...}}]}
+The ops are the registry's (bench/ops.ts); OPS below has NumPy's version of some of them, the others
+(and options a version does not implement) are reported as skipped. The data files are raw
+little-endian float32 / int32 written by the JS side (f64 workloads widen the float32 values,
+exactly as the JS side does), so every engine sees the same numbers.
 
 Timing is timeit-style: warm-up, then samples of `number` calls each (number chosen so one sample
 takes >= min_time), until max_time has passed and min_samples are in; GC off while timing. The
@@ -128,36 +130,71 @@ def stats(samples):
     return {"medianMs": med * 1e3, "meanMs": mean * 1e3, "minMs": s[0] * 1e3, "rme": rme, "samples": n}
 
 
-def run_one(w, opts):
+def log_softmax(x, out):
+    """Row log-softmax into out: x - max - log(sum(exp(x - max)))."""
+    np.subtract(x, x.max(axis=1, keepdims=True), out=out)
+    shift = np.log(np.exp(out).sum(axis=1, keepdims=True))
+    out -= shift
+    return out
+
+
+def softmax_backward(y, dy, out):
+    """dx = y * (dy - sum(dy * y)) per row, into out."""
+    dot = np.einsum("ij,ij->i", dy, y)[:, None]
+    np.subtract(dy, dot, out=out)
+    out *= y
+    return out
+
+
+def log_sum_exp(x):
+    m = x.max(axis=1)
+    return m + np.log(np.exp(x - m[:, None]).sum(axis=1))
+
+
+# op -> (options it implements, builder(inputs, w) -> (fn, check)); the result of fn() goes to check.
+OPS = {
+    "softmax": ((), lambda a, w: (lambda: softmax(a["x"]), digest)),
+    "logSoftmax": ((), lambda a, w: (lambda out=np.empty_like(a["x"]): log_softmax(a["x"], out), digest)),
+    "exp": ((), lambda a, w: (lambda out=np.empty_like(a["x"]): np.exp(a["x"], out=out), digest)),
+    "softmaxBackward": ((), lambda a, w: (lambda out=np.empty_like(a["x"]): softmax_backward(a["x"], a["dy"], out), digest)),
+    "logSumExp": ((), lambda a, w: (lambda: log_sum_exp(a["x"]), digest)),
+    "argmax": ((), lambda a, w: (lambda: a["x"].argmax(axis=1), digest)),
+    "softmaxCrossEntropy": ((), lambda a, w: (lambda: cross_entropy(a["x"], a["labels"]), lambda r: digest(r[1], r[0]))),
+    "linearSoftmaxLoss": (("reg",), lambda a, w: (lambda: softmax_loss_vectorized(a["W"], a["x"], a["labels"], w["options"].get("reg", 0.0)),
+                                                  lambda r: digest(r[1], r[0]))),
+    "linearScores": (("bias",), lambda a, w: (lambda out=np.empty((w["rows"], w["cols"]), dtype=a["x"].dtype):
+                                              np.add(np.dot(a["x"], a["W"], out=out), a.get("bias", 0), out=out), digest)),
+}
+
+
+def load_inputs(w):
+    """The workload's arrays: floats in its dtype, labels as intp; matrices reshaped."""
     dt = np.float32 if w["dtype"] == "f32" else np.float64
-    x = np.fromfile(w["x"], dtype="<f4").astype(dt)
-    labels = np.fromfile(w["labels"], dtype="<i4").astype(np.intp) if w.get("labels") else None
-    if w["op"] == "softmax":
-        x = x.reshape(w["rows"], w["cols"])
-        holder = {}
+    rows, cols, d = w["rows"], w["cols"], w["d"]
+    shapes = {"x": (rows, d or cols), "W": (d, cols), "dy": (rows, cols), "bias": (cols,), "weights": (cols,)}
+    a = {}
+    for name, path in w["inputs"].items():
+        if name == "labels":
+            a[name] = np.fromfile(path, dtype="<i4").astype(np.intp)
+        else:
+            a[name] = np.fromfile(path, dtype="<f4").astype(dt).reshape(shapes[name])
+    return a
 
-        def fn():
-            holder["out"] = softmax(x)
-        check = lambda: digest(holder["out"])  # noqa: E731
-    elif w["op"] == "crossEntropy":
-        x = x.reshape(w["rows"], w["cols"])
-        holder = {}
 
-        def fn():
-            holder["r"] = cross_entropy(x, labels)
-        check = lambda: digest(holder["r"][1], holder["r"][0])  # noqa: E731
-    else:
-        X = x.reshape(w["rows"], w["d"])
-        W = np.fromfile(w["W"], dtype="<f4").astype(dt).reshape(w["d"], w["cols"])
-        reg = w["reg"]
-        holder = {}
+def run_one(w, opts):
+    if w["op"] not in OPS:
+        return {"status": "skipped", "reason": f"no NumPy {w['op']} here"}
+    implements, make = OPS[w["op"]]
+    other = [k for k in w["options"] if k not in implements]
+    if other:
+        return {"status": "skipped", "reason": f"NumPy's {w['op']} here has no {', '.join(other)}"}
+    fn, check = make(load_inputs(w), w)
+    holder = {}
 
-        def fn():
-            holder["r"] = softmax_loss_vectorized(W, X, labels, reg)
-        check = lambda: digest(holder["r"][1], holder["r"][0])  # noqa: E731
-    samples = measure(fn, opts["max_time"], opts["min_samples"], opts["min_time"], opts["warmup"])
-    r = {"status": "ok", **stats(samples), "check": check()}
-    return r
+    def timed():
+        holder["r"] = fn()
+    samples = measure(timed, opts["max_time"], opts["min_samples"], opts["min_time"], opts["warmup"])
+    return {"status": "ok", **stats(samples), "check": check(holder["r"])}
 
 
 def blas_info():
@@ -177,7 +214,8 @@ def main():
         try:
             results[w["id"]] = run_one(w, spec)
             r = results[w["id"]]
-            print(f"  {w['id']}: {r['medianMs']:.4g} ms ±{r['rme']:.1f}% ({r['samples']} samples)", file=sys.stderr, flush=True)
+            if r["status"] == "ok":
+                print(f"  {w['id']}: {r['medianMs']:.4g} ms ±{r['rme']:.1f}% ({r['samples']} samples)", file=sys.stderr, flush=True)
         except Exception as e:  # noqa: BLE001
             results[w["id"]] = {"status": "error", "reason": f"{type(e).__name__}: {e}"}
             print(f"  {w['id']}: error {e}", file=sys.stderr, flush=True)

@@ -1,9 +1,10 @@
 /**
- * `npm run bench` — softmax-wasm against its peers on the workloads of issue 3, one markdown table.
+ * `npm run bench` — softmax-wasm against its peers on every public op (bench/ops.ts, the rows of
+ * bench/workloads.ts), one markdown table.
  *
  *   npm run bench                        full run (a few minutes on 2 cores)
  *   npm run bench -- --quick             about a minute: short sampling
- *   npm run bench -- --filter S3         only workloads whose id contains "S3" (comma = or)
+ *   npm run bench -- --filter linear     only workloads whose id contains "linear" (comma = or)
  *   npm run bench -- --engines wasm,wasm-zc,tfjs-wasm   only these columns
  *   npm run bench -- --json out.json     result file (default bench/results/latest.json)
  *   npm run bench -- --no-numpy --no-tfjs --no-limits  leave those peers out
@@ -19,7 +20,8 @@
 import { spawnSync } from 'node:child_process';
 import { relaxedSimdSupported } from '../src/wasm/loader.js';
 import { defaultEngines } from './engines/index.js';
-import { FULL_TIMING, QUICK_TIMING, formatReport, runBench, writeJson, type Timing } from './harness.js';
+import { FULL_TIMING, QUICK_TIMING, runBench, type Timing } from './harness.js';
+import { formatReport, writeJson } from './report.js';
 import { filterWorkloads, standardWorkloads } from './workloads.js';
 import { forwardToRuntime } from './runtime_flag.js';
 
@@ -60,7 +62,7 @@ function parseArgs(argv: string[]): Args {
       case '--strict': a.strict = true; break;
       case '--max-time': a.maxTime = Number(take()); break;
       case '--help': case '-h':
-        console.log('usage: npm run bench -- [--quick] [--filter S1,S3] [--engines a,b] [--json path] [--no-numpy] [--no-tfjs] [--no-limits] [--relaxed | --no-relaxed] [--strict] [--max-time s]');
+        console.log('usage: npm run bench -- [--quick] [--filter softmax,linear] [--engines a,b] [--json path] [--no-numpy] [--no-tfjs] [--no-limits] [--relaxed | --no-relaxed] [--strict] [--max-time s]');
         process.exit(0);
         break;
       default: throw new Error(`unknown flag ${f} (try --help)`);

@@ -1,41 +1,28 @@
 /**
- * The bench workloads of issue 3, with fixed seeded data: X ~ N(0, 1), W ~ 0.01·N(0, 1), labels
- * uniform in [0, C). f64 workloads hold exactly the values of their f32 twin (widened), so the two
- * dtypes and every engine (NumPy reads the same bytes) see the same problem.
- *
- * - S1 row softmax (op 'softmax'): x is rows×cols.
- * - S2 mean cross-entropy + gradient w.r.t. the logits (op 'crossEntropy'): logits rows×cols, labels.
- * - S3 linear softmax classifier loss + dW + db (op 'linearSoftmax', reg 5e-6): X n×d, W d×c, labels.
+ * The bench workloads: one op of the registry (bench/ops.ts) on one shape and dtype, with fixed
+ * seeded data: x ~ N(0, 1) (made a valid input where the op needs one: probabilities for the
+ * backward ops, x ≤ 0 for exp), W ~ 0.01·N(0, 1), dy ~ N(0, 1), bias ~ 0.1·N(0, 1), class
+ * weights uniform in [0.5, 1.5), labels uniform in [0, C). f64 workloads hold exactly the values of
+ * their f32 twin (widened), so the two dtypes and every engine (NumPy reads the same bytes) see the
+ * same problem. Row labels name the op, its options and the shape: "linearSoftmaxLoss 500×3073×10 f32".
+ * No Node imports: the browser page uses it too.
  */
 import { Rng } from '../src/train/rng.js';
+import { OPS, type Float, type InputName, type OpName, type OpOptions, type OpShape } from './ops.js';
 
 export type DType = 'f32' | 'f64';
-export type Op = 'softmax' | 'crossEntropy' | 'linearSoftmax';
-export type Float = Float32Array | Float64Array;
+export type { Float };
 
-/** The arrays of one workload. `x` is the S1 input, the S2 logits or the S3 X. */
-export interface WorkloadData {
-  x: Float;
-  labels?: Int32Array;
-  W?: Float;
-}
+/** The arrays of one workload, by input name (bench/ops.ts `InputName`). */
+export type WorkloadData = Partial<Record<InputName, Float | Int32Array>> & { x: Float; labels?: Int32Array; W?: Float };
 
-export interface Workload {
-  /** Unique, readable id, also the table's row label: "S1 softmax 1×131072 f32". */
+export interface Workload extends OpShape {
+  /** Unique, readable id, also the table's row label: "softmax 1×131072 f32". */
   id: string;
-  group: 'S1' | 'S2' | 'S3';
-  op: Op;
   dtype: DType;
-  /** S1/S2: the matrix is rows×cols. S3: rows = n, cols = c (the scores), plus d. */
-  rows: number;
-  cols: number;
-  /** S3 only: the feature count D. */
-  d: number;
-  /** S3 only: L2 strength (CS231n convention: + reg·ΣW², dW += 2·reg·W). */
-  reg: number;
-  /** S3: floating-point operations of the two GEMMs (2·n·d·c each); 0 for S1/S2. */
+  /** Floating-point operations of the GEMMs (2·n·d·c each); 0 for row ops. */
   flops: number;
-  /** Bytes of the main input (S1 x, S2 logits, S3 X); an S1/S2 kernel reads and writes this much. */
+  /** Bytes of the main input x; a row kernel reads and writes this much. */
   bytes: number;
   /** A short note on the shape ("CIFAR-10", "LLM vocabulary"). */
   note: string;
@@ -73,53 +60,69 @@ export function uniformLabels(n: number, c: number, seed: number): Int32Array {
   return out;
 }
 
-const shape = (a: number, b: number): string => `${a}×${b}`;
+export interface Spec { op: OpName; rows: number; cols: number; d?: number; options?: OpOptions; note?: string }
 
-interface Spec { group: 'S1' | 'S2' | 'S3'; rows: number; cols: number; d?: number; note?: string }
+/** The options that label a row (the defaults of the standard rows, reg and sampling settings, do not). */
+function tags(o: OpOptions): string {
+  const t: string[] = [];
+  if (o.bias) t.push('+bias');
+  if (o.inputGrad) t.push('+inputGrad');
+  if (o.weights) t.push('+weights');
+  if (o.labelSmoothing) t.push(`+labelSmoothing ${o.labelSmoothing}`);
+  if (o.k) t.push(`k=${o.k}`);
+  if (o.temperature !== undefined) t.push(`T=${o.temperature}${o.topP !== undefined ? ` top-p ${o.topP}` : ''}`);
+  return t.length ? ` ${t.join(' ')}` : '';
+}
 
-function f32Data(spec: Spec, seed: number): WorkloadData {
-  if (spec.group === 'S3') {
-    const d = spec.d!;
-    return {
-      x: gaussianF32(spec.rows * d, seed),
-      W: gaussianF32(d * spec.cols, seed + 1, 0.01),
-      labels: uniformLabels(spec.rows, spec.cols, seed + 2),
-    };
-  }
-  const data: WorkloadData = { x: gaussianF32(spec.rows * spec.cols, seed) };
-  if (spec.group === 'S2') data.labels = uniformLabels(spec.rows, spec.cols, seed + 2);
+// Seeds of softmax, softmaxCrossEntropy and linearSoftmaxLoss rows keep the key their data has
+// always had, so those rows see the same numbers as before the registry.
+const SEED_KEY: Partial<Record<OpName, number>> = { softmax: 49, softmaxCrossEntropy: 50, linearSoftmaxLoss: 51 };
+
+function f32Data(s: OpShape, seed: number): WorkloadData {
+  const shapes = OPS[s.op].inputs(s);
+  const [xr, xc] = shapes.x!;
+  const x = gaussianF32(xr * xc, seed);
+  OPS[s.op].shapeX?.(x, xr, xc);
+  const data: WorkloadData = { x };
+  const n = (name: InputName): number => shapes[name]![0] * shapes[name]![1];
+  if (shapes.W) data.W = gaussianF32(n('W'), seed + 1, 0.01);
+  if (shapes.labels) data.labels = uniformLabels(n('labels'), s.cols, seed + 2);
+  if (shapes.dy) data.dy = gaussianF32(n('dy'), seed + 3);
+  if (shapes.bias) data.bias = gaussianF32(n('bias'), seed + 4, 0.1);
+  if (shapes.weights) { const r = rng(seed + 5); data.weights = Float32Array.from({ length: n('weights') }, () => 0.5 + r()); }
   return data;
 }
 
 /** Builds one workload; `twin` is the f32 workload whose data an f64 workload widens. */
-function makeWorkload(spec: Spec, dtype: DType, twin?: Workload): Workload {
-  const { group, rows, cols } = spec;
+export function makeWorkload(spec: Spec, dtype: DType, twin?: Workload): Workload {
+  const { op, rows, cols } = spec;
   const d = spec.d ?? 0;
-  const op: Op = group === 'S1' ? 'softmax' : group === 'S2' ? 'crossEntropy' : 'linearSoftmax';
-  const label = group === 'S1' ? `softmax ${shape(rows, cols)}`
-    : group === 'S2' ? `cross-entropy ${shape(rows, cols)}`
-      : `linear N=${rows} D=${d} C=${cols}`;
+  const shape: OpShape = { op, rows, cols, d, options: spec.options ?? {} };
   const elem = dtype === 'f32' ? 4 : 8;
-  // Seed from the shape, so a workload's data does not depend on which others exist.
-  const seed = (group.charCodeAt(1) * 1_000_003 + rows * 7919 + cols * 104_729 + d * 15_485_863) >>> 0;
+  const [xr, xc] = OPS[op].inputs(shape).x!;
+  // Seed from the op and the shape, so a workload's data does not depend on which others exist.
+  const key = SEED_KEY[op] ?? 52 + Object.keys(OPS).indexOf(op);
+  const seed = (key * 1_000_003 + rows * 7919 + cols * 104_729 + d * 15_485_863) >>> 0;
   let cache: WorkloadData | null = null;
   return {
-    id: `${group} ${label} ${dtype}`,
-    group, op, dtype, rows, cols, d,
-    reg: group === 'S3' ? 5e-6 : 0,
-    flops: group === 'S3' ? 4 * rows * d * cols : 0,
-    bytes: (group === 'S3' ? rows * d : rows * cols) * elem,
+    ...shape,
+    id: `${op}${tags(shape.options)} ${d ? `${rows}×${d}×${cols}` : `${rows}×${cols}`} ${dtype}`,
+    dtype,
+    flops: OPS[op].flops?.(shape) ?? 0,
+    bytes: xr * xc * elem,
     note: spec.note ?? '',
     seed,
     data() {
       if (cache) return cache;
       if (dtype === 'f32') {
-        cache = f32Data(spec, seed);
+        cache = f32Data(shape, seed);
       } else {
-        const src = twin ? twin.data() : f32Data(spec, seed);
-        cache = { x: Float64Array.from(src.x) };
-        if (src.W) cache.W = Float64Array.from(src.W);
-        if (src.labels) cache.labels = src.labels;
+        const src = twin ? twin.data() : f32Data(shape, seed);
+        const wide: Partial<Record<InputName, Float | Int32Array>> = {};
+        for (const [name, a] of Object.entries(src) as Array<[InputName, Float | Int32Array]>) {
+          wide[name] = a instanceof Float32Array ? Float64Array.from(a) : a;
+        }
+        cache = wide as WorkloadData;
       }
       return cache;
     },
@@ -127,7 +130,7 @@ function makeWorkload(spec: Spec, dtype: DType, twin?: Workload): Workload {
   };
 }
 
-function build(specs: Spec[], f64Groups: Array<Spec['group']>): Workload[] {
+function build(specs: Spec[], f64: (s: Spec) => boolean): Workload[] {
   const out: Workload[] = [];
   const f32 = new Map<Spec, Workload>();
   for (const s of specs) {
@@ -135,32 +138,59 @@ function build(specs: Spec[], f64Groups: Array<Spec['group']>): Workload[] {
     f32.set(s, w);
     out.push(w);
   }
-  for (const s of specs) if (f64Groups.includes(s.group)) out.push(makeWorkload(s, 'f64', f32.get(s)));
+  for (const s of specs) if (f64(s)) out.push(makeWorkload(s, 'f64', f32.get(s)));
   return out;
 }
 
-/** The workloads of issue 3: S1, S2, S3 in f32, and S3 again in f64. */
+const SAMPLING: OpOptions = { temperature: 0.8, topP: 0.9, seed: 7 };
+
+/** The rows of `npm run bench`: every public op in f32, the linear classifier again in f64. */
 export function standardWorkloads(): Workload[] {
+  const llm = 'LLM-vocabulary logits';
   return build([
-    { group: 'S1', rows: 1, cols: 131072, note: 'LLM-vocabulary logits' },
-    { group: 'S1', rows: 1, cols: 32000, note: 'LLM-vocabulary logits' },
-    { group: 'S1', rows: 256, cols: 1000 },
-    { group: 'S1', rows: 4096, cols: 10 },
-    { group: 'S2', rows: 4096, cols: 1000 },
-    { group: 'S2', rows: 256, cols: 10 },
-    { group: 'S3', rows: 500, d: 3073, cols: 10, note: 'CIFAR-10 / CS231n' },
-    { group: 'S3', rows: 256, d: 784, cols: 10, note: 'MNIST minibatch' },
-    { group: 'S3', rows: 64, d: 512, cols: 10000, note: 'large class count' },
-  ], ['S3']);
+    { op: 'softmax', rows: 1, cols: 131072, note: llm },
+    { op: 'softmax', rows: 1, cols: 32000, note: llm },
+    { op: 'softmax', rows: 256, cols: 1000 },
+    { op: 'softmax', rows: 4096, cols: 10 },
+    { op: 'logSoftmax', rows: 256, cols: 1000 },
+    { op: 'softmaxBackward', rows: 256, cols: 1000 },
+    { op: 'logSoftmaxBackward', rows: 256, cols: 1000 },
+    { op: 'softmaxJacobian', rows: 1, cols: 256, note: 'one 256-vector, 256×256 result' },
+    { op: 'exp', rows: 1, cols: 131072, note: 'the raw kernel (not public): x ≤ 0' },
+    { op: 'softmaxCrossEntropy', rows: 4096, cols: 1000 },
+    { op: 'softmaxCrossEntropy', rows: 256, cols: 10 },
+    { op: 'softmaxCrossEntropy', rows: 4096, cols: 1000, options: { weights: true, labelSmoothing: 0.1 } },
+    { op: 'linearSoftmaxLoss', rows: 500, d: 3073, cols: 10, options: { reg: 5e-6 }, note: 'CIFAR-10 / CS231n' },
+    { op: 'linearSoftmaxLoss', rows: 256, d: 784, cols: 10, options: { reg: 5e-6 }, note: 'MNIST minibatch' },
+    { op: 'linearSoftmaxLoss', rows: 64, d: 512, cols: 10000, options: { reg: 5e-6 }, note: 'large class count' },
+    { op: 'linearSoftmaxLoss', rows: 256, d: 784, cols: 10, options: { reg: 5e-6, bias: true, inputGrad: true }, note: 'MNIST, a layer below' },
+    { op: 'linearScores', rows: 500, d: 3073, cols: 10, options: { bias: true }, note: 'predict on CIFAR-10' },
+    { op: 'logSumExp', rows: 64, cols: 32000, note: llm },
+    { op: 'argmax', rows: 64, cols: 32000, note: llm },
+    { op: 'topK', rows: 1, cols: 32000, options: { k: 50 }, note: llm },
+    { op: 'sample', rows: 1, cols: 32000, options: SAMPLING, note: llm },
+  ], (s) => s.op === 'linearSoftmaxLoss' && !s.options?.bias);
 }
 
-/** Tiny shapes with remainders (not multiples of the SIMD width), for tests/bench.test.ts. */
+/** Every op on tiny shapes with remainders (not multiples of the SIMD width), f32 and f64, for tests/bench.test.ts. */
 export function tinyWorkloads(): Workload[] {
   return build([
-    { group: 'S1', rows: 3, cols: 37 },
-    { group: 'S2', rows: 5, cols: 7 },
-    { group: 'S3', rows: 6, d: 13, cols: 5 },
-  ], ['S1', 'S2', 'S3']);
+    { op: 'softmax', rows: 3, cols: 37 },
+    { op: 'logSoftmax', rows: 3, cols: 37 },
+    { op: 'softmaxBackward', rows: 3, cols: 37 },
+    { op: 'logSoftmaxBackward', rows: 3, cols: 37 },
+    { op: 'softmaxJacobian', rows: 1, cols: 37 },
+    { op: 'exp', rows: 3, cols: 37 },
+    { op: 'softmaxCrossEntropy', rows: 5, cols: 7 },
+    { op: 'softmaxCrossEntropy', rows: 5, cols: 7, options: { weights: true, labelSmoothing: 0.1 } },
+    { op: 'linearSoftmaxLoss', rows: 6, d: 13, cols: 5, options: { reg: 5e-6 } },
+    { op: 'linearSoftmaxLoss', rows: 6, d: 13, cols: 5, options: { reg: 5e-6, bias: true, inputGrad: true } },
+    { op: 'linearScores', rows: 6, d: 13, cols: 5, options: { bias: true } },
+    { op: 'logSumExp', rows: 3, cols: 37 },
+    { op: 'argmax', rows: 3, cols: 37 },
+    { op: 'topK', rows: 3, cols: 37, options: { k: 5 } },
+    { op: 'sample', rows: 3, cols: 37, options: SAMPLING },
+  ], () => true);
 }
 
 /** Keeps the workloads whose id contains one of the comma-separated substrings (case-insensitive). */

@@ -41,7 +41,7 @@ if (dev) {
 const addr = server.httpServer.address();
 const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}/`;
 console.log(`\nsoftmax-wasm demo (${dev ? 'vite dev server' : 'dist-web/, vite preview'}): ${url}`);
-console.log(`  options: ${url}?epochs=30&batch=64&optimizer=adam&lr=0.005&seed=2  (&bench=1 runs the benchmark after training)`);
+console.log(`  options: ${url}?epochs=30&batch=64&optimizer=adam&lr=0.005&seed=2  (the benchmark page: npm run bench:web)`);
 console.log('  Ctrl-C to stop');
 const stop = () => { server.httpServer.close(); process.exit(0); };
 process.on('SIGINT', stop);

@@ -1,6 +1,7 @@
 // Seeded sampling is bit-identical on every runtime: runs tests/fixtures/logits_builds.mjs (raw
 // sample_f32 / sample_f64 of both builds on fixed problems) under Node 20/22/24, Deno and Bun
-// (scripts/runtimes.mjs installs them) and compares the indices and log-probs.
+// (scripts/runtimes.mjs installs them) and compares the indices and log-probs. The problems' data
+// come from the library's Rng (dist/: npm run build first).
 //   node scripts/logits-runtimes.mjs
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -8,20 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '../dist/index.js';
 import { ensureRuntimes, runtimes } from './runtimes.mjs';
 
-// mulberry32, as src/train/rng.ts
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    const a = (s = (s + 0x6d2b79f5) >>> 0);
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const r = rng(2026);
-const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+const rng = new Rng(2026);
+const r = () => rng.next();
+const gauss = () => rng.gauss();
 const problems = [];
 for (const dt of ['f32', 'f64']) {
   for (const [temperature, topK, topP, minP] of [[0.8, 0, 0.9, 0], [1, 40, 1, 0], [1.3, 50, 0.95, 0.05], [0.6, 0, 1, 0], [0, 0, 1, 0]]) {

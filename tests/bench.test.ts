@@ -1,6 +1,7 @@
 /**
  * Keeps the bench from rotting: the whole harness (every registered engine, benchmark.js, the
- * NumPy subprocess, the table, the JSON file) runs on tiny shapes with minimal time. No timing is
+ * NumPy subprocess, the table, the JSON file) runs every op of the registry on tiny shapes with
+ * minimal time. No timing is
  * asserted; what is asserted: every engine produced a finite result or says why it was skipped,
  * the peers agree with the reference on the losses and outputs, and the table prints.
  */
@@ -10,7 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEngines } from '../bench/engines/index.js';
 import { relaxedSimdSupported } from '../src/wasm/loader.js';
-import { formatReport, runBench, writeJson, type BenchReport, type Timing } from '../bench/harness.js';
+import { runBench, type BenchReport, type Timing } from '../bench/harness.js';
+import { OPS } from '../bench/ops.js';
+import { formatReport, writeJson } from '../bench/report.js';
 import { filterWorkloads, standardWorkloads, tinyWorkloads } from '../bench/workloads.js';
 
 const TINY: Timing = { maxTime: 0.005, minSamples: 2, minTime: 0.001, warmup: 0.002 };
@@ -46,17 +49,23 @@ describe('bench harness on tiny shapes', () => {
     }
   });
 
-  it('runs the in-process engines that are always available, and skips TF.js on f64 only', () => {
+  it('runs every op on the library engines (exp only zero-copy: it is not public), and skips TF.js on f64 only', () => {
+    const get = (w: string, e: string) => report.results.find((r) => r.workload === w && r.engine === e)!;
     for (const w of workloads) {
-      for (const name of ['reference', 'plain-js', 'wasm', 'wasm-zc', 'limit']) {
-        expect(report.results.find((r) => r.workload === w.id && r.engine === name)?.status, `${name} on ${w.id}`).toBe('ok');
-      }
+      for (const name of ['reference', 'wasm-zc', 'limit']) expect(get(w.id, name).status, `${name} on ${w.id}`).toBe('ok');
+      if (w.op === 'exp') expect(get(w.id, 'wasm').reason).toMatch(/not a public op/);
+      else expect(get(w.id, 'wasm').status, `wasm on ${w.id}`).toBe('ok');
       for (const name of ['tfjs-cpu', 'tfjs-wasm']) {
-        const r = report.results.find((x) => x.workload === w.id && x.engine === name)!;
+        const r = get(w.id, name);
         if (w.dtype === 'f64') expect(r.reason).toMatch(/float64/);
-        else expect(r.status, `${name} on ${w.id}: ${r.reason}`).toBe('ok');
+        else if (['softmax', 'softmaxCrossEntropy', 'linearSoftmaxLoss'].includes(w.op) && !w.options.weights && !w.options.inputGrad) {
+          expect(r.status, `${name} on ${w.id}: ${r.reason}`).toBe('ok');
+        }
       }
     }
+    for (const op of Object.keys(OPS)) expect(workloads.filter((w) => w.op === op).length, op).toBeGreaterThan(0);
+    // a peer without an op says so
+    expect(report.results.find((r) => r.engine === 'plain-js' && r.workload.startsWith('argmax'))!.reason).toMatch(/plain JS has no argmax/);
   });
 
   it('measures the relaxed-SIMD build where the engine has it, else skips it with the reason', () => {
@@ -73,10 +82,10 @@ describe('bench harness on tiny shapes', () => {
     expect(compared.length).toBe(measured.length);
     const off = compared.filter((r) => !r.agree!.ok).map((r) => `${r.engine} on ${r.workload}: loss ${r.agree!.loss}, checksum ${r.agree!.checksum}`);
     expect(off).toEqual([]);
-    // S2/S3 carry a loss; S1 only the output checksum.
+    // the losses carry a loss; every other op only the output checksum.
     for (const r of compared) {
-      if (r.workload.startsWith('S1')) expect(r.check!.loss).toBeUndefined();
-      else expect(Number.isFinite(r.check!.loss)).toBe(true);
+      if (/^(softmaxCrossEntropy|linearSoftmaxLoss) /.test(r.workload)) expect(Number.isFinite(r.check!.loss)).toBe(true);
+      else expect(r.check!.loss).toBeUndefined();
     }
   });
 
@@ -103,24 +112,38 @@ describe('bench harness on tiny shapes', () => {
 });
 
 describe('bench workloads', () => {
-  it('are the shapes of issue 3, f32 plus S3 in f64, with deterministic data', () => {
+  it('label each row by op, options and shape; every public op is a row; f32 plus the linear classifier in f64; deterministic data', () => {
     const ids = standardWorkloads().map((w) => w.id);
     expect(ids).toEqual([
-      'S1 softmax 1×131072 f32', 'S1 softmax 1×32000 f32', 'S1 softmax 256×1000 f32', 'S1 softmax 4096×10 f32',
-      'S2 cross-entropy 4096×1000 f32', 'S2 cross-entropy 256×10 f32',
-      'S3 linear N=500 D=3073 C=10 f32', 'S3 linear N=256 D=784 C=10 f32', 'S3 linear N=64 D=512 C=10000 f32',
-      'S3 linear N=500 D=3073 C=10 f64', 'S3 linear N=256 D=784 C=10 f64', 'S3 linear N=64 D=512 C=10000 f64',
+      'softmax 1×131072 f32', 'softmax 1×32000 f32', 'softmax 256×1000 f32', 'softmax 4096×10 f32',
+      'logSoftmax 256×1000 f32', 'softmaxBackward 256×1000 f32', 'logSoftmaxBackward 256×1000 f32', 'softmaxJacobian 1×256 f32',
+      'exp 1×131072 f32',
+      'softmaxCrossEntropy 4096×1000 f32', 'softmaxCrossEntropy 256×10 f32', 'softmaxCrossEntropy +weights +labelSmoothing 0.1 4096×1000 f32',
+      'linearSoftmaxLoss 500×3073×10 f32', 'linearSoftmaxLoss 256×784×10 f32', 'linearSoftmaxLoss 64×512×10000 f32',
+      'linearSoftmaxLoss +bias +inputGrad 256×784×10 f32', 'linearScores +bias 500×3073×10 f32',
+      'logSumExp 64×32000 f32', 'argmax 64×32000 f32', 'topK k=50 1×32000 f32', 'sample T=0.8 top-p 0.9 1×32000 f32',
+      'linearSoftmaxLoss 500×3073×10 f64', 'linearSoftmaxLoss 256×784×10 f64', 'linearSoftmaxLoss 64×512×10000 f64',
     ]);
+    expect(new Set(standardWorkloads().map((w) => w.op))).toEqual(new Set(Object.keys(OPS)));
+    // the rows that existed before the registry keep their data (the same seeds)
+    const s3 = standardWorkloads().find((w) => w.id === 'linearSoftmaxLoss 256×784×10 f32')!;
+    expect(s3.seed).toBe((51 * 1_000_003 + 256 * 7919 + 10 * 104_729 + 784 * 15_485_863) >>> 0);
     const [a, b] = [tinyWorkloads(), tinyWorkloads()];
     expect(Array.from(a[2].data().x)).toEqual(Array.from(b[2].data().x));
-    const s3 = a.find((w) => w.group === 'S3' && w.dtype === 'f32')!, s3d = a.find((w) => w.group === 'S3' && w.dtype === 'f64')!;
-    expect(Array.from(s3d.data().W!)).toEqual(Array.from(s3.data().W!)); // f64 = widened f32 values
-    const W = s3.data().W!;
+    const lin = a.find((w) => w.op === 'linearSoftmaxLoss' && w.dtype === 'f32')!, s3d = a.find((w) => w.op === 'linearSoftmaxLoss' && w.dtype === 'f64')!;
+    expect(Array.from(s3d.data().W!)).toEqual(Array.from(lin.data().W!)); // f64 = widened f32 values
+    const W = lin.data().W!;
     const sd = Math.sqrt(Array.from(W).reduce((s, v) => s + v * v, 0) / W.length);
     expect(sd).toBeGreaterThan(0.003);
     expect(sd).toBeLessThan(0.03); // W ~ 0.01·N(0, 1)
-    const labels = s3.data().labels!;
-    expect(labels.every((y) => y >= 0 && y < s3.cols)).toBe(true);
-    expect(filterWorkloads(standardWorkloads(), 's3,1×32000').map((w) => w.id)).toHaveLength(7);
+    const labels = lin.data().labels!;
+    expect(labels.every((y) => y >= 0 && y < lin.cols)).toBe(true);
+    // valid inputs where the op needs them: probabilities for softmaxBackward, x ≤ 0 for exp
+    const back = a.find((w) => w.op === 'softmaxBackward')!;
+    const row = Array.from(back.data().x.subarray(0, back.cols));
+    expect(row.every((p) => p >= 0)).toBe(true);
+    expect(Math.abs(row.reduce((s, p) => s + p, 0) - 1)).toBeLessThan(1e-5);
+    expect(Array.from(a.find((w) => w.op === 'exp')!.data().x).every((v) => v <= 0)).toBe(true);
+    expect(filterWorkloads(standardWorkloads(), 'linearSoftmaxLoss,1×32000').map((w) => w.id)).toHaveLength(10);
   });
 });

@@ -2,7 +2,7 @@
  * The demo page (web/, `npm run demo:web`) in real headless Chromium: packs the digits if needed,
  * builds the page with Vite into out/demo-web, serves it with `vite preview` on 127.0.0.1, lets it
  * train a few epochs in the browser with the WASM kernels, checks the accuracy it shows, saves a
- * screenshot (out/demo.png, printed), then runs the in-page benchmark and checks its table.
+ * screenshot (out/demo.png, printed). (The benchmark page is tested by tests/bench_web.test.ts.)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -75,36 +75,4 @@ describe('demo page in Chromium', () => {
       `${((performance.now() - t0) / 1000).toFixed(1)} s from page load; screenshot ${relative(process.cwd(), screenshot)}\n  ${info}`);
     expect(pageErrors).toEqual([]);
   });
-
-  it('runs the benchmark table in the page', async () => {
-    await page.click('#bench-run');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#bench')?.getAttribute('data-state') ?? ''),
-      undefined, { timeout: 30_000 });
-    expect(await page.getAttribute('#bench', 'data-state'), await page.textContent('#bench-status') ?? '').toBe('done');
-    const rows = await page.$$eval('#bench tbody tr', (trs) => trs.map((tr) => ({
-      id: (tr as HTMLElement).dataset.id!,
-      label: tr.querySelector('td')!.textContent!,
-      ms: Object.fromEntries([...tr.querySelectorAll<HTMLElement>('td[data-engine]')].map((td) => [td.dataset.engine!, Number(td.dataset.ms)])),
-      ratios: Object.fromEntries([...tr.querySelectorAll<HTMLElement>('td[data-ratio]')].map((td) => [td.dataset.ratio!, Number(td.dataset.value)])),
-      diff: Number(tr.querySelector<HTMLElement>('td[data-diff]')!.dataset.diff),
-    })));
-    expect(rows.map((r) => r.id)).toEqual(['softmax-1x32000', 'cross-entropy-256x1000', 'linear-softmax-256x784x10']);
-    const lines = ['in-browser bench (median ms per call; ratios vs WASM zero-copy):'];
-    for (const r of rows) {
-      for (const v of [...Object.values(r.ms), ...Object.values(r.ratios)]) {
-        expect(Number.isFinite(v) && v > 0, `${r.label}: ${JSON.stringify(r)}`).toBe(true);
-      }
-      expect(Object.keys(r.ms)).toEqual(['wasm', 'wasmCopy', 'reference', 'plainJs']);
-      expect(r.diff).toBeLessThan(1e-4); // the WASM f32 result agrees with the float64 reference
-      lines.push(`  ${r.label.padEnd(30)} wasm ${fmt(r.ms.wasm)}  wasm(copy) ${fmt(r.ms.wasmCopy)}  reference ${fmt(r.ms.reference)}  ` +
-        `plain JS ${fmt(r.ms.plainJs)}  ref/wasm ×${r.ratios.reference.toFixed(1)}  js/wasm ×${r.ratios.plainJs.toFixed(1)}  maxRelDiff ${r.diff.toExponential(1)}`);
-    }
-    console.log(lines.join('\n'));
-    await page.screenshot({ path: screenshot, fullPage: true });
-    expect(pageErrors).toEqual([]);
-  });
 });
-
-function fmt(ms: number): string {
-  return `${ms.toFixed(ms < 1 ? 4 : 2)} ms`;
-}

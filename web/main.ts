@@ -1,19 +1,16 @@
 /**
  * The demo page: trains a linear softmax classifier on the MNIST digits in a Web Worker with the
  * WASM kernels (train.worker.ts), plots loss and accuracy after every epoch, draws the learned
- * class templates and some held-out predictions, and runs a small benchmark table on demand.
+ * class templates and some held-out predictions. (The benchmark page is bench/web/: `npm run bench:web`.)
  *
  * Query options (also set by the form): epochs, batch, optimizer (sgd|adam), lr, seed, reg,
- * schedule (constant|step|cosine), autostart=0 (wait for the button), bench=1 (run the benchmark
- * when training is done).
+ * schedule (constant|step|cosine), autostart=0 (wait for the button).
  *
  * Stable hooks for tests: #status (text and data-status: loading | training | done | error),
- * #accuracy (data-value: test accuracy in [0, 1]), #bench (data-state: idle | running | done | error;
- * a table whose cells carry data-ms / data-ratio).
+ * #accuracy (data-value: test accuracy in [0, 1]).
  */
-import { loadWasm, type EpochRecord, type WasmKernels } from '../src/index.js';
+import type { EpochRecord } from '../src/index.js';
 import { RECIPES } from '../apps/shared/recipes.js';
-import { ENGINES, runBench, type BenchRow } from './bench.js';
 import { fetchDigits, readDigits, type RawDigits } from './digits.js';
 import { drawPlot } from './plot.js';
 import type { TrainRequest, WorkerMessage } from './protocol.js';
@@ -23,7 +20,6 @@ const statusEl = $('status'), accuracyEl = $('accuracy'), epochEl = $('epoch'), 
 const epochMsEl = $('epoch-ms'), infoEl = $('info'), errorEl = $('error');
 const plot = $<HTMLCanvasElement>('plot');
 const form = $<HTMLFormElement>('controls');
-const benchButton = $<HTMLButtonElement>('bench-run'), benchEl = $('bench'), benchStatus = $('bench-status');
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -137,7 +133,6 @@ let digitsBuffer: ArrayBuffer | null = null;
 let worker: Worker | null = null;
 let history: EpochRecord[] = [];
 let plannedEpochs = 0;
-let autoBench = query.get('bench') === '1';
 
 function setStatus(s: 'idle' | 'loading' | 'training' | 'done' | 'error'): void {
   statusEl.textContent = s;
@@ -214,7 +209,6 @@ async function train(opts: Opts): Promise<void> {
       infoEl.textContent += ` Trained ${history.length} epochs in ${(m.trainMs / 1000).toFixed(2)} s ` +
         `(with a test evaluation per epoch; ${total.toFixed(2)} s from the click); WASM memory ${(m.memoryBytes / 2 ** 20).toFixed(0)} MiB.`;
       setStatus('done');
-      if (autoBench) { autoBench = false; void bench(); }
     } else if (m.type === 'error') {
       showError(m.message);
     }
@@ -240,88 +234,6 @@ form.addEventListener('submit', (e) => {
 function replaceQuery(q: URLSearchParams): void {
   window.history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Benchmark
-
-let benchKernels: WasmKernels | null = null;
-
-const fmtMs = (v: number) => (!Number.isFinite(v) ? '…' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-
-function renderBench(rows: BenchRow[], done: boolean): void {
-  const table = document.createElement('table');
-  const head = ['workload', ...ENGINES.map((e) => `${e.title} (ms)`), 'reference ÷ WASM', 'plain JS ÷ WASM', 'max rel. diff WASM vs reference'];
-  table.innerHTML = `<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>`;
-  const body = document.createElement('tbody');
-  for (const r of rows) {
-    const tr = document.createElement('tr');
-    tr.dataset.id = r.id;
-    const th = document.createElement('td');
-    th.textContent = r.label;
-    tr.append(th);
-    const best = Math.min(...ENGINES.map((e) => r.ms[e.name]).filter(Number.isFinite));
-    for (const e of ENGINES) {
-      const td = document.createElement('td');
-      const v = r.ms[e.name];
-      td.dataset.engine = e.name;
-      td.dataset.ms = String(v);
-      td.textContent = fmtMs(v);
-      if (!Number.isFinite(v)) td.className = 'pending';
-      else if (v === best) td.className = 'best';
-      tr.append(td);
-    }
-    for (const [name, v] of [['reference', r.ms.reference / r.ms.wasm], ['plainJs', r.ms.plainJs / r.ms.wasm]] as const) {
-      const td = document.createElement('td');
-      td.dataset.ratio = name;
-      td.dataset.value = String(v);
-      td.textContent = Number.isFinite(v) ? `×${v >= 10 ? v.toFixed(0) : v.toFixed(1)}` : '…';
-      tr.append(td);
-    }
-    const td = document.createElement('td');
-    td.dataset.diff = String(r.maxRelDiff);
-    td.textContent = Number.isFinite(r.maxRelDiff) ? r.maxRelDiff.toExponential(1) : '…';
-    tr.append(td);
-    body.append(tr);
-  }
-  table.append(body);
-  benchEl.replaceChildren(table);
-  if (done) {
-    const note = document.createElement('p');
-    note.className = 'note';
-    note.textContent = 'Median ms per call (batches of ≥ 5 ms, about 0.5 s per cell). Zero-copy: inputs and outputs are alloc() ' +
-      'matrices in WASM memory, as the trainer uses them; copy in/out: plain Float32Arrays, copied into WASM memory and ' +
-      'results into new arrays on every call. Ratios are against the zero-copy WASM column. The reference computes in ' +
-      'float64 (it is the correctness baseline, not a fast path).';
-    benchEl.append(note);
-  }
-}
-
-async function bench(): Promise<void> {
-  benchButton.disabled = true;
-  benchEl.dataset.state = 'running';
-  benchStatus.textContent = 'running… (about 6 s)';
-  try {
-    benchKernels ??= await loadWasm();
-    const t0 = performance.now();
-    const rows = await runBench(benchKernels, async (rs) => {
-      renderBench(rs, false);
-      await new Promise((r) => setTimeout(r, 0));
-    });
-    renderBench(rows, true);
-    benchEl.dataset.state = 'done';
-    benchStatus.textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
-      (status() === 'training' ? ' (while training was running: the numbers share the CPU)' : '');
-    console.log(`demo bench: ${JSON.stringify(rows)}`);
-  } catch (e) {
-    benchEl.dataset.state = 'error';
-    benchStatus.textContent = `failed: ${(e as Error).message}`;
-    console.error(`demo bench: ${(e as Error).message}`);
-  } finally {
-    benchButton.disabled = false;
-  }
-}
-const status = () => statusEl.dataset.status;
-benchButton.addEventListener('click', () => void bench());
 
 // ---------------------------------------------------------------------------------------------
 // Start

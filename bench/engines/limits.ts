@@ -1,14 +1,14 @@
 /**
  * limit: what this machine can do from WASM SIMD-128, timed like any engine so each workload gets a
  * "% of limit" (limit ms / wasm-zc ms):
- * - S1/S2: `memory.copy` of the workload's main input (rows·cols elements) inside WASM memory — the
- *   traffic of a kernel that reads its input once and writes an output of the same size;
- * - S3: a loop of independent f32x4 (f64x2) multiplies and adds, no FMA, doing the workload's GEMM
- *   flop count (4·N·D·C) — the SIMD-128 compute ceiling.
+ * - row ops: `memory.copy` of the workload's main input inside WASM memory — the traffic of a
+ *   kernel that reads its input once and writes an output of the same size;
+ * - the linear ops: a loop of independent f32x4 (f64x2) multiplies and adds, no FMA, doing the
+ *   workload's GEMM flop count (2·N·D·C per product) — the SIMD-128 compute ceiling.
  * bench/limits.as.ts is compiled in memory with asc (-O3, SIMD), nothing is written to disk.
  */
 import { readFileSync } from 'node:fs';
-import { type Case, type InProcessEngine } from '../harness.js';
+import type { Case, InProcessEngine } from '../harness.js';
 import type { Workload } from '../workloads.js';
 
 interface LimitsExports {
@@ -57,7 +57,7 @@ export function limitsEngine(): InProcessEngine {
   return {
     kind: 'inprocess',
     name: 'limit',
-    title: 'WASM SIMD-128 limit: memory.copy of the input bytes (S1, S2) or a no-FMA f32x4/f64x2 mul+add loop of the same flops (S3)',
+    title: 'WASM SIMD-128 limit: memory.copy of the input bytes (row ops) or a no-FMA f32x4/f64x2 mul+add loop of the same flops (linear ops)',
     async init() {
       e = await loadLimits();
       const p = probeLimits(e);
@@ -66,7 +66,7 @@ export function limitsEngine(): InProcessEngine {
     info: () => info,
     prepare(w: Workload): Case {
       const x = e!;
-      if (w.op === 'linearSoftmax') {
+      if (w.flops) {
         const f32 = w.dtype === 'f32';
         const iters = Math.max(1, Math.round(w.flops / (f32 ? 48 : 24)));
         return { run: () => (f32 ? x.peak_f32x4(iters, 1, 0) : x.peak_f64x2(iters, 1, 0)), check: () => undefined };

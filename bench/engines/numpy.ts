@@ -1,8 +1,9 @@
 /**
  * numpy-1t and numpy-mt: NumPy through `python3 bench/numpy_bench.py`, which times the same
- * workloads itself (timeit-style samples, median) on the same data (raw files written here) and
- * prints JSON. S1 is the usual stable softmax idiom, S2 the fused-by-hand cross-entropy + gradient,
- * S3 CS231n's `softmax_loss_vectorized` (loss + dW; bias trick, so no db). numpy-1t runs with
+ * workloads itself (timeit-style samples, median) on the same data (raw files written here, one per
+ * input of the op) and prints JSON. Its versions are keyed by the registry's op names (bench/ops.ts;
+ * the others are reported skipped): softmax the usual stable idiom, cross-entropy fused by hand,
+ * the linear classifier CS231n's `softmax_loss_vectorized` (loss + dW; bias trick, so no db). numpy-1t runs with
  * OPENBLAS_NUM_THREADS=1 (also OMP/MKL), numpy-mt with the BLAS default (all cores). Without
  * python3 or NumPy every row reads "skipped: python3/NumPy not available".
  */
@@ -18,24 +19,24 @@ const SCRIPT = fileURLToPath(new URL('../numpy_bench.py', import.meta.url));
 const UNAVAILABLE = 'python3/NumPy not available';
 
 let dataDir: string | null = null;
-const written = new Map<string, { x: string; labels: string | null; W: string | null }>();
+const written = new Map<string, Record<string, string>>();
 
-/** Writes each workload's data once, as raw float32 / int32 (f64 workloads are widened f32 values). */
-function dataFiles(w: Workload): { x: string; labels: string | null; W: string | null } {
+/** Writes each workload's inputs once, as raw float32 / int32 (f64 workloads are widened f32 values). */
+function dataFiles(w: Workload): Record<string, string> {
   let f = written.get(w.id);
   if (f) return f;
   if (!dataDir) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'softmax-wasm-bench-'));
     process.once('exit', () => { if (dataDir) rmSync(dataDir, { recursive: true, force: true }); });
   }
-  const { x, labels, W } = w.data();
   const base = path.join(dataDir, `w${written.size}`);
   const raw = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const f32 = (a: Float32Array | Float64Array): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
-  writeFileSync(`${base}.x.f32`, raw(f32(x)));
-  f = { x: `${base}.x.f32`, labels: null, W: null };
-  if (labels) { writeFileSync(`${base}.labels.i32`, raw(labels)); f.labels = `${base}.labels.i32`; }
-  if (W) { writeFileSync(`${base}.W.f32`, raw(f32(W))); f.W = `${base}.W.f32`; }
+  f = {};
+  for (const [name, a] of Object.entries(w.data())) {
+    const file = `${base}.${name}.${a instanceof Int32Array ? 'i32' : 'f32'}`;
+    writeFileSync(file, raw(a instanceof Float64Array ? Float32Array.from(a) : a));
+    f[name] = file;
+  }
   written.set(w.id, f);
   w.release();
   return f;
@@ -82,7 +83,7 @@ export function numpyEngine(threads: '1' | 'default'): Engine {
       const spec = {
         max_time: timing.maxTime, min_samples: timing.minSamples, min_time: timing.minTime, warmup: timing.warmup,
         workloads: workloads.map((w) => ({
-          id: w.id, op: w.op, dtype: w.dtype, rows: w.rows, cols: w.cols, d: w.d, reg: w.reg, ...dataFiles(w),
+          id: w.id, op: w.op, dtype: w.dtype, rows: w.rows, cols: w.cols, d: w.d, options: w.options, inputs: dataFiles(w),
         })),
       };
       const specPath = path.join(dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'softmax-wasm-bench-')), `spec-${name}.json`);

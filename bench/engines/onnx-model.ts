@@ -5,12 +5,12 @@
  * Only what the graphs need: f32/int64 tensors, int/float/ints attributes, fixed or symbolic dims.
  *
  * The bench graphs (all f32; N, C, D are fixed by the workload):
- * - S1 softmaxModel:      p = Softmax(x, axis=-1)
- * - S2 crossEntropyModel: inputs logits [N,C], labels int64 [N]; onehot = OneHot(labels, C);
+ * - softmaxModel:       p = Softmax(x, axis=-1) (LogSoftmax, Exp: the same with that op)
+ * - crossEntropyModel: inputs logits [N,C], labels int64 [N]; onehot = OneHot(labels, C);
  *                         logp = LogSoftmax(logits); p = Exp(logp);
  *                         loss = −(1/N)·ΣΣ onehot·logp; grad = (p − onehot)·(1/N)
- * - S3 linearSoftmaxModel: inputs X [N,D], W [D,C], b [C], labels int64 [N];
- *                         scores = Gemm(X, W, b); logp, p, onehot as S2; ds = (p − onehot)·(1/N);
+ * - linearSoftmaxModel: inputs X [N,D], W [D,C], b [C], labels int64 [N];
+ *                         scores = Gemm(X, W, b); logp, p, onehot as above; ds = (p − onehot)·(1/N);
  *                         loss = −(1/N)·ΣΣ onehot·logp + reg·ΣW²;
  *                         dW = Gemm(X, ds, W, transA=1, beta=2·reg) = Xᵀ·ds + 2·reg·W;
  *                         db = ReduceSum(ds, axes=[0])
@@ -181,17 +181,17 @@ export function encodeModel(g: GraphSpec): Uint8Array {
 
 const scalar = (name: string, v: number): Initializer => ({ name, type: FLOAT, dims: [], values: [v] });
 
-/** S1: p = Softmax(x) over the last axis of an n×c matrix. */
-export function softmaxModel(n: number, c: number): Uint8Array {
+/** p = Softmax(x) over the last axis of an n×c matrix (or LogSoftmax, or elementwise Exp). */
+export function softmaxModel(n: number, c: number, op: 'Softmax' | 'LogSoftmax' | 'Exp' = 'Softmax'): Uint8Array {
   return encodeModel({
-    name: 'S1_softmax',
+    name: op,
     inputs: [{ name: 'x', type: FLOAT, dims: [n, c] }],
     outputs: [{ name: 'p', type: FLOAT, dims: [n, c] }],
-    nodes: [{ op: 'Softmax', inputs: ['x'], outputs: ['p'], attrs: [{ name: 'axis', int: -1 }] }],
+    nodes: [{ op, inputs: ['x'], outputs: ['p'], attrs: op === 'Exp' ? [] : [{ name: 'axis', int: -1 }] }],
   });
 }
 
-/** The shared part of S2 and S3: one-hot, log-probabilities, mean CE loss (`ce`) and ds = (p − onehot)/N. */
+/** The shared part of the cross-entropy and linear classifier graphs: one-hot, log-probabilities, mean CE loss (`ce`) and ds = (p − onehot)/N. */
 function crossEntropyNodes(logits: string, n: number, c: number): { nodes: Node[]; inits: Initializer[] } {
   return {
     inits: [
@@ -213,11 +213,11 @@ function crossEntropyNodes(logits: string, n: number, c: number): { nodes: Node[
   };
 }
 
-/** S2: mean cross-entropy of logits [n,c] against int64 labels [n], and its gradient w.r.t. the logits. */
+/** Mean cross-entropy of logits [n,c] against int64 labels [n], and its gradient w.r.t. the logits. */
 export function crossEntropyModel(n: number, c: number): Uint8Array {
   const ce = crossEntropyNodes('logits', n, c);
   return encodeModel({
-    name: 'S2_cross_entropy',
+    name: 'cross_entropy',
     inputs: [{ name: 'logits', type: FLOAT, dims: [n, c] }, { name: 'labels', type: INT64, dims: [n] }],
     outputs: [{ name: 'loss', type: FLOAT, dims: [] }, { name: 'grad', type: FLOAT, dims: [n, c] }],
     initializers: ce.inits,
@@ -229,11 +229,11 @@ export function crossEntropyModel(n: number, c: number): Uint8Array {
   });
 }
 
-/** S3: linear softmax classifier X [n,d] · W [d,c] + b [c], labels int64 [n]: loss (+ reg·ΣW²), dW, db. */
+/** The linear softmax classifier X [n,d] · W [d,c] + b [c], labels int64 [n]: loss (+ reg·ΣW²), dW, db. */
 export function linearSoftmaxModel(n: number, d: number, c: number, reg: number): Uint8Array {
   const ce = crossEntropyNodes('scores', n, c);
   return encodeModel({
-    name: 'S3_linear_softmax',
+    name: 'linear_softmax',
     inputs: [
       { name: 'X', type: FLOAT, dims: [n, d] },
       { name: 'W', type: FLOAT, dims: [d, c] },

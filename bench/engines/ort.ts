@@ -2,10 +2,10 @@
  * ort-1t and ort-2t: onnxruntime-node (its bundled CPU execution provider, MLAS kernels) with
  * `intraOpNumThreads` 1 and 2 (`interOpNumThreads` 1, sequential execution, all graph
  * optimizations). The graphs are built in JS by bench/engines/onnx-model.ts (no onnx Python
- * package): S1 Softmax; S2 OneHot + LogSoftmax + Exp → mean cross-entropy and (p − onehot)/N;
- * S3 Gemm scores, the same CE, reg·ΣW², dW = Gemm(Xᵀ, ds, W; beta 2·reg), db = ReduceSum(ds).
- * One InferenceSession per workload, created before timing; the inputs are ORT tensors over the
- * workload's own typed arrays (the labels widened once to int64). f32 only: f64 rows are skipped.
+ * package), per op in bench/engines/ort-graphs.ts: Softmax, LogSoftmax, Exp; OneHot + LogSoftmax +
+ * Exp → mean cross-entropy and (p − onehot)/N; Gemm scores, the same CE, reg·ΣW², dW = Gemm(Xᵀ,
+ * ds, W; beta 2·reg), db = ReduceSum(ds). One InferenceSession per workload, created before timing.
+ * f32 only: f64 rows are skipped.
  *
  * The timed call is the binding's synchronous `run` (`onnxruntime-node/dist/binding.js`), which is
  * what the public `session.run` calls after a `setImmediate` hop: the harness times synchronous
@@ -14,14 +14,14 @@
  * thing. If onnxruntime-node does not load, both columns are skipped with the reason.
  */
 import { createRequire } from 'node:module';
-import { digest, type Case, type Check, type InProcessEngine } from '../harness.js';
+import type { Case, InProcessEngine } from '../harness.js';
 import type { Workload } from '../workloads.js';
-import { crossEntropyModel, linearSoftmaxModel, softmaxModel } from './onnx-model.js';
+import { ORT_GRAPHS, type OrtLike, type OrtResults as Results } from './ort-graphs.js';
+import { peerSupports } from './peer.js';
 
 type Ort = typeof import('onnxruntime-node');
 type OrtTensor = import('onnxruntime-node').Tensor;
 type Feeds = Record<string, OrtTensor>;
-type Results = Record<string, { data: unknown }>;
 
 interface NativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
@@ -51,41 +51,6 @@ function loadOrt(): { ort: Ort; binding: Binding; version: string } | string {
   return loading;
 }
 
-/** The graph, its inputs (over the workload's arrays) and how to read a result into a Check. */
-function graphFor(ort: Ort, w: Workload): { model: Uint8Array; feeds: Feeds; check: (r: Results) => Check; sink: (r: Results) => number } {
-  const { x, labels, W } = w.data();
-  const f32 = x as Float32Array;
-  const first = (r: Results, name: string): number => (r[name].data as Float32Array)[0];
-  if (w.op === 'softmax') {
-    return {
-      model: softmaxModel(w.rows, w.cols),
-      feeds: { x: new ort.Tensor('float32', f32, [w.rows, w.cols]) },
-      check: (r) => digest(r.p.data as Float32Array),
-      sink: (r) => first(r, 'p'),
-    };
-  }
-  const lab = new ort.Tensor('int64', BigInt64Array.from(labels!, (v) => BigInt(v)), [w.rows]);
-  if (w.op === 'crossEntropy') {
-    return {
-      model: crossEntropyModel(w.rows, w.cols),
-      feeds: { logits: new ort.Tensor('float32', f32, [w.rows, w.cols]), labels: lab },
-      check: (r) => digest(r.grad.data as Float32Array, first(r, 'loss')),
-      sink: (r) => first(r, 'loss'),
-    };
-  }
-  return {
-    model: linearSoftmaxModel(w.rows, w.d, w.cols, w.reg),
-    feeds: {
-      X: new ort.Tensor('float32', f32, [w.rows, w.d]),
-      W: new ort.Tensor('float32', W as Float32Array, [w.d, w.cols]),
-      b: new ort.Tensor('float32', new Float32Array(w.cols), [w.cols]),
-      labels: lab,
-    },
-    check: (r) => digest(r.dW.data as Float32Array, first(r, 'loss')),
-    sink: (r) => first(r, 'loss') + first(r, 'db'),
-  };
-}
-
 export function ortEngine(threads: number): InProcessEngine {
   let lib: Exclude<ReturnType<typeof loadOrt>, string> | null = null;
   const options = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
@@ -101,20 +66,20 @@ export function ortEngine(threads: number): InProcessEngine {
     },
     info: () => (lib ? `onnxruntime-node ${lib.version}, CPU EP, intraOpNumThreads ${threads}` : undefined),
     supports(w: Workload) {
-      return w.dtype === 'f32' ? true : 'the ORT peer runs f32 graphs only';
+      return w.dtype === 'f32' ? peerSupports('the ORT peer', ORT_GRAPHS, w) : 'the ORT peer runs f32 graphs only';
     },
     async prepare(w: Workload): Promise<Case> {
       const { ort, binding } = lib!;
-      const g = graphFor(ort, w);
-      const outputs = w.op === 'softmax' ? ['p'] : w.op === 'crossEntropy' ? ['loss', 'grad'] : ['loss', 'dW', 'db'];
-      const fetches = Object.fromEntries(outputs.map((o) => [o, null])) as Record<string, null>;
+      const g = ORT_GRAPHS[w.op]!(ort as unknown as OrtLike, w);
+      const feeds = g.feeds as Feeds;
+      const fetches = Object.fromEntries(g.outputs.map((o) => [o, null])) as Record<string, null>;
       // The public API once: the reference result of the synchronous path below.
       const session = await ort.InferenceSession.create(g.model, options);
-      const expected = g.check((await session.run(g.feeds)) as unknown as Results);
+      const expected = g.check((await session.run(feeds)) as unknown as Results);
       await session.release();
       const native = new binding.binding.InferenceSession();
       native.loadModel(g.model.buffer as ArrayBuffer, g.model.byteOffset, g.model.byteLength, options);
-      let last: Results = native.run(g.feeds, fetches, {});
+      let last: Results = native.run(feeds, fetches, {});
       const got = g.check(last);
       const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-30, Math.abs(b));
       if (rel(got.checksum, expected.checksum) > 1e-6 || rel(got.loss ?? 0, expected.loss ?? 0) > 1e-6) {
@@ -122,7 +87,7 @@ export function ortEngine(threads: number): InProcessEngine {
         throw new Error(`ORT binding run differs from session.run (checksum ${got.checksum} vs ${expected.checksum})`);
       }
       return {
-        run: () => g.sink((last = native.run(g.feeds, fetches, {}))),
+        run: () => g.sink((last = native.run(feeds, fetches, {}))),
         check: () => g.check(last),
         dispose: () => native.dispose(),
       };

@@ -4,20 +4,17 @@
  * nothing is downloaded) and on `@tensorflow/tfjs-backend-cpu` (plain JS). Inputs are uploaded as
  * tensors before timing; each timed call runs the op, gets gradients with `tf.valueAndGrads`, and
  * reads every result back with `dataSync()`, inside `tf.tidy` so nothing leaks.
- * - S1: tf.softmax(x)
- * - S2: tf.losses.softmaxCrossEntropy(oneHot(labels), logits) (mean over N), value and d/d logits
- * - S3: softmaxCrossEntropy(oneHot, X·W + b) + reg·ΣW², value and d/dW, d/db (b = 0)
+ * The ops are those of bench/engines/tf-cases.ts.
  * TF.js has no float64, so f64 workloads are skipped. Gradients: tfjs-core alone registers none in
  * Node; importing the union package `@tensorflow/tfjs` registers all of them on the same tfjs-core
  * instance, exactly as a TF.js user gets them.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { digest, type Case, type InProcessEngine } from '../harness.js';
+import type { Case, InProcessEngine } from '../harness.js';
 import type { Workload } from '../workloads.js';
-
-type TF = typeof import('@tensorflow/tfjs-core');
-type Tensor = import('@tensorflow/tfjs-core').Tensor;
+import { peerSupports, type PeerCases } from './peer.js';
+import { tfCases, type TF, type Tensor } from './tf-cases.js';
 
 let loading: Promise<TF | string> | null = null;
 
@@ -47,6 +44,8 @@ function loadTf(): Promise<TF | string> {
 export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
   let tf: TF | null = null;
   let info: string | undefined;
+  let cases: PeerCases = {};
+  const keep: Tensor[] = [];
   const activate = (): void => {
     if (tf && tf.getBackend() !== backend) void tf.setBackend(backend);
   };
@@ -62,6 +61,7 @@ export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
       tf = t;
       if (!(await tf.setBackend(backend))) return `the TF.js ${backend} backend did not initialize`;
       await tf.ready();
+      cases = tfCases(tf, (v) => (keep.push(v), v));
       const version = (tf.version_core as string | undefined) ?? '?';
       info = backend === 'wasm'
         ? `TF.js ${version}, wasm backend: SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'OFF'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}, prod mode`
@@ -69,61 +69,13 @@ export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
     },
     info: () => info,
     supports(w: Workload) {
-      return w.dtype === 'f32' ? true : 'TF.js has no float64';
+      return w.dtype === 'f32' ? peerSupports('TF.js', cases, w, ['bias']) : 'TF.js has no float64';
     },
     activate,
-    prepare(w: Workload): Case {
-      const t = tf!;
+    async prepare(w: Workload): Promise<Case> {
       activate();
-      const { x, labels, W } = w.data();
-      const keep: Tensor[] = [];
-      const up = <T extends Tensor>(v: T): T => (keep.push(v), v);
-      const dispose = (): void => { for (const v of keep) v.dispose(); };
-      if (w.op === 'softmax') {
-        const xt = up(t.tensor2d(x as Float32Array, [w.rows, w.cols], 'float32'));
-        let out: ArrayLike<number> = [];
-        return {
-          run: () => t.tidy(() => { out = t.softmax(xt).dataSync(); return out[0]; }),
-          check: () => digest(out),
-          dispose,
-        };
-      }
-      const c = w.cols;
-      const onehot = up(t.tidy(() => t.cast(t.oneHot(t.tensor1d(labels!, 'int32'), c), 'float32')));
-      if (w.op === 'crossEntropy') {
-        const lt = up(t.tensor2d(x as Float32Array, [w.rows, c], 'float32'));
-        const vg = t.valueAndGrads((l: Tensor) => t.losses.softmaxCrossEntropy(onehot, l));
-        let loss = NaN;
-        let grad: ArrayLike<number> = [];
-        return {
-          run: () => t.tidy(() => {
-            const { value, grads } = vg([lt]);
-            loss = value.dataSync()[0];
-            grad = grads[0].dataSync();
-            return loss;
-          }),
-          check: () => digest(grad, loss),
-          dispose,
-        };
-      }
-      const Xt = up(t.tensor2d(x as Float32Array, [w.rows, w.d], 'float32'));
-      const Wt = up(t.tensor2d(W as Float32Array, [w.d, c], 'float32'));
-      const bt = up(t.zeros([c], 'float32'));
-      const regT = up(t.scalar(w.reg, 'float32'));
-      const vg = t.valueAndGrads((Wv: Tensor, bv: Tensor) =>
-        t.add(t.losses.softmaxCrossEntropy(onehot, t.add(t.matMul(Xt, Wv), bv)), t.mul(regT, t.sum(t.square(Wv)))));
-      let loss = NaN;
-      let dW: ArrayLike<number> = [];
-      return {
-        run: () => t.tidy(() => {
-          const { value, grads } = vg([Wt, bt]);
-          loss = value.dataSync()[0];
-          dW = grads[0].dataSync();
-          return loss + grads[1].dataSync()[0];
-        }),
-        check: () => digest(dW, loss),
-        dispose,
-      };
+      const c = await cases[w.op]!(w);
+      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
     },
   };
 }
