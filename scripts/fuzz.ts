@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz [-- --runs N] [--midcall-runs M] [--seed S] [--path P] [--hang-ms MS]`: the fuzz of
- * tests/fuzz.test.ts (tests/fuzz/properties.ts: every public function on both engines, hostile
- * inputs, results against the float64 reference) with a random seed and as many runs as asked
+ * tests/fuzz.test.ts (tests/fuzz/properties.ts and the plans of tests/fuzz/plans/: every public
+ * function on both engines, hostile inputs, results against the float64 reference) with a random seed and as many runs as asked
  * (default 200000), then the mid-call property of tests/fuzz_midcall.test.ts (tests/fuzz/midcall.ts:
  * getters with side effects, revoked Proxies, SAB-clone aliases) for M runs (default N / 10).
  *

@@ -8,23 +8,13 @@ import {
   MAX_JACOBIAN_LENGTH, SoftmaxInputError, loadWasm, matrix, reference,
   type FloatArray, type Matrix, type SoftmaxKernels,
 } from '../src/index.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
+import { detachedArray, f32, f64, randLabels, randMatrix, relErr } from './support/index.js';
+import { expectInputError } from './support/vitest.js';
 
 let wasm: SoftmaxKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
 const engines: Array<[string, () => SoftmaxKernels]> = [['reference', () => reference], ['wasm', () => wasm]];
 
-const f32 = (v: number[]) => new Float32Array(v);
-const f64 = (v: number[]) => new Float64Array(v);
-
-/** Asserts fn throws SoftmaxInputError whose message contains every given fragment. */
-function expectInputError(fn: () => unknown, ...fragments: string[]): SoftmaxInputError {
-  let err: unknown;
-  try { fn(); } catch (e) { err = e; }
-  expect(err, `expected a SoftmaxInputError mentioning ${fragments.join(', ')}`).toBeInstanceOf(SoftmaxInputError);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-  return err as SoftmaxInputError;
-}
 
 describe('matrix()', () => {
   it('wraps any Float32Array/Float64Array view of length rows·cols', () => {
@@ -45,9 +35,7 @@ describe('matrix()', () => {
     expectInputError(() => matrix(f32([1, 2, 3]), 2, 2), 'length rows·cols = 2·2 = 4', 'length 3');
   });
   it('rejects a detached buffer', () => {
-    const a = new Float32Array(4);
-    structuredClone(a.buffer, { transfer: [a.buffer] });
-    expectInputError(() => matrix(a, 2, 2), 'detached');
+    expectInputError(() => matrix(detachedArray('f32', 4) as Float32Array, 2, 2), 'detached');
   });
 });
 

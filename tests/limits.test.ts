@@ -18,16 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type WasmKernels,
 } from '../src/index.js';
-import { randLabels, randMatrix, relErr } from './helpers.js';
-
-/** Asserts fn throws SoftmaxInputError whose message matches every pattern; returns it. */
-function inputError(fn: () => unknown, ...patterns: RegExp[]): SoftmaxInputError {
-  let err: unknown = null;
-  try { fn(); } catch (e) { err = e; }
-  expect(err, 'expected a SoftmaxInputError').toBeInstanceOf(SoftmaxInputError);
-  for (const p of patterns) expect((err as Error).message).toMatch(p);
-  return err as SoftmaxInputError;
-}
+import { detachedArray, randLabels, randMatrix, relErr } from './support/index.js';
+import { expectInputError } from './support/vitest.js';
 
 /** A normal call, checked against the reference: the instance still works. */
 function expectWorking(k: WasmKernels): void {
@@ -53,11 +45,11 @@ describe('problems too large for the 4 GiB address space are refused before any 
     const n = 13_000_000, c = 65;
     const X = matrix(new Float32Array(n), n, 1), W = matrix(new Float32Array(c), 1, c);
     const before = k.memoryBytes();
-    inputError(() => k.linearSoftmaxLoss(X, new Int32Array(n), W), /linearSoftmaxLoss/, FOUR_GIB);
+    expectInputError(() => k.linearSoftmaxLoss(X, new Int32Array(n), W), /linearSoftmaxLoss/, FOUR_GIB);
     expect(k.memoryBytes()).toBe(before);
     // the same size check before the kernel's own workspace is asked: N·(C + 4) floats > 4 GiB
     const n2 = 2 ** 20, c2 = 1024;
-    inputError(() => k.linearSoftmaxLoss(matrix(new Float32Array(n2), n2, 1), new Int32Array(n2), matrix(new Float32Array(c2), 1, c2)),
+    expectInputError(() => k.linearSoftmaxLoss(matrix(new Float32Array(n2), n2, 1), new Int32Array(n2), matrix(new Float32Array(c2), 1, c2)),
       /linearSoftmaxLoss/, FOUR_GIB);
     expect(k.memoryBytes()).toBe(before);
     expectWorking(k);
@@ -69,11 +61,11 @@ describe('problems too large for the 4 GiB address space are refused before any 
     let x: Matrix<Float64Array> | null = matrix(new Float64Array(side * side), side, side);
     let out: Matrix<Float64Array> | null = matrix(new Float64Array(side * side), side, side);
     const before = k.memoryBytes();
-    inputError(() => k.softmax(x!, out!), /softmax/, FOUR_GIB);
-    inputError(() => k.logSoftmax(x!, out!), /logSoftmax/, FOUR_GIB);
-    inputError(() => k.softmaxBackward(x!, out!, x!), /softmaxBackward/, FOUR_GIB); // out aliases y: 2 arrays staged
+    expectInputError(() => k.softmax(x!, out!), /softmax/, FOUR_GIB);
+    expectInputError(() => k.logSoftmax(x!, out!), /logSoftmax/, FOUR_GIB);
+    expectInputError(() => k.softmaxBackward(x!, out!, x!), /softmaxBackward/, FOUR_GIB); // out aliases y: 2 arrays staged
     // the gradient output allocated by the API itself: logits 2 GiB + grad 2 GiB
-    inputError(() => k.softmaxCrossEntropy(x!, new Int32Array(side)), /softmaxCrossEntropy/, FOUR_GIB);
+    expectInputError(() => k.softmaxCrossEntropy(x!, new Int32Array(side)), /softmaxCrossEntropy/, FOUR_GIB);
     expect(k.memoryBytes()).toBe(before);
     x = out = null;
     expectWorking(k);
@@ -87,9 +79,9 @@ describe('problems too large for the 4 GiB address space are refused before any 
     // 1 GiB in + 1 GiB out = 2 GiB more: beyond 4 GiB together
     const side = 2 ** 14;
     const x = matrix(new Float32Array(side * side), side, side);
-    inputError(() => k2.softmax(x), /softmax/, FOUR_GIB);
+    expectInputError(() => k2.softmax(x), /softmax/, FOUR_GIB);
     expect(k2.memoryBytes()).toBe(held);
-    inputError(() => k2.alloc('f64', 2 ** 14, 2 ** 14), /alloc/, FOUR_GIB); // another 2 GiB does not fit
+    expectInputError(() => k2.alloc('f64', 2 ** 14, 2 ** 14), /alloc/, FOUR_GIB); // another 2 GiB does not fit
     expect(k2.memoryBytes()).toBe(held);
     expect(big.data[123_456]).toBe(0); // the live matrix is intact
     big.data[7] = 3.5;
@@ -102,7 +94,7 @@ describe('problems too large for the 4 GiB address space are refused before any 
   it('alloc() beyond 4 GiB: refused with the size, memory unchanged', () => {
     const before = k.memoryBytes();
     for (const [dt, r, c] of [['f32', 2 ** 16, 2 ** 14], ['f64', 2 ** 16, 2 ** 13], ['f64', 2 ** 31 - 1, 2 ** 31 - 1], ['f32', 1, 2 ** 31 - 1]] as const) {
-      inputError(() => k.alloc(dt, r, c), /alloc/, FOUR_GIB);
+      expectInputError(() => k.alloc(dt, r, c), /alloc/, FOUR_GIB);
       expect(k.memoryBytes()).toBe(before);
     }
     expectWorking(k);
@@ -119,7 +111,7 @@ describe('after any thrown error the instance keeps working', () => {
       ['shape mismatch', () => k.softmaxBackward(x, randMatrix('f32', 4, 3, 2))],
       ['dtype mismatch', () => k.softmax(x, matrix(new Float64Array(12), 3, 4) as never)],
       ['partial overlap', () => { const b = new Float32Array(13); k.softmax(matrix(b.subarray(0, 12), 3, 4), matrix(b.subarray(1), 3, 4)); }],
-      ['detached', () => { const a = new Float32Array(12); structuredClone(a.buffer, { transfer: [a.buffer] }); k.logSoftmax({ data: a, rows: 3, cols: 4 }); }],
+      ['detached', () => { k.logSoftmax({ data: detachedArray('f32', 12) as Float32Array, rows: 3, cols: 4 }); }],
       ['too large', () => k.linearSoftmaxLoss(matrix(new Float32Array(2 ** 20), 2 ** 20, 1), new Int32Array(2 ** 20), matrix(new Float32Array(1024), 1, 1024))],
       ['alloc too large', () => k.alloc('f64', 2 ** 16, 2 ** 16)],
       ['freed matrix', () => { const m = k.alloc('f32', 3, 4); m.free(); k.softmax(m); }],
@@ -243,9 +235,9 @@ describe('dispose()', () => {
       ['alloc', () => k.alloc('f32', 1, 1)],
       ['memoryBytes', () => k.memoryBytes()],
     ];
-    for (const [fn, call] of calls) inputError(call, new RegExp(`^${fn}: `), /disposed/, /loadWasm\(\)/);
+    for (const [fn, call] of calls) expectInputError(call, new RegExp(`^${fn}: `), /disposed/, /loadWasm\(\)/);
     // invalid arguments too: the disposal is reported first, not the argument
-    inputError(() => k.softmax(null as never), /disposed/);
+    expectInputError(() => k.softmax(null as never), /disposed/);
     expect(() => m.data).toThrow(/disposed/);
     expect(() => m.free()).not.toThrow();
   });

@@ -4,7 +4,7 @@
 // out / aliasing; validation (SoftmaxInputError before anything is written); seeded reproducibility.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type WasmKernels } from '../src/index.js';
-import { DTYPES, TOL, arr, randMatrix, relErr, type DT } from './helpers.js';
+import { DTYPES, TOL, arr, randMatrix, relErr, type DT } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SoftmaxInputError, loadWasm, matrix, reference, type WasmKernels } from '../src/index.js';
 import { relaxedSimdSupported } from '../src/wasm/loader.js';
-import { DTYPES, TOL, randLabels, randMatrix, relErr, relErrScalar, toF64 } from './helpers.js';
+import { DTYPES, TOL, randLabels, randMatrix, relErr, relErrScalar, toF64 } from './support/index.js';
 
 const RELAXED = relaxedSimdSupported();
 const baselineBytes = () => readFileSync(new URL('../build/softmax.wasm', import.meta.url));

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadWasm, matrix, reference, type CrossEntropyOptions, type FloatArray, type SoftmaxKernels, type WasmKernels,
 } from '../src/index.js';
-import { arr, randMatrix, relErr, TOL, type DT } from './helpers.js';
+import { arr, randMatrix, relErr, TOL, type DT } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, type FloatArray, type Matrix, type WasmKernels } from '../src/index.js';
-import { DTYPES, TOL, gaussian, relErr, relErrScalar, rng, toF64, type DT } from './helpers.js';
+import { DTYPES, TOL, randMatrix, relErr, relErrScalar, rng, toF64, type DT } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
@@ -27,10 +27,8 @@ const RUNS = 60;
 
 /** A random matrix whose values are representable in dt, plus its float64 copy. */
 function sample(dt: DT, rows: number, cols: number, seed: number, scale: number) {
-  const g = gaussian(rng(seed));
-  const data = dt === 'f32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = scale * g();
-  return { m: matrix(data as FloatArray, rows, cols), f64: matrix(toF64(data), rows, cols) };
+  const m = randMatrix(dt, rows, cols, seed, scale);
+  return { m, f64: matrix(toF64(m.data), rows, cols) };
 }
 
 const shape = fc.record({

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, type FloatArray, type Matrix, type WasmKernels } from '../src/index.js';
 import { runBattery } from './fixtures/battery.js';
-import { randMatrix } from './helpers.js';
+import { randMatrix } from './support/index.js';
 
 const WORKER = new URL('./fixtures/worker.mjs', import.meta.url);
 

@@ -14,7 +14,7 @@ const PAGE = 65536;
  * space. The last page is never part of memory, so for every block the arena hands out (and every
  * row of it) `ptr + bytes` ≤ 2^32 − 64 KiB: no 32-bit end pointer in a kernel can wrap to 0, and a
  * SIMD loop bound such as `p + 64 <= end` cannot overflow either. A mechanism-level guarantee, so no
- * kernel loop needs to be written wrap-safe (tests/reliability.test.ts builds a matrix at the top).
+ * kernel loop needs to be written wrap-safe (tests/reliability_memory.test.ts builds a matrix at the top).
  */
 export const MAX_MEMORY_BYTES = 65535 * PAGE;
 const ALIGN = 16;

@@ -10,38 +10,16 @@ import { Rng, matrix } from '../../src/index.js';
 import * as ref from '../../src/reference/logits.js';
 import { logSoftmaxRow } from '../../src/reference/softmax.js';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { TOL, relErr } from '../helpers.js';
+import { DTYPES, RawArena, TOL, ctorOf, relErr, type DT } from '../support/index.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
 beforeAll(async () => { ex = (await WebAssembly.instantiate(readFileSync(WASM), {})).instance.exports as unknown as SoftmaxWasmExports; });
 
-type DT = 'f32' | 'f64';
-const DTS: DT[] = ['f32', 'f64'];
-const GUARD = 64;
-let top = 0;
-beforeEach(() => { top = ex.heap_base(); });
-function alloc(bytes: number): number {
-  const p = ((top + 15) & ~15) + GUARD;
-  top = p + bytes + GUARD;
-  const need = top - ex.memory.buffer.byteLength;
-  if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-  new Uint8Array(ex.memory.buffer, p - GUARD, bytes + 2 * GUARD).fill(0xA5);
-  return p;
-}
-function guardsIntact(p: number, bytes: number): boolean {
-  const u = new Uint8Array(ex.memory.buffer);
-  for (let i = 1; i <= GUARD; i++) if (u[p - i] !== 0xA5 || u[p + bytes + i - 1] !== 0xA5) return false;
-  return true;
-}
-const F = (dt: DT) => (dt === 'f32' ? Float32Array : Float64Array);
+// every array between 64-byte sentinels, from heap_base again before each test
+const arena = new RawArena(() => ex, 64);
+beforeEach(() => { arena.reset(); });
 const SZ = { f32: 4, f64: 8 } as const;
-function put(dt: DT, v: ArrayLike<number>): number {
-  const p = alloc(v.length * SZ[dt]);
-  new (F(dt))(ex.memory.buffer, p, v.length).set(v);
-  return p;
-}
-const view = (dt: DT, p: number, n: number) => new (F(dt))(ex.memory.buffer, p, n);
 
 const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 257, 1023, 1024, 1025, 4099];
 function row(dt: DT, n: number, seed: number): Float64Array {
@@ -51,10 +29,10 @@ function row(dt: DT, n: number, seed: number): Float64Array {
   if (kind === 1) a.forEach((v, j) => { a[j] = Math.round(v); });
   if (kind === 2) a[r.int(n)] = NaN;
   if (kind === 3) a.fill(-Infinity);
-  return Float64Array.from(new (F(dt))(a));
+  return Float64Array.from(new (ctorOf(dt))(a));
 }
 
-describe.each(DTS)('%s', (dt) => {
+describe.each(DTYPES)('%s', (dt) => {
   it('log_sum_exp, argmax, log_softmax_backward, *_temperature match the reference; guards intact', () => {
     for (const n of LENGTHS) {
       for (let s = 0; s < 5; s++) {
@@ -62,46 +40,46 @@ describe.each(DTS)('%s', (dt) => {
         const x = new Float64Array(rows * n);
         for (let i = 0; i < rows; i++) x.set(row(dt, n, n * 10 + s * 3 + i), i * n);
         const m = matrix(Float64Array.from(x), rows, n);
-        const px = put(dt, x);
+        const px = arena.put(dt, x);
         // log-sum-exp
-        const pl = alloc(rows * SZ[dt]);
+        const pl = arena.alloc(rows * SZ[dt]);
         ex[`log_sum_exp_${dt}`](px, rows, n, pl);
         const wl = new Float64Array(rows);
         ref.logSumExp(m, wl);
-        expect(relErr(view(dt, pl, rows), wl), `lse n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-        expect(guardsIntact(pl, rows * SZ[dt])).toBe(true);
+        expect(relErr(arena.view(dt, pl, rows), wl), `lse n ${n}`).toBeLessThanOrEqual(TOL[dt]);
+        expect(arena.guardsIntact(pl, rows * SZ[dt])).toBe(true);
         // argmax
-        const pa = alloc(rows * 4);
+        const pa = arena.alloc(rows * 4);
         ex[`argmax_${dt}`](px, rows, n, pa);
         const wa = new Int32Array(rows);
         ref.argmax(m, wa);
         expect(Array.from(new Int32Array(ex.memory.buffer, pa, rows)), `argmax n ${n}`).toEqual(Array.from(wa));
-        expect(guardsIntact(pa, rows * 4)).toBe(true);
+        expect(arena.guardsIntact(pa, rows * 4)).toBe(true);
         // temperature softmax / log-softmax, in place too
         for (const invT of [1 / 0.7, 1 / 3]) {
-          const po = alloc(rows * n * SZ[dt]);
+          const po = arena.alloc(rows * n * SZ[dt]);
           const want = new Float64Array(rows * n);
           ex[`softmax_temperature_${dt}`](px, po, rows, n, invT);
           ref.softmaxTemperature(m, { data: want, rows, cols: n }, invT);
-          expect(relErr(view(dt, po, rows * n), want), `softmax T n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-          const pin = put(dt, x);
+          expect(relErr(arena.view(dt, po, rows * n), want), `softmax T n ${n}`).toBeLessThanOrEqual(TOL[dt]);
+          const pin = arena.put(dt, x);
           ex[`log_softmax_temperature_${dt}`](pin, pin, rows, n, invT);
           ref.logSoftmaxTemperature(m, { data: want, rows, cols: n }, invT);
-          expect(relErr(view(dt, pin, rows * n), want), `log-softmax T n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-          expect(guardsIntact(po, rows * n * SZ[dt]) && guardsIntact(pin, rows * n * SZ[dt])).toBe(true);
+          expect(relErr(arena.view(dt, pin, rows * n), want), `log-softmax T n ${n}`).toBeLessThanOrEqual(TOL[dt]);
+          expect(arena.guardsIntact(po, rows * n * SZ[dt]) && arena.guardsIntact(pin, rows * n * SZ[dt])).toBe(true);
         }
         // log-softmax backward (y from the reference log-softmax of finite rows), out aliasing dy
         const y = new Float64Array(rows * n);
         for (let i = 0; i < rows; i++) y.set(logSoftmaxRow(row(dt, n, 7 + i).map((v) => (Number.isFinite(v) ? v : 0))), i * n);
-        const yq = Float64Array.from(new (F(dt))(y));
+        const yq = Float64Array.from(new (ctorOf(dt))(y));
         const r = new Rng(n);
-        const dy = Float64Array.from(new (F(dt))(rows * n).map(() => r.gauss()));
-        const py = put(dt, yq), pdy = put(dt, dy);
+        const dy = Float64Array.from(new (ctorOf(dt))(rows * n).map(() => r.gauss()));
+        const py = arena.put(dt, yq), pdy = arena.put(dt, dy);
         const want = new Float64Array(rows * n);
         ref.logSoftmaxBackward(matrix(yq, rows, n), matrix(dy, rows, n), { data: want, rows, cols: n });
         ex[`log_softmax_backward_${dt}`](py, pdy, pdy, rows, n);
-        expect(relErr(view(dt, pdy, rows * n), want), `lsb n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-        expect(guardsIntact(pdy, rows * n * SZ[dt])).toBe(true);
+        expect(relErr(arena.view(dt, pdy, rows * n), want), `lsb n ${n}`).toBeLessThanOrEqual(TOL[dt]);
+        expect(arena.guardsIntact(pdy, rows * n * SZ[dt])).toBe(true);
       }
     }
   });
@@ -112,15 +90,15 @@ describe.each(DTS)('%s', (dt) => {
       const x = new Float64Array(rows * n);
       for (let i = 0; i < rows; i++) x.set(row(dt, n, n + i + 1), i * n);
       const m = matrix(Float64Array.from(x), rows, n);
-      const px = put(dt, x);
+      const px = arena.put(dt, x);
       for (const k of new Set([1, Math.min(n, 5), Math.min(n, 100), n])) {
-        const pv = alloc(rows * k * SZ[dt]), pi = alloc(rows * k * 4), pw = alloc(ex.topk_scratch_bytes(n));
+        const pv = arena.alloc(rows * k * SZ[dt]), pi = arena.alloc(rows * k * 4), pw = arena.alloc(ex.topk_scratch_bytes(n));
         ex[`topk_${dt}`](px, rows, n, k, pv, pi, pw);
         const wv = new Float64Array(rows * k), wi = new Int32Array(rows * k);
         ref.topK(m, k, { data: wv, rows, cols: k }, wi);
         expect(Array.from(new Int32Array(ex.memory.buffer, pi, rows * k)), `n ${n} k ${k}`).toEqual(Array.from(wi));
-        expect(Array.from(view(dt, pv, rows * k)).map(String)).toEqual(Array.from(wv).map(String));
-        expect(guardsIntact(pv, rows * k * SZ[dt]) && guardsIntact(pi, rows * k * 4)).toBe(true);
+        expect(Array.from(arena.view(dt, pv, rows * k)).map(String)).toEqual(Array.from(wv).map(String));
+        expect(arena.guardsIntact(pv, rows * k * SZ[dt]) && arena.guardsIntact(pi, rows * k * 4)).toBe(true);
       }
     }
   });
@@ -131,21 +109,21 @@ describe.each(DTS)('%s', (dt) => {
       const rows = 4;
       const x = new Float64Array(rows * n);
       for (let i = 0; i < rows; i++) x.set(row(dt, n, 3 * n + i), i * n);
-      const px = put(dt, x);
+      const px = arena.put(dt, x);
       for (const [T, k, p, minP] of [[0.8, 0, 0.9, 0], [1, 40, 1, 0], [1.3, 50, 0.95, 0.05], [0, 0, 1, 0], [0.5, 0, 1, 0.1]]) {
         const u = new Float64Array(rows).map(() => r.next());
         const lm = minP === 0 ? -Infinity : Math.log(minP);
-        const pu = put('f64', u), po = alloc(rows * 4), pl = alloc(rows * SZ[dt]), pf = alloc(rows * SZ[dt]);
-        const pw = alloc(ex[`sample_scratch_bytes_${dt}`](n));
+        const pu = arena.put('f64', u), po = arena.alloc(rows * 4), pl = arena.alloc(rows * SZ[dt]), pf = arena.alloc(rows * SZ[dt]);
+        const pw = arena.alloc(ex[`sample_scratch_bytes_${dt}`](n));
         ex[`sample_${dt}`](px, rows, n, T, k, p, lm, pu, po, pl, pf, pw, 0);
         for (let i = 0; i < rows; i++) {
           const want = ref.sampleRow(x.subarray(i * n, (i + 1) * n), T, k, p, lm, u[i]);
           expect(new Int32Array(ex.memory.buffer, po, rows)[i], `n ${n} T ${T} k ${k} p ${p}`).toBe(want.index);
-          const lp = view(dt, pl, rows)[i];
+          const lp = arena.view(dt, pl, rows)[i];
           if (want.index < 0) expect(lp).toBeNaN();
           else expect(Math.abs(lp - want.logProb)).toBeLessThanOrEqual(dt === 'f32' ? 1e-5 * Math.max(1, Math.abs(want.logProb)) : 1e-10);
         }
-        expect(guardsIntact(po, rows * 4) && guardsIntact(pl, rows * SZ[dt]) && guardsIntact(pf, rows * SZ[dt])).toBe(true);
+        expect(arena.guardsIntact(po, rows * 4) && arena.guardsIntact(pl, rows * SZ[dt]) && arena.guardsIntact(pf, rows * SZ[dt])).toBe(true);
       }
     }
   });

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SoftmaxInputError, loadWasm, matrix, reference, type WasmKernels } from '../../src/index.js';
 import { solveTutorial } from '../../apps/shared/tutorial.js';
-import { DTYPES, TOL, randLabels, randMatrix, relErr, relErrScalar, toF64 } from '../helpers.js';
+import { DTYPES, TOL, randLabels, randMatrix, relErr, relErrScalar, toF64 } from '../support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, loadWasm, matrix, reference, type WasmKernels } from '../../src/index.js';
-import { DTYPES, TOL, randMatrix, relErr } from '../helpers.js';
+import { DTYPES, TOL, randMatrix, relErr } from '../support/index.js';
 
 let relaxed: WasmKernels, baseline: WasmKernels;
 beforeAll(async () => {

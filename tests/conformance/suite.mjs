@@ -6,6 +6,9 @@
 // `conformance: <runtime> <version> <how> build=<build> <N> passed, <N> failed` and a JSON line.
 // Entry points: ./conformance.mjs (ESM), ./require.cjs (CommonJS), ./browser.mjs (pages).
 
+// The tolerances, generator and error measure below are copies of tests/support/ (tolerance.ts,
+// random.ts's Rng, error.ts's relErr): this suite is plain JavaScript that every runtime of the
+// matrix runs as is, so it imports nothing.
 const F32_TOL = 2e-5;
 const F64_TOL = 1e-10;
 

@@ -1,24 +1,18 @@
 /**
- * The training layer: trainSoftmaxClassifier (both engines, f32 and f64), gradCheck, the datasets
- * and the recipes' accuracy floors on the fixed splits (Iris ≥ 95%, digits ≥ 90% within 20 epochs).
+ * trainSoftmaxClassifier on both engines, f32 and f64: optimizers, schedules, early stopping,
+ * callbacks, batches, predict; on WASM the hot loop (WASM-resident batches, flat memory) and
+ * agreement with the reference; validation of its options and the @example.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadWasm, matrix, reference, SoftmaxInputError,
-  type FloatArray, type LinearSoftmaxOptions, type Matrix, type SoftmaxKernels, type WasmKernels,
-} from '../src/index.js';
-import { DIGITS_TEST, DIGITS_TRAIN, loadDataset, loadDigits, loadIris } from '../apps/datasets/index.js';
-import { checkCrossEntropyGradients, checkLinearSoftmaxGradients, gradCheck, relError } from '../src/train/gradcheck.js';
-import { runTrainingDemo } from '../apps/demo/train.js';
-import { RECIPES } from '../apps/shared/recipes.js';
-import { Rng } from '../src/train/rng.js';
-import { trainSoftmaxClassifier, type TrainOptions } from '../src/train/trainer.js';
-import { TOL, type DT } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { SoftmaxInputError, matrix, reference, type FloatArray, type LinearSoftmaxOptions, type Matrix, type SoftmaxKernels, type WasmKernels } from '../../src/index.js';
+import { loadIris } from '../../apps/datasets/index.js';
+import { RECIPES } from '../../apps/shared/recipes.js';
+import { trainSoftmaxClassifier, type TrainOptions } from '../../src/train/trainer.js';
+import { Rng, TOL, sameBits, type DT } from '../support/index.js';
+import { engineRows, useWasm } from '../support/vitest.js';
 
-let wasm: WasmKernels;
-beforeAll(async () => { wasm = await loadWasm(); });
-
-const ENGINES = [['reference', () => reference as SoftmaxKernels], ['wasm', () => wasm as SoftmaxKernels]] as const;
+const wasm = useWasm();
+const ENGINES = engineRows(wasm);
 
 /** C Gaussian blobs in D dimensions, N points; separable enough to learn, noisy enough to not be trivial. */
 function blobs(dt: DT, N: number, D: number, C: number, seed: number) {
@@ -33,11 +27,6 @@ function blobs(dt: DT, N: number, D: number, C: number, seed: number) {
   }
   return { X: matrix(X as FloatArray, N, D), y, classes: C };
 }
-
-const bits = (a: FloatArray): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-/** Bit-identical arrays (Buffer.compare: fast on megabytes, where a deep toEqual is not). */
-const sameBits = (a: FloatArray, b: FloatArray): boolean =>
-  a.byteLength === b.byteLength && Buffer.compare(bits(a), bits(b)) === 0 && a.constructor === b.constructor;
 
 describe.each(ENGINES)('trainSoftmaxClassifier on %s', (_name, k) => {
   describe.each(['f32', 'f64'] as const)('%s', (dt) => {
@@ -174,13 +163,13 @@ describe('trainSoftmaxClassifier on WASM: the hot loop', () => {
     const data = blobs('f32', 300, 7, 3, 20);
     const seen: Array<{ X: FloatArray; y: Int32Array; W: FloatArray; opts: LinearSoftmaxOptions<FloatArray> }> = [];
     const spy = {
-      ...wasm,
+      ...wasm(),
       linearSoftmaxLoss(X: Matrix<FloatArray>, y: Int32Array, W: Matrix<FloatArray>, opts?: LinearSoftmaxOptions<FloatArray>) {
         seen.push({ X: X.data, y, W: W.data, opts: opts! });
-        return wasm.linearSoftmaxLoss(X, y, W, opts);
+        return wasm().linearSoftmaxLoss(X, y, W, opts);
       },
     } as SoftmaxKernels;
-    (spy as WasmKernels).alloc = wasm.alloc.bind(wasm);
+    (spy as WasmKernels).alloc = wasm().alloc.bind(wasm());
     trainSoftmaxClassifier(spy, data, { epochs: 3, batchSize: 64, reg: 1e-3 });
     expect(seen).toHaveLength(3 * 5);
     const memory = seen[seen.length - 1].W.buffer;
@@ -195,18 +184,18 @@ describe('trainSoftmaxClassifier on WASM: the hot loop', () => {
   it('WASM memory does not grow after the first epoch, and a second run reuses the freed blocks', () => {
     const data = blobs('f32', 500, 30, 10, 21);
     const sizes: number[] = [];
-    const opts: TrainOptions<FloatArray> = { epochs: 5, batchSize: 50, validationSplit: 0.1, onEpoch: () => { sizes.push(wasm.memoryBytes()); } };
-    trainSoftmaxClassifier(wasm, data, opts);
+    const opts: TrainOptions<FloatArray> = { epochs: 5, batchSize: 50, validationSplit: 0.1, onEpoch: () => { sizes.push(wasm().memoryBytes()); } };
+    trainSoftmaxClassifier(wasm(), data, opts);
     expect(new Set(sizes).size).toBe(1);
-    const after = wasm.memoryBytes();
-    trainSoftmaxClassifier(wasm, data, opts);
-    expect(wasm.memoryBytes()).toBe(after);
+    const after = wasm().memoryBytes();
+    trainSoftmaxClassifier(wasm(), data, opts);
+    expect(wasm().memoryBytes()).toBe(after);
   });
 
   it('WASM f64 and the reference train to the same weights (to rounding)', () => {
     const data = blobs('f64', 200, 5, 3, 22);
     const opts = { epochs: 5, batchSize: 20, seed: 3 };
-    const a = trainSoftmaxClassifier(wasm, data, opts);
+    const a = trainSoftmaxClassifier(wasm(), data, opts);
     const b = trainSoftmaxClassifier(reference, data, opts);
     let d = 0, s = 0;
     for (let i = 0; i < a.W.data.length; i++) { d = Math.max(d, Math.abs(a.W.data[i] - b.W.data[i])); s = Math.max(s, Math.abs(b.W.data[i])); }
@@ -254,178 +243,5 @@ describe('trainSoftmaxClassifier: validation', () => {
     const y = new Int32Array([0, 1, 1, 1]);
     const m = trainSoftmaxClassifier(reference, { X, y, classes: 2 }, { epochs: 200, batchSize: 4, lr: 0.5 });
     expect(Array.from(m.predict(X))).toEqual([0, 1, 1, 1]);
-  });
-});
-
-describe('digits (MNIST from the mnist package)', () => {
-  it('≥ 90% test accuracy on the 2,000 held-out digits within 20 epochs, WASM f32, same result twice', () => {
-    const ds = loadDigits();
-    const r = RECIPES.digits;
-    const run = () => trainSoftmaxClassifier(wasm, { X: ds.train.X, y: ds.train.y, classes: 10 }, {
-      epochs: r.epochs, batchSize: r.batchSize, lr: r.lr.sgd, reg: r.reg, schedule: r.schedule, seed: 1, test: ds.test,
-    });
-    const a = run();
-    expect(a.history.length).toBeLessThanOrEqual(20);
-    const acc = a.evaluate(ds.test.X, ds.test.y).accuracy;
-    console.log(`digits: test accuracy ${(100 * acc).toFixed(2)}% after ${a.history.length} epochs; ≥ 90% from epoch ` +
-      `${a.history.find((h) => h.testAccuracy! >= 0.9)?.epoch}; ${(1000 * a.history.reduce((s, h) => s + h.seconds, 0) / a.history.length).toFixed(1)} ms per epoch (WASM f32)`);
-    expect(acc).toBeGreaterThanOrEqual(0.9);
-    const b = run();
-    expect(b.evaluate(ds.test.X, ds.test.y).accuracy).toBe(acc);
-    expect(sameBits(b.W.data, a.W.data)).toBe(true);
-  });
-
-  it('the npm start part (runTrainingDemo): prints progress, accuracy, time per epoch and the speed ratio', async () => {
-    const lines: string[] = [];
-    const r = await runTrainingDemo({ write: (s: string) => { lines.push(s); return true; } }, wasm);
-    const text = lines.join('');
-    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(r.epochs).toBe(20);
-    expect(r.epochTo90).toBeLessThanOrEqual(20);
-    expect(r.speedup).toBeGreaterThan(1); // the ≥ 10× target is measured by npm start, not asserted on a shared machine
-    expect(text).toMatch(/epoch 20\/20 .*test_acc/);
-    expect(text).toMatch(/test accuracy \d+\.\d\d% on the 2,000 held-out digits after 20 epochs/);
-    expect(text).toMatch(/train [\d.]+× faster/);
-    console.log(`npm start training part: WASM f32 ${r.wasmEpochMs.toFixed(1)} ms/epoch, reference ${r.referenceEpochMs.toFixed(1)} ms/epoch, ${r.speedup.toFixed(1)}×`);
-  });
-
-  it('the reference learns too (one epoch on a 2,000-image subset)', () => {
-    const ds = loadDigits({ dtype: 'f64' });
-    const n = 2000;
-    const X = matrix(ds.train.X.data.subarray(0, n * 784), n, 784);
-    const m = trainSoftmaxClassifier(reference, { X, y: ds.train.y.subarray(0, n), classes: 10 }, { epochs: 1, batchSize: 100, lr: 0.1 });
-    expect(m.evaluate(ds.test.X, ds.test.y).accuracy).toBeGreaterThan(0.8);
-  });
-});
-
-describe('datasets', () => {
-  it('digits: fixed 8,000/2,000 split, pixels in [0, 1], every class in both sets, the same on every load', () => {
-    const a = loadDigits(), b = loadDataset('digits');
-    expect([a.train.X.rows, a.train.X.cols, a.test.X.rows, a.test.X.cols]).toEqual([DIGITS_TRAIN, 784, DIGITS_TEST, 784]);
-    expect(a.train.X.data).toBeInstanceOf(Float32Array);
-    expect(a.classes).toBe(10);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of a.train.X.data) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    expect([lo, hi]).toEqual([0, 1]);
-    const counts = (y: Int32Array) => Array.from({ length: 10 }, (_, c) => y.filter((v) => v === c).length);
-    const tr = counts(a.train.y), te = counts(a.test.y);
-    for (let c = 0; c < 10; c++) { expect(tr[c]).toBeGreaterThan(600); expect(te[c]).toBeGreaterThan(120); }
-    // the package's per-digit counts
-    expect(tr.map((v, c) => v + te[c])).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
-    expect(sameBits(b.train.X.data, a.train.X.data)).toBe(true);
-    expect(sameBits(b.test.X.data, a.test.X.data)).toBe(true);
-    expect(Buffer.compare(Buffer.from(b.test.y.buffer), Buffer.from(a.test.y.buffer))).toBe(0);
-    const f64 = loadDigits({ dtype: 'f64' });
-    expect(f64.train.X.data).toBeInstanceOf(Float64Array);
-    for (let i = 0; i < f64.train.X.data.length; i += 997) expect(f64.train.X.data[i]).toBe(a.train.X.data[i]);
-  });
-
-  it('iris: 120/30 split (40/10 per species), features standardized on the training rows', () => {
-    const ds = loadIris({ dtype: 'f64' });
-    expect([ds.train.X.rows, ds.train.X.cols, ds.test.X.rows]).toEqual([120, 4, 30]);
-    expect(ds.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
-    for (let c = 0; c < 3; c++) {
-      expect(ds.train.y.filter((v) => v === c).length).toBe(40);
-      expect(ds.test.y.filter((v) => v === c).length).toBe(10);
-    }
-    for (let j = 0; j < 4; j++) {
-      let m = 0, v = 0;
-      for (let i = 0; i < 120; i++) m += ds.train.X.data[i * 4 + j] / 120;
-      for (let i = 0; i < 120; i++) v += (ds.train.X.data[i * 4 + j] - m) ** 2 / 120;
-      expect(m).toBeCloseTo(0, 12);
-      expect(v).toBeCloseTo(1, 12);
-    }
-    expect(loadIris().train.X.data).toBeInstanceOf(Float32Array);
-  });
-});
-
-describe('gradCheck', () => {
-  it('the @example', () => {
-    const w = new Float64Array([1, -2]);
-    const f = () => w[0] ** 2 + 3 * w[1];
-    const r = gradCheck(f, { w: { value: w, grad: new Float64Array([2, 3]) } });
-    expect(r.maxRelError).toBeLessThan(1e-9);
-    expect(Array.from(w)).toEqual([1, -2]);
-  });
-
-  const problem = (seed: number) => {
-    const r = new Rng(seed);
-    const g = (n: number, s: number) => Float64Array.from({ length: n }, () => s * r.gauss());
-    const N = 40, D = 12, C = 5;
-    return { X: matrix(g(N * D, 1), N, D), W: matrix(g(D * C, 0.1), D, C), b: g(C, 0.1), y: Int32Array.from({ length: N }, () => r.int(C)), reg: 0.05 };
-  };
-
-  describe.each(ENGINES)('%s, float64', (_name, k) => {
-    it('passes (< 1e-7) on the real dW and db: centered difference (CS231n) and five-point stencil', () => {
-      const p = problem(5);
-      const r2 = checkLinearSoftmaxGradients(k(), p, { samples: 30 });
-      const r4 = checkLinearSoftmaxGradients(k(), p, { samples: 30, order: 4 });
-      console.log(`gradCheck (${_name}, f64) worst relative error: centered W ${r2.perParam.W.toExponential(2)}, b ${r2.perParam.b.toExponential(2)}, X ${r2.perParam.X.toExponential(2)}; ` +
-        `five-point W ${r4.perParam.W.toExponential(2)}, b ${r4.perParam.b.toExponential(2)}, X ${r4.perParam.X.toExponential(2)}`);
-      expect(r2.perParam.W).toBeLessThan(1e-7);
-      expect(r2.perParam.b).toBeLessThan(1e-7);
-      expect(r4.maxRelError).toBeLessThan(1e-7);
-      expect(r2.checks.filter((c) => c.param === 'W')).toHaveLength(30);
-      expect(r2.checks.filter((c) => c.param === 'b')).toHaveLength(5); // all of them: b is smaller
-    });
-
-    it('passes on softmaxCrossEntropy with label smoothing, class weights, ignoreIndex', () => {
-      const r = new Rng(6);
-      const logits = matrix(Float64Array.from({ length: 60 }, () => 2 * r.gauss()), 12, 5);
-      const y = Int32Array.from({ length: 12 }, (_, i) => (i % 5 === 4 ? -100 : r.int(5)));
-      const weights = Float64Array.from({ length: 5 }, () => 0.5 + r.next());
-      const res = checkCrossEntropyGradients(k(), logits, y, { labelSmoothing: 0.2, weights, ignoreIndex: -100 }, { samples: 60, order: 4 });
-      expect(res.maxRelError).toBeLessThan(1e-7);
-    });
-
-    it("catches a deliberately wrong gradient (the tutorial's diagonal-only Jacobian, and a 1% scale error)", () => {
-      const p = problem(7);
-      const { X, W, b, y } = p;
-      const N = X.rows, D = X.cols, C = W.cols;
-      const loss = () => k().linearSoftmaxLoss(X, y, W, { bias: b }).loss;
-      // Diagonal-only: dL/ds_c = −(1 − p_y) for c = y and 0 elsewhere (the off-diagonal −p_c dropped).
-      const probs = k().softmax(matrix(Float64Array.from({ length: N * C }, (_, ic) => {
-        const i = Math.floor(ic / C), c = ic % C;
-        let s = b[c];
-        for (let j = 0; j < D; j++) s += X.data[i * D + j] * W.data[j * C + c];
-        return s;
-      }), N, C));
-      const wrong = new Float64Array(D * C);
-      for (let i = 0; i < N; i++) {
-        const g = -(1 - probs.data[i * C + y[i]]) / N;
-        for (let j = 0; j < D; j++) wrong[j * C + y[i]] += X.data[i * D + j] * g;
-      }
-      expect(gradCheck(loss, { W: { value: W, grad: wrong } }).maxRelError).toBeGreaterThan(0.1);
-      const right = k().linearSoftmaxLoss(X, y, W, { bias: b }).dW;
-      const scaled = Float64Array.from(right.data, (v) => 1.01 * v);
-      const res = gradCheck(loss, { W: { value: W, grad: scaled } });
-      expect(res.maxRelError).toBeGreaterThan(1e-3);
-      expect(res.worst.param).toBe('W');
-      expect(gradCheck(loss, { W: { value: W, grad: right } }).maxRelError).toBeLessThan(1e-7);
-    });
-  });
-
-  it('restores every parameter bit for bit, accepts arrays of params and float32 with a larger h', () => {
-    const p = problem(8);
-    const W32 = matrix(Float32Array.from(p.W.data), p.W.rows, p.W.cols), X32 = matrix(Float32Array.from(p.X.data), p.X.rows, p.X.cols);
-    const b32 = Float32Array.from(p.b);
-    const before = bits(W32.data).slice();
-    const g = reference.linearSoftmaxLoss(X32, p.y, W32, { bias: b32 });
-    const res = gradCheck(() => reference.linearSoftmaxLoss(X32, p.y, W32, { bias: b32 }).loss,
-      [{ value: W32, grad: g.dW }, { value: b32, grad: g.db }], { h: 1e-2, samples: 10, seed: 3 });
-    expect(Object.keys(res.perParam)).toEqual(['p0', 'p1']);
-    expect(res.maxRelError).toBeLessThan(1e-2);
-    expect(Buffer.compare(bits(W32.data), before)).toBe(0);
-  });
-
-  it('relError and bad arguments', () => {
-    expect(relError(0, 0)).toBe(0);
-    expect(relError(1, -1)).toBe(1);
-    const v = new Float64Array(3);
-    expect(() => gradCheck(() => 0, { v: { value: v, grad: new Float64Array(2) } })).toThrow(/params\.v\.grad must have length 3/);
-    expect(() => gradCheck(() => 0, {})).toThrow(/params is empty/);
-    expect(() => gradCheck(() => 0, { v: { value: v, grad: v } }, { h: 0 })).toThrow(/options\.h must be a finite number > 0/);
-    expect(() => gradCheck(() => 0, { v: { value: v, grad: v } }, { order: 3 as never })).toThrow(/options\.order must be 2 or 4/);
-    expect(() => gradCheck(() => 0, { v: { value: v, grad: v } }, { samples: 0 })).toThrow(SoftmaxInputError);
   });
 });

@@ -6,15 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   loadSoftmaxClassifier, loadWasm, matrix, reference, softmaxClassifier, SoftmaxInputError, trainSoftmaxClassifier,
   type FloatArray, type SoftmaxKernels, type WasmKernels,
-} from '../src/index.js';
-import { Rng } from '../src/train/rng.js';
-import type { DT } from './helpers.js';
+} from '../../src/index.js';
+import { Rng, sameBits, type DT } from '../support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
-
-const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-const sameBits = (a: ArrayBufferView, b: ArrayBufferView): boolean => Buffer.compare(bytes(a), bytes(b)) === 0;
 
 function data(dt: DT, N: number, D: number, C: number, seed: number) {
   const r = new Rng(seed);
