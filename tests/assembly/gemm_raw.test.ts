@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rng, type DT } from '../helpers.js';
+import { rng, type DT } from '../support/index.js';
 
 interface GemmExports {
   memory: WebAssembly.Memory;

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, SoftmaxInputError, type FloatArray, type Matrix, type WasmKernels, type WasmMatrix } from '../../src/index.js';
 import { Rng } from '../../src/train/rng.js';
-import { relErr, TOL, type DT } from '../helpers.js';
+import { relErr, TOL, type DT } from '../support/index.js';
 
 let k: WasmKernels;
 beforeAll(async () => { k = await loadWasm(); });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { relErrScaled, rng, TOL, type DT } from '../helpers.js';
+import { relErrScaled, rng, TOL, type DT } from '../support/index.js';
 
 const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
 let ex: SoftmaxWasmExports;
