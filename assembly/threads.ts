@@ -10,19 +10,9 @@
 // row's loss is computed by the same row code (ce_rows on one row) and stored as an f64 in
 // loss64[i]; the caller adds loss64[0], loss64[1], … in that order, which gives the same f64 as
 // the single call, and divides by the same denominator (cross_entropy_denominator_*).
-import { ce_rows, ce_denominator } from './cross_entropy';
-
-// The accumulation modes of cross_entropy.ts (ACC_NONE … ACC_WQ), chosen exactly as there.
-// @ts-ignore: decorator
-@inline const M_NONE = 0;
-// @ts-ignore: decorator
-@inline const M_D = 1;
-// @ts-ignore: decorator
-@inline const M_WD = 2;
-// @ts-ignore: decorator
-@inline const M_Q = 3;
-// @ts-ignore: decorator
-@inline const M_WQ = 4;
+import { ce_denominator } from './cross_entropy';
+import { ce_rows } from './cross_entropy/rows';
+import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ } from './cross_entropy/targets';
 
 // @ts-ignore: decorator
 @inline function ce_range_mode<T>(mode: i32, logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
@@ -40,14 +30,14 @@ import { ce_rows, ce_denominator } from './cross_entropy';
 @inline function ce_range<T>(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize, weights: usize,
   ignore_index: i32, smoothing: f64, D: f64, losses: usize, grad: usize, loss64: usize): void {
   if (targets) {
-    if (weights) ce_range_mode<T>(M_WQ, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
-    else ce_range_mode<T>(M_Q, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+    if (weights) ce_range_mode<T>(ACC_WQ, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+    else ce_range_mode<T>(ACC_Q, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
   } else if (smoothing / <f64>cols == 0) {
-    ce_range_mode<T>(M_NONE, logits, rows, cols, labels, targets, weights, ignore_index, 0, D, losses, grad, loss64);
+    ce_range_mode<T>(ACC_NONE, logits, rows, cols, labels, targets, weights, ignore_index, 0, D, losses, grad, loss64);
   } else if (weights) {
-    ce_range_mode<T>(M_WD, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+    ce_range_mode<T>(ACC_WD, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
   } else {
-    ce_range_mode<T>(M_D, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+    ce_range_mode<T>(ACC_D, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
   }
 }
 

@@ -10,12 +10,20 @@
  * - an optional pointer argument is 0 when absent (address 0 is never handed out by the arena);
  * - an output may be the same address as an input where stated ("may alias"); no partial overlap;
  * - kernels never read or write outside the ranges described here.
+ * Integer codes (the reduction, the build) are the ones of assembly/abi_codes.ts: REDUCTION_* in
+ * src/backend.ts and SIMD_BUILD_* here (tests/abi_codes.test.ts compares the two files).
  */
+
+/** simd_build(): the baseline SIMD build. */
+export const SIMD_BUILD_BASELINE = 0;
+/** simd_build(): the relaxed-SIMD build. */
+export const SIMD_BUILD_RELAXED = 1;
+
 export interface SoftmaxWasmExports {
   memory: WebAssembly.Memory;
   /** First byte after the module's static data, rounded up to 16: the arena starts here. */
   heap_base(): number;
-  /** 0 = baseline SIMD build, 1 = relaxed-SIMD build (absent in modules built before it existed). */
+  /** SIMD_BUILD_BASELINE or SIMD_BUILD_RELAXED (absent in modules built before it existed). */
   simd_build?(): number;
 
   // assembly/exp.ts — vectorized exp, exported for measurement and tests.
@@ -40,9 +48,9 @@ export interface SoftmaxWasmExports {
   /**
    * Exactly one of `labels` (i32[rows]) and `targets` (rows×cols probabilities) is non-zero.
    * `weights` (cols) or 0. `ignore_index`: label value to skip (integer labels only).
-   * `smoothing` ε in [0, 1]. `reduction`: 0 mean, 1 sum, 2 none. `losses` (rows) or 0: per-sample
-   * losses. `grad` (rows×cols) or 0: gradient of the reduced loss (of the sum for 'none'); may alias
-   * `logits`. Returns the reduced loss (sum of the per-sample losses for 'none').
+   * `smoothing` ε in [0, 1]. `reduction`: REDUCTION_MEAN, _SUM or _NONE (src/backend.ts).
+   * `losses` (rows) or 0: per-sample losses. `grad` (rows×cols) or 0: gradient of the reduced loss
+   * (of the sum for 'none'); may alias `logits`. Returns the reduced loss (sum of the per-sample losses for 'none').
    */
   cross_entropy_f32(logits: number, rows: number, cols: number, labels: number, targets: number,
     weights: number, ignore_index: number, smoothing: number, reduction: number,
