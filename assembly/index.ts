@@ -59,4 +59,8 @@ export {
 } from './logits/softmax_temperature';
 export {
   cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
+  row_blocks_max_f32, row_blocks_max_f64, softmax_row_blocks_f32, softmax_row_blocks_f64,
+  softmax_row_finish_f32, softmax_row_finish_f64, row_blocks_scale_f32, row_blocks_scale_f64,
+  log_softmax_row_blocks_f32, log_softmax_row_blocks_f64, log_softmax_row_finish_f32, log_softmax_row_finish_f64,
+  log_softmax_row_out_f32, log_softmax_row_out_f64,
 } from './threads';
