@@ -23,7 +23,7 @@
 //     exp_f32x4: 1.975 ulp (at x = −48.8178);  exp_f64x2: 0.883 ulp (at x = −707.979).
 // The range reduction keeps the short LN2_HI in both builds: with relaxed_nmadd unfused, the FMA
 // split below would give the 64.5 ulp of the trap, so it is not allowed even in the relaxed build.
-// The scalar tails of the relaxed build run one lane of the vector code (exp_*_scalar), so the
+// The scalar tails of the relaxed build run one lane of the vector code (exp_scalar), so the
 // results stay independent of the position either way.
 // The approximation error of the polynomials alone is 9.2e-8 (f32, ≈ 0.8–1.5 ulp) and 3.7e-18
 // (f64, ≈ 0.03 ulp); the rest is rounding in the evaluation. See scripts/fit-exp.py for every
@@ -146,138 +146,77 @@ const EXP_F64_K: usize = memory.data<i64>([
   return v128.load(EXP_F64_K + (<usize>i << 4));
 }
 
-/**
- * exp_f32x4 with its constants passed in (from exp_k<f32>(0…9), loaded before the loop): the same
- * operations, so the same results bit for bit.
- */
+/** a·b + c: vmadd (fused or not in the relaxed build) when `relaxed`, else a separate mul and add in every build. */
 // @ts-ignore: decorator
-@inline export function exp_f32x4_k(vx: v128, kLog2e: v128, kMagic: v128, kHi: v128, kLo: v128,
-  k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, kCut: v128): v128 {
-  // n = round(x·log2e): the sum with MAGIC rounds to an integer and leaves n + 127 in the low bits
-  let vn = vmadd<f32>(vx, kLog2e, kMagic);
-  const vs = i32x4.shl(vn, 23); // 2^n
-  vn = f32x4.sub(vn, kMagic);
-  // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = vnmadd<f32>(vn, kHi, vx);
-  vt = vnmadd<f32>(vn, kLo, vt);
-  // P(r) by Horner
-  let vp = vmadd<f32>(k5, vt, k4);
-  vp = vmadd<f32>(vp, vt, k3);
-  vp = vmadd<f32>(vp, vt, k2);
-  vp = vmadd<f32>(vp, vt, k1);
-  // s + (s·r)·P(r)
-  vt = f32x4.mul(vt, vs);
-  const vf = vmadd<f32>(vt, vp, vs);
-  // below the cutoff (also −∞) → +0; NaN compares false and stays NaN
-  return v128.andnot(vf, f32x4.lt(vx, kCut));
+@inline function madd<T>(a: v128, b: v128, c: v128, relaxed: bool): v128 {
+  return relaxed ? vmadd<T>(a, b, c) : v128.add<T>(v128.mul<T>(a, b), c);
+}
+
+/** c − a·b: vnmadd when `relaxed`, else a separate mul and sub in every build. */
+// @ts-ignore: decorator
+@inline function nmadd<T>(a: v128, b: v128, c: v128, relaxed: bool): v128 {
+  return relaxed ? vnmadd<T>(a, b, c) : v128.sub<T>(c, v128.mul<T>(a, b));
 }
 
 /**
- * exp_f64x2 with its constants passed in (from exp_k<f64>(0…15), loaded before the loop): the same
- * operations, so the same results bit for bit.
- */
-// @ts-ignore: decorator
-@inline export function exp_f64x2_k(vx: v128, kLog2e: v128, kMagic: v128, kHi: v128, kLo: v128,
-  k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128,
-  k10: v128, k11: v128, kCut: v128): v128 {
-  // n = round(x·log2e), n + 1023 in the low bits
-  let vn = vmadd<f64>(vx, kLog2e, kMagic);
-  const vs = i64x2.shl(vn, 52); // 2^n
-  vn = f64x2.sub(vn, kMagic);
-  // r = x − n·ln2 in two steps (n·LN2_HI exact)
-  let vt = vnmadd<f64>(vn, kHi, vx);
-  vt = vnmadd<f64>(vn, kLo, vt);
-  // P(r) by Horner
-  let vp = vmadd<f64>(k11, vt, k10);
-  vp = vmadd<f64>(vp, vt, k9);
-  vp = vmadd<f64>(vp, vt, k8);
-  vp = vmadd<f64>(vp, vt, k7);
-  vp = vmadd<f64>(vp, vt, k6);
-  vp = vmadd<f64>(vp, vt, k5);
-  vp = vmadd<f64>(vp, vt, k4);
-  vp = vmadd<f64>(vp, vt, k3);
-  vp = vmadd<f64>(vp, vt, k2);
-  vp = vmadd<f64>(vp, vt, k1);
-  // s + (s·r)·P(r)
-  vt = f64x2.mul(vt, vs);
-  const vf = vmadd<f64>(vt, vp, vs);
-  // below the cutoff (also −∞) → +0; NaN stays NaN
-  return v128.andnot(vf, f64x2.lt(vx, kCut));
-}
-
-/**
- * exp_v128<T> with the constants passed in: k0…k15 = exp_k<T>(0…15), loaded before the loop (f32
- * uses k0…k9; for f32 pass anything as k10…k15, e.g. the same vectors again).
+ * exp_f32x4 / exp_f64x2 with the constants passed in: k0…k15 = exp_k<T>(0…15), loaded before the
+ * loop (f32 uses k0…k9 — LOG2E MAGIC LN2_HI LN2_LO C1…C5 CUTOFF; for f32 pass anything as
+ * k10…k15, e.g. exp_k<f32>(10…15)); the same operations, so the same results bit for bit.
+ * `relaxed` false: never relaxed_madd, so the relaxed build computes the baseline build's bits
+ * (the sampler's decisions, assembly/logits/sample.ts).
  */
 // @ts-ignore: decorator
 @inline export function exp_v128_k<T>(vx: v128, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128,
   k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128, k13: v128,
-  k14: v128, k15: v128): v128 {
-  if (sizeof<T>() == 4) return exp_f32x4_k(vx, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
-  return exp_f64x2_k(vx, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15);
+  k14: v128, k15: v128, relaxed: bool = true): v128 {
+  const single = sizeof<T>() == 4;
+  // n = round(x·log2e): the sum with MAGIC rounds to an integer and leaves n + bias in the low bits
+  let vn = madd<T>(vx, k0, k1, relaxed);
+  const vs = single ? i32x4.shl(vn, 23) : i64x2.shl(vn, 52); // 2^n
+  vn = v128.sub<T>(vn, k1);
+  // r = x − n·ln2 in two steps (n·LN2_HI exact)
+  let vt = nmadd<T>(vn, k2, vx, relaxed);
+  vt = nmadd<T>(vn, k3, vt, relaxed);
+  // P(r) by Horner: f32 C5…C1 = k8…k4; f64 D11…D1 = k14…k4 (its extra high-degree terms first)
+  let vp: v128;
+  if (single) {
+    vp = madd<T>(k8, vt, k7, relaxed);
+  } else {
+    vp = madd<T>(k14, vt, k13, relaxed);
+    vp = madd<T>(vp, vt, k12, relaxed);
+    vp = madd<T>(vp, vt, k11, relaxed);
+    vp = madd<T>(vp, vt, k10, relaxed);
+    vp = madd<T>(vp, vt, k9, relaxed);
+    vp = madd<T>(vp, vt, k8, relaxed);
+    vp = madd<T>(vp, vt, k7, relaxed);
+  }
+  vp = madd<T>(vp, vt, k6, relaxed);
+  vp = madd<T>(vp, vt, k5, relaxed);
+  vp = madd<T>(vp, vt, k4, relaxed);
+  // s + (s·r)·P(r)
+  vt = v128.mul<T>(vt, vs);
+  const vf = madd<T>(vt, vp, vs, relaxed);
+  // below the cutoff (also −∞) → +0; NaN compares false and stays NaN
+  return v128.andnot(vf, v128.lt<T>(vx, single ? k9 : k15));
 }
 
 /** exp of each f32 lane (x ≤ 0; NaN → NaN; x < −87.3365 or −∞ → 0). See the header for the error. */
 // @ts-ignore: decorator
 @inline export function exp_f32x4(vx: v128): v128 {
-  return exp_f32x4_k(vx, f32x4.splat(LOG2E_F32), f32x4.splat(MAGIC_F32), f32x4.splat(LN2_HI_F32),
+  const kCut = f32x4.splat(CUTOFF_F32);
+  return exp_v128_k<f32>(vx, f32x4.splat(LOG2E_F32), f32x4.splat(MAGIC_F32), f32x4.splat(LN2_HI_F32),
     f32x4.splat(LN2_LO_F32), f32x4.splat(C1_F32), f32x4.splat(C2_F32), f32x4.splat(C3_F32),
-    f32x4.splat(C4_F32), f32x4.splat(C5_F32), f32x4.splat(CUTOFF_F32));
-}
-
-/** exp of one f32, the same operations as one lane of exp_f32x4 (bit-identical results). */
-// @ts-ignore: decorator
-@inline export function exp_f32_scalar(x: f32): f32 {
-  // relaxed build: one lane of the vector code (relaxed_madd has no scalar form, and a scalar
-  // mul + add could round differently from a fused lane)
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.extract_lane(exp_f32x4(f32x4.splat(x)), 0);
-  let n = x * LOG2E_F32 + MAGIC_F32;
-  const s = reinterpret<f32>(reinterpret<i32>(n) << 23);
-  n -= MAGIC_F32;
-  let t = x - n * LN2_HI_F32;
-  t = t - n * LN2_LO_F32;
-  let p = C5_F32 * t + C4_F32;
-  p = p * t + C3_F32;
-  p = p * t + C2_F32;
-  p = p * t + C1_F32;
-  t = t * s;
-  const f = t * p + s;
-  return select<f32>(0, f, x < CUTOFF_F32);
+    f32x4.splat(C4_F32), f32x4.splat(C5_F32), kCut, kCut, kCut, kCut, kCut, kCut, kCut);
 }
 
 /** exp of each f64 lane (x ≤ 0; NaN → NaN; x < −708.3964 or −∞ → 0). See the header for the error. */
 // @ts-ignore: decorator
 @inline export function exp_f64x2(vx: v128): v128 {
-  return exp_f64x2_k(vx, f64x2.splat(LOG2E_F64), f64x2.splat(MAGIC_F64), f64x2.splat(LN2_HI_F64),
+  return exp_v128_k<f64>(vx, f64x2.splat(LOG2E_F64), f64x2.splat(MAGIC_F64), f64x2.splat(LN2_HI_F64),
     f64x2.splat(LN2_LO_F64), f64x2.splat(D1_F64), f64x2.splat(D2_F64), f64x2.splat(D3_F64),
     f64x2.splat(D4_F64), f64x2.splat(D5_F64), f64x2.splat(D6_F64), f64x2.splat(D7_F64),
     f64x2.splat(D8_F64), f64x2.splat(D9_F64), f64x2.splat(D10_F64), f64x2.splat(D11_F64),
     f64x2.splat(CUTOFF_F64));
-}
-
-/** exp of one f64, the same operations as one lane of exp_f64x2 (bit-identical results). */
-// @ts-ignore: decorator
-@inline export function exp_f64_scalar(x: f64): f64 {
-  // relaxed build: one lane of the vector code (see exp_f32_scalar)
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.extract_lane(exp_f64x2(f64x2.splat(x)), 0);
-  let n = x * LOG2E_F64 + MAGIC_F64;
-  const s = reinterpret<f64>(reinterpret<i64>(n) << 52);
-  n -= MAGIC_F64;
-  let t = x - n * LN2_HI_F64;
-  t = t - n * LN2_LO_F64;
-  let p = D11_F64 * t + D10_F64;
-  p = p * t + D9_F64;
-  p = p * t + D8_F64;
-  p = p * t + D7_F64;
-  p = p * t + D6_F64;
-  p = p * t + D5_F64;
-  p = p * t + D4_F64;
-  p = p * t + D3_F64;
-  p = p * t + D2_F64;
-  p = p * t + D1_F64;
-  t = t * s;
-  const f = t * p + s;
-  return select<f64>(0, f, x < CUTOFF_F64);
 }
 
 /** exp of a vector of either element type (compile-time dispatch for the generic kernels). */
@@ -287,11 +226,44 @@ const EXP_F64_K: usize = memory.data<i64>([
   return exp_f64x2(vx);
 }
 
-/** exp of one element of either type, bit-identical to one lane of exp_v128<T>. */
+/**
+ * exp of one element of either type, the same operations as one lane of exp_v128<T> (bit-identical
+ * results): scalar code in the baseline build; in the relaxed build one lane of the vector code
+ * (relaxed_madd has no scalar form, and a scalar mul + add could round differently from a fused lane).
+ */
 // @ts-ignore: decorator
 @inline export function exp_scalar<T>(x: T): T {
-  if (sizeof<T>() == 4) return <T>exp_f32_scalar(<f32>x);
-  return <T>exp_f64_scalar(<f64>x);
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.extract_lane<T>(exp_v128<T>(v128.splat<T>(x)), 0);
+  const single = sizeof<T>() == 4;
+  // n = round(x·log2e), s = 2^n from its low bits
+  let n: T = x * <T>(single ? LOG2E_F32 : LOG2E_F64) + <T>(single ? MAGIC_F32 : MAGIC_F64);
+  const s: T = single
+    ? <T>reinterpret<f32>(reinterpret<i32>(<f32>n) << 23)
+    : <T>reinterpret<f64>(reinterpret<i64>(<f64>n) << 52);
+  n -= <T>(single ? MAGIC_F32 : MAGIC_F64);
+  // r = x − n·ln2 in two steps
+  let t: T = x - n * <T>(single ? LN2_HI_F32 : LN2_HI_F64);
+  t = t - n * <T>(single ? LN2_LO_F32 : LN2_LO_F64);
+  // P(r) by Horner: the f64 polynomial's extra high-degree terms, then the four both share
+  let p: T;
+  if (single) {
+    p = <T>C5_F32 * t + <T>C4_F32;
+  } else {
+    p = <T>D11_F64 * t + <T>D10_F64;
+    p = p * t + <T>D9_F64;
+    p = p * t + <T>D8_F64;
+    p = p * t + <T>D7_F64;
+    p = p * t + <T>D6_F64;
+    p = p * t + <T>D5_F64;
+    p = p * t + <T>D4_F64;
+  }
+  p = p * t + <T>(single ? C3_F32 : D3_F64);
+  p = p * t + <T>(single ? C2_F32 : D2_F64);
+  p = p * t + <T>(single ? C1_F32 : D1_F64);
+  // s + (s·r)·P(r); below the cutoff (also −∞) → +0
+  t = t * s;
+  const f = t * p + s;
+  return select<T>(0, f, x < <T>(single ? CUTOFF_F32 : CUTOFF_F64));
 }
 
 /**
@@ -307,15 +279,17 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   const k5 = exp_k<f32>(5), k6 = exp_k<f32>(6), k7 = exp_k<f32>(7), k8 = exp_k<f32>(8), k9 = exp_k<f32>(9);
   // main loop: 8 floats per step (2 independent vectors; more only add spills)
   for (; p + 32 <= end; p += 32) {
-    const v0 = exp_f32x4_k(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
-    const v1 = exp_f32x4_k(v128.load(p, 16), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9);
+    const v0 = exp_v128_k<f32>(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k9, k9, k9, k9, k9, k9);
+    const v1 = exp_v128_k<f32>(v128.load(p, 16), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k9, k9, k9, k9, k9, k9);
     v128.store(p + d, v0);
     v128.store(p + d, v1, 16);
   }
   // 4-wide loop
-  for (; p + 16 <= end; p += 16) v128.store(p + d, exp_f32x4_k(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9));
+  for (; p + 16 <= end; p += 16) {
+    v128.store(p + d, exp_v128_k<f32>(v128.load(p), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k9, k9, k9, k9, k9, k9));
+  }
   // scalar tail (0–3 elements)
-  for (; p < end; p += 4) store<f32>(p + d, exp_f32_scalar(load<f32>(p)));
+  for (; p < end; p += 4) store<f32>(p + d, exp_scalar<f32>(load<f32>(p)));
 }
 
 /** out[i] = exp(x[i]), i < n, f64 (x ≤ 0). `out` may alias `x`. */
@@ -337,5 +311,5 @@ export function exp_f64(x: usize, out: usize, n: i32): void {
   // 2-wide loop
   for (; p + 16 <= end; p += 16) v128.store(p + d, exp_f64x2(v128.load(p)));
   // scalar tail (0–1 element)
-  if (p < end) store<f64>(p + d, exp_f64_scalar(load<f64>(p)));
+  if (p < end) store<f64>(p + d, exp_scalar<f64>(load<f64>(p)));
 }

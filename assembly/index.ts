@@ -1,6 +1,8 @@
 // softmax-wasm core: raw-pointer kernels over linear memory. The runtime is `stub` (a bump
 // allocator that never frees, which we never call): kernels allocate nothing; the JS side owns an
 // arena in linear memory starting at heap_base() and passes byte offsets. See src/wasm/abi.ts.
+import { SIMD_BUILD_BASELINE, SIMD_BUILD_RELAXED } from './abi_codes';
+
 export { exp_f32, exp_f64 } from './exp';
 export { softmax_f32, softmax_f64, log_softmax_f32, log_softmax_f64 } from './softmax';
 export {
@@ -37,7 +39,7 @@ export {
 
 /** Which build this is: 0 = baseline SIMD (softmax.wasm), 1 = relaxed SIMD (softmax.relaxed.wasm). */
 export function simd_build(): i32 {
-  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+  return ASC_FEATURE_RELAXED_SIMD ? SIMD_BUILD_RELAXED : SIMD_BUILD_BASELINE;
 }
 
 /** First free byte after static data, 16-byte aligned: the JS arena starts here. */
@@ -57,4 +59,8 @@ export {
 } from './logits/softmax_temperature';
 export {
   cross_entropy_rows_f32, cross_entropy_rows_f64, cross_entropy_denominator_f32, cross_entropy_denominator_f64,
+  row_blocks_max_f32, row_blocks_max_f64, softmax_row_blocks_f32, softmax_row_blocks_f64,
+  softmax_row_finish_f32, softmax_row_finish_f64, row_blocks_scale_f32, row_blocks_scale_f64,
+  log_softmax_row_blocks_f32, log_softmax_row_blocks_f64, log_softmax_row_finish_f32, log_softmax_row_finish_f64,
+  log_softmax_row_out_f32, log_softmax_row_out_f64,
 } from './threads';

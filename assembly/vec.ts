@@ -2,28 +2,31 @@
 // hsum folds pairwise, (l0 + l2) + (l1 + l3) for f32x4 and l0 + l1 for f64x2: every sum over lanes in
 // the library goes through it, so a change of order here changes all of them together.
 
+/** The lanes of v folded pairwise (f32x4: lanes (0, 2) and (1, 3), then the two; f64x2: 0 and 1) with pmax or add. */
+// @ts-ignore: decorator
+@inline function fold<T>(v: v128, isMax: bool): T {
+  if (sizeof<T>() == 4) {
+    const v2 = v128.shuffle<f32>(v, v, 2, 3, 0, 1);
+    v = isMax ? f32x4.pmax(v, v2) : f32x4.add(v, v2);
+    const v1 = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
+    v = isMax ? f32x4.pmax(v, v1) : f32x4.add(v, v1);
+    return <T>f32x4.extract_lane(v, 0);
+  }
+  const v1 = v128.shuffle<f64>(v, v, 1, 0);
+  v = isMax ? f64x2.pmax(v, v1) : f64x2.add(v, v1);
+  return <T>f64x2.extract_lane(v, 0);
+}
+
 /** Largest lane (pmax order; NaN lanes may be skipped). */
 // @ts-ignore: decorator
 @inline export function hmax<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    v = f32x4.pmax(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    v = f32x4.pmax(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
-    return <T>f32x4.extract_lane(v, 0);
-  }
-  v = f64x2.pmax(v, v128.shuffle<f64>(v, v, 1, 0));
-  return <T>f64x2.extract_lane(v, 0);
+  return fold<T>(v, true);
 }
 
 /** Sum of the lanes, pairwise. */
 // @ts-ignore: decorator
 @inline export function hsum<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    v = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    v = f32x4.add(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
-    return <T>f32x4.extract_lane(v, 0);
-  }
-  v = f64x2.add(v, v128.shuffle<f64>(v, v, 1, 0));
-  return <T>f64x2.extract_lane(v, 0);
+  return fold<T>(v, false);
 }
 
 /** Largest lane, NaN-propagating (`max`: a NaN lane gives NaN), for callers that must see NaN. */

@@ -10,7 +10,7 @@
 import type { MemoryHost } from './snapshot.js';
 import type { FloatArray, Matrix } from './types.js';
 
-/** Reduction codes shared with the WASM ABI. */
+/** Reduction codes shared with the WASM ABI (assembly/abi_codes.ts; tests/abi_codes.test.ts compares them). */
 export const REDUCTION_MEAN = 0;
 export const REDUCTION_SUM = 1;
 export const REDUCTION_NONE = 2;

@@ -7,11 +7,12 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWasm, matrix, SoftmaxInputError, type WasmKernels } from '../src/index.js';
+import { loadWasm, matrix, reference, SoftmaxInputError, type FloatArray, type WasmKernels } from '../src/index.js';
+import { LONG_ROW_BLOCK } from '../src/wasm/abi.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
 import { THREADS_TEST_OPTIONS } from '../src/wasm/threaded.js';
 import { firstDiff, threadsBattery } from './fixtures/threads-battery.js';
-import { randLabels, randMatrix } from './helpers.js';
+import { randLabels, randMatrix, relErr, TOL } from './helpers.js';
 
 type Hook = PoolTesting & { exited(): Promise<void> };
 const hook = (k: WasmKernels): Hook => (k as unknown as Record<symbol, Hook>)[THREADS_TESTING];
@@ -45,6 +46,41 @@ describe('threads: bit-identical results for any thread count', () => {
         const got = threadsBattery(k, [dt]);
         expect(firstDiff(got, want), `threads ${k.threads}`).toBe(-1);
         expect(hook(k).jobs() - before, 'jobs that ran on the pool').toBeGreaterThan(20);
+      }
+    }, 300_000);
+  }
+
+  // One long row in blocks of LONG_ROW_BLOCK (assembly/threads.ts): rows below the threshold (6 blocks),
+  // at it, around block edges, a row ending in a sliver shorter than a vector step, several long rows.
+  const B = LONG_ROW_BLOCK;
+  const LONG_ROWS: Array<[number, number]> = [[1, 131072], [1, 3 * B + 5], [1, 6 * B - 1], [1, 6 * B], [1, 6 * B + 1],
+    [1, 8 * B - 1], [1, 8 * B + 1], [1, 16 * B + 5], [2, 6 * B + 3], [3, 7 * B + 33]];
+  for (const dt of ['f32', 'f64'] as const) {
+    it(`one long row in blocks of ${B}, ${dt}: softmax and logSoftmax give the same bytes for threads 1–4, in place too, and match the reference`, () => {
+      const bytes = (a: FloatArray): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (const [r, c] of LONG_ROWS) {
+        const split = r < 4 && c >= 6 * B; // the threshold of src/wasm/threaded.ts
+        const x = randMatrix(dt, r, c, c + r, 4);
+        if (r > 1) { x.data[c + 5 * B + 7] = NaN; x.data.fill(-Infinity, 0, c); } // a NaN late in row 1; row 0 fully masked
+        for (const op of ['softmax', 'logSoftmax'] as const) {
+          const want = k1[op](x).data;
+          const ref = reference[op](x).data;
+          for (let i = 0; i < r; i++) {
+            const row = (a: FloatArray) => a.subarray(i * c, (i + 1) * c);
+            expect(relErr(row(want), row(ref)), `${op} ${r}x${c} row ${i} vs the reference`).toBeLessThanOrEqual(TOL[dt]);
+          }
+          for (const k of kn) {
+            const jobs = hook(k).jobs();
+            const got = k[op](x).data;
+            expect(firstDiff(bytes(got), bytes(want)), `${op} ${r}x${c} threads ${k.threads}`).toBe(-1);
+            // three jobs per split row (max, exps and sums, output), the max job only for the fully masked
+            // row 0 of the several-row cases; below the threshold the caller alone (these shapes: no job)
+            expect(hook(k).jobs() - jobs, `${op} ${r}x${c} jobs`).toBe(split ? (r > 1 ? 3 * r - 2 : 3) : 0);
+            const xi = matrix(x.data.slice(), r, c);
+            k[op](xi, xi);
+            expect(firstDiff(bytes(xi.data), bytes(want)), `${op} ${r}x${c} threads ${k.threads} in place`).toBe(-1);
+          }
+        }
       }
     }, 300_000);
   }

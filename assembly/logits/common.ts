@@ -1,5 +1,5 @@
 // Shared pieces of the logits kernels (argmax, top-k, sample): the order-preserving integer key of a
-// float, a deterministic exp, a radix select over keys (by count or by probability mass) and a small
+// float, a radix select over keys (by count or by probability mass) and a small
 // sort of the survivors. Nothing here uses relaxed SIMD, so both builds give bit-identical results.
 //
 // ORDER. Every selection uses one strict total order: key descending, then index ascending, where
@@ -28,64 +28,6 @@
 // @ts-ignore: decorator
 @inline export function before(ka: u64, ia: i32, kb: u64, ib: i32): bool {
   return ka > kb || (ka == kb && ia < ib);
-}
-
-// ---- deterministic exp (the baseline-build operations of assembly/exp.ts, never relaxed_madd) ----
-// exp_f32x4_rr2_p5 / exp_f64x2_rr2_p11 with a separate multiply and add in BOTH builds: in the
-// baseline build these are bit-for-bit assembly/exp.ts (same constants, same operation order; error
-// ≤ 2.3 ulp f32, ≤ 1.2 ulp f64 as measured there), and the relaxed build computes the same bits.
-// The sampler decides with these, so a seed gives the same tokens on every build and engine.
-
-/** exp per f32 lane for x ≤ 0 (x < −87.34 → 0, NaN → NaN), deterministic. */
-// @ts-ignore: decorator
-@inline export function exp_det_f32x4(vx: v128): v128 {
-  let vn = f32x4.add(f32x4.mul(vx, f32x4.splat(reinterpret<f32>(0x3FB8AA3B))), f32x4.splat(reinterpret<f32>(0x4B40007F)));
-  const vs = i32x4.shl(vn, 23);
-  vn = f32x4.sub(vn, f32x4.splat(reinterpret<f32>(0x4B40007F)));
-  let vt = f32x4.sub(vx, f32x4.mul(vn, f32x4.splat(reinterpret<f32>(0x3F317200))));
-  vt = f32x4.sub(vt, f32x4.mul(vn, f32x4.splat(reinterpret<f32>(0x35BFBE8E))));
-  let vp = f32x4.add(f32x4.mul(f32x4.splat(reinterpret<f32>(0x3C07D191)), vt), f32x4.splat(reinterpret<f32>(0x3D2B9D11)));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3E2AAD3D)));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3EFFFEE3)));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(reinterpret<f32>(0x3F7FFFFB)));
-  vt = f32x4.mul(vt, vs);
-  const vf = f32x4.add(f32x4.mul(vt, vp), vs);
-  return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(reinterpret<f32>(0xC2AEAC50))));
-}
-
-/** exp per f64 lane for x ≤ 0 (x < −708.40 → 0, NaN → NaN), deterministic. */
-// @ts-ignore: decorator
-@inline export function exp_det_f64x2(vx: v128): v128 {
-  let vn = f64x2.add(f64x2.mul(vx, f64x2.splat(reinterpret<f64>(0x3FF71547652B82FE))), f64x2.splat(reinterpret<f64>(0x43380000000003FF)));
-  const vs = i64x2.shl(vn, 52);
-  vn = f64x2.sub(vn, f64x2.splat(reinterpret<f64>(0x43380000000003FF)));
-  let vt = f64x2.sub(vx, f64x2.mul(vn, f64x2.splat(reinterpret<f64>(0x3FE62E42FEE00000))));
-  vt = f64x2.sub(vt, f64x2.mul(vn, f64x2.splat(reinterpret<f64>(0x3DEA39EF35793C76))));
-  let vp = f64x2.add(f64x2.mul(f64x2.splat(reinterpret<f64>(0x3E5AD9EF02417D27)), vt), f64x2.splat(reinterpret<f64>(0x3E928AD4C1CD575E)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3EC71DF0CC1DA82A)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3EFA0199A21BCEB8)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F2A01A01385047F)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F56C16C184319E2)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3F8111111112453F)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FA55555555507BA)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FC555555555550D)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FE000000000000A)));
-  vp = f64x2.add(f64x2.mul(vp, vt), f64x2.splat(reinterpret<f64>(0x3FF0000000000000)));
-  vt = f64x2.mul(vt, vs);
-  const vf = f64x2.add(f64x2.mul(vt, vp), vs);
-  return v128.andnot(vf, f64x2.lt(vx, f64x2.splat(reinterpret<f64>(0xC086232BDD7ABCD2))));
-}
-
-// @ts-ignore: decorator
-@inline export function exp_det_v128<T>(vx: v128): v128 {
-  if (sizeof<T>() == 4) return exp_det_f32x4(vx);
-  return exp_det_f64x2(vx);
-}
-
-/** One lane of exp_det_v128 (bit-identical to the vector lanes). */
-// @ts-ignore: decorator
-@inline export function exp_det_scalar<T>(x: T): T {
-  return v128.extract_lane<T>(exp_det_v128<T>(v128.splat<T>(x)), 0);
 }
 
 // ---- radix select ----

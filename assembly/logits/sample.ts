@@ -1,8 +1,8 @@
 // One draw per row from softmax(x / T) restricted by top-k, then top-p, then min-p (the order in
 // which Hugging Face transformers applies its warpers), exact and build-independent.
 //
-//   1. m = row max; e_j = exp((x_j − m)·(1/T)) into workspace (exp_det: no relaxed_madd, so the same
-//      bits on the baseline and relaxed builds), Z = Σ e (f64 sum of blocked lane sums).
+//   1. m = row max; e_j = exp((x_j − m)·(1/T)) into workspace (exp_v128_k of assembly/exp.ts with
+//      relaxed = false: no relaxed_madd, so the same bits on the baseline and relaxed builds), Z = Σ e (f64 sum of blocked lane sums).
 //   1b. prefilter (rows ≥ 1024): one vector pass counts and sums e ≥ θ for θ = 2^-4, 2^-9, 2^-14
 //      (a second pass with 2^-20, 2^-30, 2^-60 if none qualifies);
 //      {e ≥ θ} is a prefix of the order (e is non-decreasing in x), so the largest θ whose set holds
@@ -28,8 +28,9 @@
 import { row_max } from '../row';
 import { hsum } from '../vec';
 import { row_find, row_max_nan } from './argmax';
+import { exp_k, exp_v128_k } from '../exp';
 import {
-  SELECT_HIST_BYTES, exp_det_scalar, exp_det_v128, key_of, select_prefix, sel_count, sel_index, sel_key,
+  SELECT_HIST_BYTES, key_of, select_prefix, sel_count, sel_index, sel_key,
   sel_ties, sel_ties_total,
 } from './common';
 import { gather_list, gather_prefix } from './topk';
@@ -239,15 +240,24 @@ const BLOCK: usize = 256;
       if (m - m == 0) {
         const vm = v128.splat<T>(m);
         const vsc = v128.splat<T>(s);
+        // exp's constants loaded from memory once (see EXP_F32_K in exp.ts)
+        const k0 = exp_k<T>(0), k1 = exp_k<T>(1), k2 = exp_k<T>(2), k3 = exp_k<T>(3), k4 = exp_k<T>(4);
+        const k5 = exp_k<T>(5), k6 = exp_k<T>(6), k7 = exp_k<T>(7), k8 = exp_k<T>(8), k9 = exp_k<T>(9);
+        const k10 = exp_k<T>(10), k11 = exp_k<T>(11), k12 = exp_k<T>(12), k13 = exp_k<T>(13);
+        const k14 = exp_k<T>(14), k15 = exp_k<T>(15);
         let q: usize = 0;
         while (q + 64 <= rowBytes) {
           const qEnd = min(rowBytes & ~63, q + 4096);
           let v0 = v128.splat<T>(0), v1 = v0;
           for (; q < qEnd; q += 64) {
-            const e0 = exp_det_v128<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q), vm), vsc));
-            const e1 = exp_det_v128<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 16), vm), vsc));
-            const e2 = exp_det_v128<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 32), vm), vsc));
-            const e3 = exp_det_v128<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 48), vm), vsc));
+            const e0 = exp_v128_k<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q), vm), vsc),
+              k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, false);
+            const e1 = exp_v128_k<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 16), vm), vsc),
+              k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, false);
+            const e2 = exp_v128_k<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 32), vm), vsc),
+              k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, false);
+            const e3 = exp_v128_k<T>(v128.mul<T>(v128.sub<T>(v128.load(p + q, 48), vm), vsc),
+              k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, false);
             v128.store(e + q, e0); v128.store(e + q, e1, 16); v128.store(e + q, e2, 32); v128.store(e + q, e3, 48);
             v0 = v128.add<T>(v0, v128.add<T>(e0, e1));
             v1 = v128.add<T>(v1, v128.add<T>(e2, e3));
@@ -255,7 +265,7 @@ const BLOCK: usize = 256;
           Z += <f64>hsum<T>(v128.add<T>(v0, v1));
         }
         for (; q < rowBytes; q += sizeof<T>()) {
-          const ej = exp_det_scalar<T>((load<T>(p + q) - m) * s);
+          const ej = v128.extract_lane<T>(exp_v128_k<T>(v128.splat<T>((load<T>(p + q) - m) * s), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, false), 0);
           store<T>(e + q, ej);
           Z += <f64>ej;
         }

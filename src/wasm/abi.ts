@@ -10,12 +10,22 @@
  * - an optional pointer argument is 0 when absent (address 0 is never handed out by the arena);
  * - an output may be the same address as an input where stated ("may alias"); no partial overlap;
  * - kernels never read or write outside the ranges described here.
+ * Integer codes (the reduction, the build, the long-row block) are the ones of assembly/abi_codes.ts:
+ * REDUCTION_* in src/backend.ts, SIMD_BUILD_* and LONG_ROW_BLOCK here (tests/abi_codes.test.ts compares the two files).
  */
+
+/** simd_build(): the baseline SIMD build. */
+export const SIMD_BUILD_BASELINE = 0;
+/** simd_build(): the relaxed-SIMD build. */
+export const SIMD_BUILD_RELAXED = 1;
+/** Elements per block of one long row split across threads (the *_row_blocks_* exports). */
+export const LONG_ROW_BLOCK = 8192;
+
 export interface SoftmaxWasmExports {
   memory: WebAssembly.Memory;
   /** First byte after the module's static data, rounded up to 16: the arena starts here. */
   heap_base(): number;
-  /** 0 = baseline SIMD build, 1 = relaxed-SIMD build (absent in modules built before it existed). */
+  /** SIMD_BUILD_BASELINE or SIMD_BUILD_RELAXED (absent in modules built before it existed). */
   simd_build?(): number;
 
   // assembly/exp.ts — vectorized exp, exported for measurement and tests.
@@ -40,9 +50,9 @@ export interface SoftmaxWasmExports {
   /**
    * Exactly one of `labels` (i32[rows]) and `targets` (rows×cols probabilities) is non-zero.
    * `weights` (cols) or 0. `ignore_index`: label value to skip (integer labels only).
-   * `smoothing` ε in [0, 1]. `reduction`: 0 mean, 1 sum, 2 none. `losses` (rows) or 0: per-sample
-   * losses. `grad` (rows×cols) or 0: gradient of the reduced loss (of the sum for 'none'); may alias
-   * `logits`. Returns the reduced loss (sum of the per-sample losses for 'none').
+   * `smoothing` ε in [0, 1]. `reduction`: REDUCTION_MEAN, _SUM or _NONE (src/backend.ts).
+   * `losses` (rows) or 0: per-sample losses. `grad` (rows×cols) or 0: gradient of the reduced loss
+   * (of the sum for 'none'); may alias `logits`. Returns the reduced loss (sum of the per-sample losses for 'none').
    */
   cross_entropy_f32(logits: number, rows: number, cols: number, labels: number, targets: number,
     weights: number, ignore_index: number, smoothing: number, reduction: number,
@@ -126,6 +136,23 @@ export interface SoftmaxWasmExports {
   cross_entropy_rows_f64(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, smoothing: number, D: number, losses: number, grad: number, loss64: number): void;
   cross_entropy_denominator_f32(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
   cross_entropy_denominator_f64(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
+  // One long row in blocks of LONG_ROW_BLOCK elements (softmax / log-softmax): per-block maxes (f64),
+  // then the exps and the sum blocks' lane sums, the caller's finish (block sums in order + the tail),
+  // then the output pass; `blocks` is the chunk's block count, `end` the row's end.
+  row_blocks_max_f32(x: number, blocks: number, end: number, maxes: number): void;
+  row_blocks_max_f64(x: number, blocks: number, end: number, maxes: number): void;
+  softmax_row_blocks_f32(x: number, out: number, blocks: number, end: number, m: number, partials: number): void;
+  softmax_row_blocks_f64(x: number, out: number, blocks: number, end: number, m: number, partials: number): void;
+  softmax_row_finish_f32(x: number, out: number, cols: number, m: number, partials: number): number;
+  softmax_row_finish_f64(x: number, out: number, cols: number, m: number, partials: number): number;
+  row_blocks_scale_f32(out: number, blocks: number, end: number, s: number): void;
+  row_blocks_scale_f64(out: number, blocks: number, end: number, s: number): void;
+  log_softmax_row_blocks_f32(x: number, blocks: number, end: number, m: number, partials: number, counts: number): void;
+  log_softmax_row_blocks_f64(x: number, blocks: number, end: number, m: number, partials: number, counts: number): void;
+  log_softmax_row_finish_f32(x: number, cols: number, m: number, partials: number, counts: number, blocks: number): number;
+  log_softmax_row_finish_f64(x: number, cols: number, m: number, partials: number, counts: number, blocks: number): number;
+  log_softmax_row_out_f32(x: number, out: number, blocks: number, end: number, m: number, ls: number): void;
+  log_softmax_row_out_f64(x: number, out: number, blocks: number, end: number, m: number, ls: number): void;
   linear_softmax_small_c_threads_scratch_bytes_f32(X: number, n: number, d: number, c: number): number;
   linear_softmax_small_c_threads_scratch_bytes_f64(X: number, n: number, d: number, c: number): number;
   linear_softmax_small_c_prep_f32(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number): number;

@@ -10,6 +10,7 @@ import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions, WasmKernels } from '../types.js';
 import { describe } from '../validate.js';
 import { WasmEngine } from './engine.js';
+import { SIMD_BUILD_RELAXED } from './abi.js';
 import { checkLoadOptions, chooseBuild, instantiateKernels } from './loader.js';
 import { describeBuild } from './select_build.js';
 import { loadThreaded } from './threaded.js';
@@ -33,7 +34,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   const opts = checkLoadOptions(options); // every option checked before anything starts
   const mt = await loadThreaded(opts); // options.threads (threaded.ts); exports null: one thread
   const exports = mt.exports ?? await instantiateKernels(opts);
-  const build: WasmKernels['build'] = exports.simd_build?.() === 1 ? 'relaxed' : 'baseline';
+  const build: WasmKernels['build'] = exports.simd_build?.() === SIMD_BUILD_RELAXED ? 'relaxed' : 'baseline';
   let engine: WasmEngine | null = new WasmEngine(exports);
   mt.attach(engine.arena);
   const current = (): WasmEngine | null => engine;

@@ -9,26 +9,37 @@
  * Which kernels are split, and why the bits cannot change:
  *   softmax, logSoftmax, softmaxBackward: chunks of whole rows; each row is computed by the same
  *     code as in the single call.
+ *   softmax, logSoftmax of a few long rows (fewer than LONG_ROW_MAX_ROWS rows of at least
+ *     PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/threads.ts):
+ *     block maxes (order-free), block exps with their sum blocks' lane sums stored and added by the
+ *     caller in block order (the single call's addition sequence), then the output pass by block.
  *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
  *     f64 and the caller adds them in row order and divides by the same denominator, which is
  *     exactly what the single call does.
  *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
- *   softmaxJacobian, rows too short to split (e.g. one long row): on the calling thread, the
- *     single-threaded code (not split yet).
+ *   softmaxJacobian, and one long row of softmaxBackward or cross-entropy: on the calling thread,
+ *     the single-threaded code (their row sums are not blocked: a split would change the order of
+ *     the additions).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
  * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
  */
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
-import type { SoftmaxWasmExports } from './abi.js';
+import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
 import { platform } from '#platform';
 import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
-import { overlaps, planRows } from './partition.js';
+import { overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
 import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
+
+/** Softmax / logSoftmax calls with fewer rows than this, each of ≥ PARALLEL_MIN_ELEMS, split every row into blocks. */
+const LONG_ROW_MAX_ROWS = 4;
+/** Bytes of row per lane-sum slot of the long-row phase 2 (row.ts: EXPSUM_BLOCK, REST_GROUP). */
+const EXPSUM_BLOCK_BYTES = 2048;
+const REST_GROUP_BYTES = 4096;
 
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
@@ -68,7 +79,12 @@ const ROW_KERNELS = [
   'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
   'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
   ...LINEAR_PHASES,
+  'row_blocks_max_f32', 'row_blocks_max_f64', 'softmax_row_blocks_f32', 'softmax_row_blocks_f64',
+  'row_blocks_scale_f32', 'row_blocks_scale_f64', 'log_softmax_row_blocks_f32', 'log_softmax_row_blocks_f64',
+  'log_softmax_row_out_f32', 'log_softmax_row_out_f64',
 ] as const;
+/** The number of a chunked export in ROW_KERNELS (the job's function). */
+const kernel = (name: (typeof ROW_KERNELS)[number]): number => ROW_KERNELS.indexOf(name);
 
 function single(reason: string | undefined): ThreadsHandle {
   return {
@@ -161,10 +177,50 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   const lossBuffer = keep('softmaxCrossEntropy');
   const linearBuffer = keep('linearSoftmaxLoss');
 
+  const rowBuffer = keep('softmax');
+  const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
   const ex: Record<string, unknown> = { ...raw };
+  /**
+   * Softmax (log: logSoftmax) of the row at x (cols of E bytes) into out, in blocks of LONG_ROW_BLOCK
+   * on the pool; a fully masked row (or +∞ for log-softmax) goes to `whole`, the single call.
+   */
+  const longRow = (log: boolean, E: number, whole: (...a: number[]) => void, x: number, out: number, cols: number): void => {
+    const sfx = E === 4 ? 'f32' : 'f64';
+    const what = log ? 'logSoftmax' : 'softmax';
+    const blocks = Math.ceil(cols / LONG_ROW_BLOCK), blockBytes = LONG_ROW_BLOCK * E, rowBytes = cols * E;
+    const slots = blockBytes / (log ? REST_GROUP_BYTES : EXPSUM_BLOCK_BYTES); // lane-sum slots per block
+    // scratch: block maxes (f64), block counts (i32), then the 16-byte lane-sum slots
+    const maxes = rowBuffer(blocks * 12 + 16 + blocks * slots * 16);
+    const counts = maxes + blocks * 8, partials = (counts + blocks * 4 + 15) & ~15;
+    // phase 1: the max, folded over the blocks (order-free)
+    pool.run(kernel(`row_blocks_max_${sfx}`), [x, blocks, x + rowBytes, maxes], [blockBytes, 0, 0, 8], 1, blocks, 1, false, what);
+    let m = -Infinity;
+    for (const v of new Float64Array(memory.buffer, maxes, blocks)) if (v > m) m = v;
+    if (m === -Infinity || (log && m === Infinity)) { whole(x, out, 1, cols); return; }
+    const inPlace = overlaps(x, rowBytes, out, rowBytes);
+    if (log) {
+      // phase 2: rest sums by group and counts of the max; the caller's finish; phase 3: the output
+      pool.run(kernel(`log_softmax_row_blocks_${sfx}`), [x, blocks, x + rowBytes, m, partials, counts],
+        [blockBytes, 0, 0, 0, slots * 16, 4], 1, blocks, 1, false, what);
+      const ls = rawx[`log_softmax_row_finish_${sfx}`](x, cols, m, partials, counts, blocks);
+      pool.run(kernel(`log_softmax_row_out_${sfx}`), [x, out, blocks, x + rowBytes, m, ls], [blockBytes, blockBytes, 0, 0, 0, 0], 2,
+        blocks, 1, inPlace, what);
+    } else {
+      // phase 2: exps and their sums by sum block; the caller's finish (the sum); phase 3: out *= 1/sum (in place)
+      pool.run(kernel(`softmax_row_blocks_${sfx}`), [x, out, blocks, x + rowBytes, m, partials],
+        [blockBytes, blockBytes, 0, 0, 0, slots * 16], 2, blocks, 1, inPlace, what);
+      const sum = rawx[`softmax_row_finish_${sfx}`](x, out, cols, m, partials);
+      pool.run(kernel(`row_blocks_scale_${sfx}`), [out, blocks, out + rowBytes, sum], [blockBytes, 0, 0, 0], 1, blocks, 1, true, what);
+    }
+  };
   const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
+    const whole = fns[idx] as (...a: number[]) => void;
+    if (pool.workers() > 0 && arena && rows < LONG_ROW_MAX_ROWS && cols >= PARALLEL_MIN_ELEMS) {
+      for (let i = 0; i < rows; i++) longRow(what === 'logSoftmax', E, whole, x + i * cols * E, out + i * cols * E, cols);
+      return;
+    }
     const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { (fns[idx] as (...a: number[]) => void)(x, out, rows, cols); return; }
+    if (!plan) { whole(x, out, rows, cols); return; }
     const rb = cols * E;
     pool.run(idx, [x, out, rows, cols], [rb, rb, 0, 0], 2, rows, plan.rowsPerChunk, overlaps(x, rows * rb, out, rows * rb), what);
   };
@@ -201,7 +257,6 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
       for (let i = 0; i < rows; i++) total += v[i];
       return mean ? total / denom : total;
     };
-  const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
   ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
   ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
 

@@ -27,21 +27,17 @@ function region(offset: number, bytes: number): number {
   return p;
 }
 
-function expF32(xs: ArrayLike<number>): Float32Array {
-  const n = xs.length;
-  const px = region(0, n * 8);
-  new Float32Array(ex.memory.buffer, px, n).set(xs);
-  ex.exp_f32(px, px + n * 4, n);
-  return new Float32Array(ex.memory.buffer, px + n * 4, n).slice();
+/** exp of xs by the module's exp_f32 / exp_f64 (input and output side by side above heap_base). */
+function runExp<A extends Float32Array | Float64Array>(Arr: { new (b: ArrayBuffer, o: number, n: number): A; BYTES_PER_ELEMENT: number },
+  fn: 'exp_f32' | 'exp_f64', xs: ArrayLike<number>): A {
+  const n = xs.length, E = Arr.BYTES_PER_ELEMENT;
+  const px = region(0, n * 2 * E);
+  new Arr(ex.memory.buffer, px, n).set(xs);
+  ex[fn](px, px + n * E, n);
+  return new Arr(ex.memory.buffer, px + n * E, n).slice() as A;
 }
-
-function expF64(xs: ArrayLike<number>): Float64Array {
-  const n = xs.length;
-  const px = region(0, n * 16);
-  new Float64Array(ex.memory.buffer, px, n).set(xs);
-  ex.exp_f64(px, px + n * 8, n);
-  return new Float64Array(ex.memory.buffer, px + n * 8, n).slice();
-}
+const expF32 = (xs: ArrayLike<number>): Float32Array => runExp(Float32Array, 'exp_f32', xs);
+const expF64 = (xs: ArrayLike<number>): Float64Array => runExp(Float64Array, 'exp_f64', xs);
 
 const f64b = new Float64Array(1);
 const u32b = new Uint32Array(f64b.buffer);
@@ -117,6 +113,16 @@ function lcg(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
 }
 
+/** The special inputs both exps start their list with — 0, −0, −∞, NaN and two below the cutoff — give 1, 1, +0, NaN, 0, 0. */
+function expectSharedSpecials(ys: ArrayLike<number>): void {
+  expect(ys[0]).toBe(1);
+  expect(ys[1]).toBe(1);
+  expect(Object.is(ys[2], 0)).toBe(true);
+  expect(ys[3]).toBeNaN();
+  expect(ys[4]).toBe(0);
+  expect(ys[5]).toBe(0);
+}
+
 describe('exp_f32', () => {
   it(`stays within ${BOUND_F32_ULP} ulp over [−87.3, 0] (2^22 evenly spaced + 2^20 random + every f32 in [−0.36, −0.33])`, () => {
     const n = 1 << 22;
@@ -143,12 +149,7 @@ describe('exp_f32', () => {
   it('special values', () => {
     const xs = [0, -0, -Infinity, NaN, -88, -87.5, -87.33, -1000, -1e30, -1e-45, -1e-8, 1, 10, 88];
     const ys = expF32(xs);
-    expect(ys[0]).toBe(1);
-    expect(ys[1]).toBe(1);
-    expect(Object.is(ys[2], 0)).toBe(true);
-    expect(ys[3]).toBeNaN();
-    expect(ys[4]).toBe(0);
-    expect(ys[5]).toBe(0);
+    expectSharedSpecials(ys);
     expect(ys[6]).toBeGreaterThan(1.1e-38); // just above the normal range: a normal result
     expect(Math.abs(ys[6] - Math.exp(Math.fround(-87.33))) / Math.exp(Math.fround(-87.33))).toBeLessThan(1e-6);
     expect(ys[7]).toBe(0);
@@ -210,12 +211,7 @@ describe('exp_f64', () => {
   it('special values', () => {
     const xs = [0, -0, -Infinity, NaN, -709, -708.5, -708.39, -1e4, -1e300, -5e-324, 1, 700];
     const ys = expF64(xs);
-    expect(ys[0]).toBe(1);
-    expect(ys[1]).toBe(1);
-    expect(Object.is(ys[2], 0)).toBe(true);
-    expect(ys[3]).toBeNaN();
-    expect(ys[4]).toBe(0);
-    expect(ys[5]).toBe(0);
+    expectSharedSpecials(ys);
     expect(ys[6]).toBeGreaterThanOrEqual(2.2250738585072014e-308);
     expect(Math.abs(ys[6] / Math.exp(-708.39) - 1)).toBeLessThan(1e-15);
     expect(ys[7]).toBe(0);

@@ -1,10 +1,15 @@
 // Raw pointer-level exports of build/softmax.wasm for softmax / log_softmax, softmax_backward /
 // softmax_jacobian and cross_entropy (assembly/softmax.ts, softmax_backward.ts, cross_entropy.ts),
-// against plain float64 JavaScript written from the formulas, for both dtypes: sizes around the
+// against the float64 reference (src/reference: its row functions and kernels), for both dtypes: sizes around the
 // SIMD widths, aliasing, special rows, every cross-entropy option, and guard regions around outputs.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ReductionCode } from '../../src/backend.js';
+import { softmaxCrossEntropy } from '../../src/reference/cross_entropy.js';
+import { logSoftmaxRow, softmaxRow } from '../../src/reference/softmax.js';
+import { softmaxBackward } from '../../src/reference/softmax_backward.js';
+import type { Matrix } from '../../src/types.js';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
 import { relErr, rng, TOL, type DT } from '../helpers.js';
 
@@ -65,34 +70,20 @@ function uniform(n: number, seed: number, lo: number, hi: number): Float64Array 
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
 }
 
-// ---- f64 references, straight from the formulas ----
+// ---- the f64 reference (src/reference) as the oracle ----
+const mat = (data: Float64Array, rows: number, cols: number): Matrix<Float64Array> => ({ data, rows, cols });
+
+/** Softmax (log-softmax) of each row by the reference's row functions. */
 function refSoftmax(x: ArrayLike<number>, rows: number, cols: number, log: boolean): Float64Array {
+  const z = Float64Array.from(x);
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const z = Array.from({ length: cols }, (_, j) => x[i * cols + j]);
-    const bad = z.some((v) => Number.isNaN(v) || v === Infinity);
-    let m = -Infinity;
-    for (const v of z) m = Math.max(m, v);
-    let s = 0;
-    for (const v of z) s += Math.exp(v - m);
-    for (let j = 0; j < cols; j++) {
-      let v: number;
-      if (bad) v = NaN;
-      else if (m === -Infinity) v = log ? -Infinity : 0;
-      else v = log ? z[j] - m - Math.log(s) : Math.exp(z[j] - m) / s;
-      out[i * cols + j] = v;
-    }
-  }
+  for (let i = 0; i < rows; i++) out.set((log ? logSoftmaxRow : softmaxRow)(z.subarray(i * cols, (i + 1) * cols)), i * cols);
   return out;
 }
 
-function refBackward(y: ArrayLike<number>, dy: ArrayLike<number>, rows: number, cols: number): Float64Array {
+function refBackward(y: Float64Array, dy: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let dot = 0;
-    for (let j = 0; j < cols; j++) dot += dy[i * cols + j] * y[i * cols + j];
-    for (let j = 0; j < cols; j++) out[i * cols + j] = y[i * cols + j] * (dy[i * cols + j] - dot);
-  }
+  softmaxBackward(mat(y, rows, cols), mat(dy, rows, cols), mat(out, rows, cols));
   return out;
 }
 
@@ -102,59 +93,33 @@ interface CEOpts {
   weights: Float64Array | null;
   ignore: number;
   eps: number;
-  reduction: 0 | 1 | 2;
+  reduction: ReductionCode;
 }
-/** Plain f64 cross-entropy: returns { loss, losses, grad } per the formulas in assembly/cross_entropy.ts. */
+/** The reference's softmaxCrossEntropy: { loss, losses, grad }. */
 function refCE(z: Float64Array, rows: number, C: number, o: CEOpts): { loss: number; losses: Float64Array; grad: Float64Array } {
-  const w = (c: number) => (o.weights ? o.weights[c] : 1);
-  let denom = rows;
-  if (o.labels) {
-    denom = 0;
-    for (let i = 0; i < rows; i++) if (o.labels[i] !== o.ignore) denom += w(o.labels[i]);
-  }
-  const scale = o.reduction === 0 ? 1 / denom : 1;
   const losses = new Float64Array(rows);
   const grad = new Float64Array(rows * C);
-  let total = 0;
-  for (let i = 0; i < rows; i++) {
-    const t = new Float64Array(C);
-    if (o.labels) {
-      const y = o.labels[i];
-      if (y === o.ignore) continue; // loss 0, grad 0
-      for (let c = 0; c < C; c++) t[c] = (o.eps / C) * w(c);
-      t[y] += (1 - o.eps) * w(y);
-    } else {
-      for (let c = 0; c < C; c++) t[c] = w(c) * ((1 - o.eps) * o.targets![i * C + c] + o.eps / C);
-    }
-    const zi = z.subarray(i * C, i * C + C);
-    let T = 0;
-    for (let c = 0; c < C; c++) T += t[c];
-    let m = -Infinity;
-    for (const v of zi) m = Math.max(m, v);
-    let li: number;
-    if (zi.some((v) => Number.isNaN(v) || v === Infinity)) {
-      li = NaN;
-      for (let c = 0; c < C; c++) grad[i * C + c] = NaN;
-    } else if (m === -Infinity) {
-      li = T > 0 ? Infinity : 0;
-      for (let c = 0; c < C; c++) grad[i * C + c] = -scale * t[c];
-    } else {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(zi[c] - m);
-      li = T * Math.log(s);
-      for (let c = 0; c < C; c++) if (t[c] !== 0) li += t[c] * (m - zi[c]);
-      for (let c = 0; c < C; c++) grad[i * C + c] = scale * (T * Math.exp(zi[c] - m) / s - t[c]);
-    }
-    losses[i] = li;
-    total += li;
-  }
-  if (o.reduction === 0 && denom === 0) return { loss: NaN, losses, grad: grad.fill(0) };
-  return { loss: o.reduction === 0 ? total / denom : total, losses, grad };
+  const loss = softmaxCrossEntropy({
+    logits: mat(z, rows, C), labels: o.labels, targets: o.targets ? mat(o.targets, rows, C) : null, weights: o.weights,
+    ignoreIndex: o.ignore, smoothing: o.eps, reduction: o.reduction, losses, grad: mat(grad, rows, C),
+  });
+  return { loss, losses, grad };
 }
 
 const COLS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1000, 4099];
 
 describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
+  /** Asserts each row's error against the reference within TOL; returns the largest. */
+  function checkRows(got: Float64Array, want: Float64Array, rows: number, cols: number, what: string): number {
+    let worst = 0;
+    for (let i = 0; i < rows; i++) {
+      const e = relErr(got.subarray(i * cols, (i + 1) * cols), want.subarray(i * cols, (i + 1) * cols));
+      expect(e, `${what} row ${i}`).toBeLessThanOrEqual(TOL[dt]);
+      worst = Math.max(worst, e);
+    }
+    return worst;
+  }
+
   for (const log of [false, true]) {
     const name = `${log ? 'log_' : ''}softmax_${dt}` as const;
     it(`${name} matches f64 for cols 1..9, 15..17, 31..33, 1000, 4099 (3 data scales)`, () => {
@@ -167,13 +132,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
           const px = put(dt, x);
           const po = alloc(x.length * SIZE[dt]);
           ex[name](px, po, rows, cols);
-          const got = get(dt, po, x.length);
-          const want = refSoftmax(x, rows, cols, log);
-          for (let i = 0; i < rows; i++) {
-            const e = relErr(got.subarray(i * cols, (i + 1) * cols), want.subarray(i * cols, (i + 1) * cols));
-            expect(e, `cols ${cols} scale ${scale} row ${i}`).toBeLessThanOrEqual(TOL[dt]);
-            worst = Math.max(worst, e);
-          }
+          worst = Math.max(worst, checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `cols ${cols} scale ${scale}`));
           expect(Array.from(get(dt, px, x.length))).toEqual(Array.from(x)); // input untouched
         }
       }
@@ -189,12 +148,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
         const px = put(dt, x);
         const po = alloc(x.length * SIZE[dt]);
         ex[name](px, po, rows, cols);
-        const got = get(dt, po, x.length);
-        const want = refSoftmax(x, rows, cols, log);
-        for (let i = 0; i < rows; i++) {
-          const e = relErr(got.subarray(i * cols, (i + 1) * cols), want.subarray(i * cols, (i + 1) * cols));
-          expect(e, `[${lo}, ${hi}] row ${i}`).toBeLessThanOrEqual(TOL[dt]);
-        }
+        checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `[${lo}, ${hi}]`);
       }
     });
 
