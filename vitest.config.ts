@@ -39,7 +39,7 @@ export default defineConfig({
       {
         // The relaxed-SIMD build (build/softmax.relaxed.wasm) in Node: Node 20 runs it only with
         // --experimental-wasm-relaxed-simd, which NODE_OPTIONS refuses, so the flag goes to the
-        // worker processes. The raw-kernel suites take the module from SOFTMAX_WASM (and gemm_raw
+        // worker processes. The raw-kernel suites take the module from SOFTMAX_WASM (and gemm.test.ts
         // compiles its relaxed variant with SOFTMAX_RELAXED=1); loadWasm() picks it by itself here.
         // The 'node' project above runs without the flag: the baseline build, as plain `node` does.
         resolve: platform('node'),

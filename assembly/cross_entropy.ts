@@ -3,7 +3,7 @@
 // One sweep per row: max; exp(z − m) (stored into grad when wanted) with Σ exp and Σ t·(z − m);
 // grad = scale·(T·e/s − t). Per-row scalars and the total are f64 (log s: Mathf.log for f32 rows).
 // Error of the f32 path against f64 (256×1000, logits in ±8, with and without weights + smoothing):
-// loss 3e-9 relative, grad 8e-8 relative to max |grad|; tests/assembly/softmax_raw.test.ts asserts 2e-5.
+// loss 3e-9 relative, grad 8e-8 relative to max |grad|; tests/assembly/cross_entropy.test.ts asserts 2e-5.
 //
 // Per row i, with target weights t_c (w_c = 1 without weights, ε = smoothing, C = cols):
 //   integer label y:  t_c = (1−ε)·w_y·[c = y] + (ε/C)·w_c     (ignored rows: loss 0, grad 0)

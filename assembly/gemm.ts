@@ -1,6 +1,6 @@
 // SIMD register-blocked GEMM micro-kernels for the linear softmax classifier (f32x4 and f64x2).
 // Generic over T = f32 | f64 (L = 16 / sizeof<T>() lanes per v128); instantiated in
-// linear_softmax/ and exported concretely below for the kernel tests (tests/assembly/gemm_raw).
+// linear_softmax/ and exported concretely below for the kernel tests (tests/assembly/gemm.test.ts).
 //
 // Each kernel keeps 8 accumulators. V8 (TurboFan) schedules all the loads of a loop iteration
 // before the arithmetic, so the live set of one iteration is accumulators + loaded values + one
@@ -30,7 +30,7 @@ import { hsum } from "./vec";
 
 /**
  * The strides (bytes) and beta of one GEMM call site, a record in scratch memory (layout: beta at
- * 0, then the usize fields in order; tests/assembly/gemm_raw.test.ts writes it from JS).
+ * 0, then the usize fields in order; tests/assembly/gemm.test.ts writes it from JS).
  * A: element (j, t) at a + j·asj + t·ast; B: row t at b + t·bst; C: row j at c + j·cs; a run of
  * tiles moves by a_tile, b_tile, c_tile. `edge`: the same site writing one 4 × 2L tile buffer
  * (gemm_edge), or 0.

@@ -1,6 +1,6 @@
 // Row-wise softmax / log-softmax (f32x4 and f64x2): three passes per row — max, exp(x − max) with
 // store + sum, scale (XNNPACK's raddstoreexpminusmax + vmulc). Error against f64, relative to the
-// row's largest output (tests/assembly/softmax_raw.test.ts asserts 2e-5 for f32, 1e-10 for f64):
+// row's largest output (tests/assembly/softmax.test.ts asserts 2e-5 for f32, 1e-10 for f64):
 // measured f32 ≤ 2e-7 and f64 ≤ 1e-14 for rows of 5000 (logits up to ±1e4) and 131072 (the exp
 // sum is blocked: f32 accumulators restart every 2 KiB of row). exp itself: assembly/exp.ts.
 //

@@ -1,7 +1,7 @@
 // Softmax backward (a Jacobian-vector product per row, f32x4 / f64x2): dx = y ⊙ (dy − Σ_j dy_j·y_j),
 // two passes per row (dot product with 4 f64 accumulators, then the elementwise update), and the
 // full Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
-// max|dx| also for rows of 131072 (tests/assembly/softmax_raw.test.ts checks ≤ 2e-5 against f64;
+// max|dx| also for rows of 131072 (tests/assembly/softmax_backward.test.ts checks ≤ 2e-5 against f64;
 // f64 ≤ 1e-12).
 import { hsum } from './vec';
 

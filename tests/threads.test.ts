@@ -12,7 +12,7 @@ import { LONG_ROW_BLOCK } from '../src/wasm/abi.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
 import { THREADS_TEST_OPTIONS } from '../src/wasm/threaded.js';
 import { firstDiff, threadsBattery } from './fixtures/threads-battery.js';
-import { randLabels, randMatrix, relErr, TOL } from './helpers.js';
+import { randLabels, randMatrix, relErr, TOL } from './support/index.js';
 
 type Hook = PoolTesting & { exited(): Promise<void> };
 const hook = (k: WasmKernels): Hook => (k as unknown as Record<symbol, Hook>)[THREADS_TESTING];

@@ -5,7 +5,7 @@
 //   G = (p − onehot(y))/N, dW = Xᵀ·G + 2·reg·W, db = Σ_i G_i, dX = G·Wᵀ.
 // Accuracy: the loss is accumulated in f64; against a float64 reference the tests see ≤ 1.1e-5
 // (f32) and ≤ 2e-13 (f64) relative to the largest magnitude of each output
-// (tests/assembly/linear_softmax_raw.test.ts).
+// (tests/assembly/linear_softmax.test.ts).
 import { SMALL_C } from './plan';
 import {
   linear_softmax_small_c_f32, linear_softmax_small_c_f64,
