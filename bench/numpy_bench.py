@@ -17,7 +17,7 @@ median per-call time is reported, with the relative margin of error of the mean 
 benchmark.js computes it).
 
 The threads of the BLAS behind np.dot are set by the caller with OPENBLAS_NUM_THREADS etc.
-(only S3 calls BLAS; NumPy's element-wise ops are single-threaded either way).
+(only the linear classifier and linearScores call BLAS; NumPy's element-wise ops are single-threaded either way).
 """
 import gc
 import json

@@ -28,16 +28,16 @@ const zc = (k: WasmKernels, r: number, c: number, src?: Float32Array): WasmMatri
 const rows: Row[] = [];
 const s1 = (r: number, c: number, note = ''): void => {
   const x = fill(new Float32Array(r * c), 5);
-  rows.push({ name: `S1 softmax ${r}×${c} zc${note}`, make: (k) => { const a = zc(k, r, c, x), o = zc(k, r, c); return () => k.softmax(a, o); } });
+  rows.push({ name: `softmax ${r}×${c} zc${note}`, make: (k) => { const a = zc(k, r, c, x), o = zc(k, r, c); return () => k.softmax(a, o); } });
 };
 const s2 = (r: number, c: number): void => {
   const x = fill(new Float32Array(r * c), 5), l = labels(r, c);
-  rows.push({ name: `S2 cross-entropy ${r}×${c} zc`, make: (k) => { const a = zc(k, r, c, x), g = zc(k, r, c); return () => k.softmaxCrossEntropy(a, l, { gradOut: g }); } });
+  rows.push({ name: `softmaxCrossEntropy ${r}×${c} zc`, make: (k) => { const a = zc(k, r, c, x), g = zc(k, r, c); return () => k.softmaxCrossEntropy(a, l, { gradOut: g }); } });
 };
 const s3 = (n: number, d: number, c: number, plain: boolean): void => {
   const X = fill(new Float32Array(n * d)), W = fill(new Float32Array(d * c), 0.05), l = labels(n, c);
   rows.push({
-    name: `S3 linear ${n}×${d}×${c} ${plain ? 'plain' : 'zc'}`,
+    name: `linearSoftmaxLoss ${n}×${d}×${c} ${plain ? 'plain' : 'zc'}`,
     make: (k) => {
       if (plain) return () => k.linearSoftmaxLoss(matrix(X, n, d), l, matrix(W, d, c), { reg: 5e-6 });
       const Xm = zc(k, n, d, X), Wm = zc(k, d, c, W), dW = zc(k, d, c), db = new Float32Array(c);

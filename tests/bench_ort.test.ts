@@ -1,5 +1,5 @@
 /**
- * The onnxruntime-node bench peer computes what the library computes: the S2/S3 graphs written by
+ * The onnxruntime-node bench peer computes what the library computes: the cross-entropy and linear-classifier graphs written by
  * bench/engines/onnx-model.ts, run in ORT on small odd shapes with a nonzero bias and a large reg,
  * match the float64 `reference` (loss, grad / dW, db) within the f32 tolerance. Skipped when
  * onnxruntime-node cannot load on this machine (it is a devDependency of the bench only).
@@ -30,7 +30,7 @@ const relErr = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 describe.skipIf(!ort)(`ORT bench graphs agree with the reference${why ? ` (skipped: ${why})` : ''}`, () => {
   const int64 = (l: Int32Array) => new ort!.Tensor('int64', BigInt64Array.from(l, (v) => BigInt(v)), [l.length]);
 
-  it.each([1, 2])('S3 linear classifier N=7 D=13 C=5, reg 0.05, bias: loss, dW, db (intraOpNumThreads %i)', async (threads) => {
+  it.each([1, 2])('linear classifier N=7 D=13 C=5, reg 0.05, bias: loss, dW, db (intraOpNumThreads %i)', async (threads) => {
     const [n, d, c, reg] = [7, 13, 5, 0.05];
     const X = gaussianF32(n * d, 11), W = gaussianF32(d * c, 12, 0.3), b = gaussianF32(c, 13, 0.5);
     const labels = uniformLabels(n, c, 14);
@@ -48,7 +48,7 @@ describe.skipIf(!ort)(`ORT bench graphs agree with the reference${why ? ` (skipp
     expect(relErr(r.db.data as Float32Array, ref.db)).toBeLessThan(2e-5);
   });
 
-  it('S2 cross-entropy N=5 C=7: loss and d/d logits', async () => {
+  it('cross-entropy N=5 C=7: loss and d/d logits', async () => {
     const [n, c] = [5, 7];
     const logits = gaussianF32(n * c, 21, 3), labels = uniformLabels(n, c, 22);
     const s = await ort!.InferenceSession.create(crossEntropyModel(n, c), { intraOpNumThreads: 1 });

@@ -20,6 +20,8 @@ export namespace call {
   export let ka: f64 = 1;
   /** the largest smoothing term (ε/C)·|w_j|/D of the gradient (beyond T's range: the f64 row form) */
   export let ktwmax: f64 = 0;
+  /** out of pass 2, probability rows: the row's T = Σ t (read right after the pass) */
+  export let rowT: f64 = 0;
 }
 
 /** Sets `call` for logits of `cols` columns of T (weights: cols of T, or 0; probability rows: `prob`). */

@@ -4,13 +4,15 @@
 import { exp_scalar, exp_k, exp_v128_k } from '../exp';
 import { hsum } from '../vec';
 import { call } from './call';
-import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64 } from './targets';
+import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64, tq64 } from './targets';
 
 /**
  * Pass 2 over [p, end): returns f64x2 [s, a], s = Σ exp(z − m) (summed in T, exact in f64) and
  * a = Σ t·(z − m) summed in f64 (t including ε/C in the label modes; nothing for ACC_NONE); when
  * `store_`, writes exp(z − m) at p + gd. wd / qd: byte distance from the logits row to the weights /
- * targets row (weights: the same vector for every row).
+ * targets row (weights: the same vector for every row). Probability rows (mode ≥ ACC_Q) also get
+ * T = Σ t in `call.rowT`, summed in the same sweep (t is formed for a anyway; a separate pass
+ * over the targets cost ~10% on narrow rows).
  */
 // @ts-ignore: decorator
 @inline export function pass2<T>(p: usize, end: usize, m: T, gd: usize, store_: bool, mode: i32,
@@ -26,7 +28,7 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64
   const vzero = v128.splat<T>(0);
   let vs0 = vzero, vs1 = vzero;
   const vz64 = f64x2.splat(0);
-  let va0 = vz64, va1 = vz64;
+  let va0 = vz64, va1 = vz64, vt0 = vz64, vt1 = vz64;
   // exp's constants loaded from memory once (see EXP_F32_K in exp.ts)
   const k0 = exp_k<T>(0), k1 = exp_k<T>(1), k2 = exp_k<T>(2), k3 = exp_k<T>(3), k4 = exp_k<T>(4);
   const k5 = exp_k<T>(5), k6 = exp_k<T>(6), k7 = exp_k<T>(7), k8 = exp_k<T>(8), k9 = exp_k<T>(9);
@@ -54,11 +56,14 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64
     } else if (mode != ACC_NONE) {
       va0 = f64x2.add(va0, tdq64<T>(p, vz0, vm64, mode, wd, qd, vomE64, veC64));
       va1 = f64x2.add(va1, tdq64<T>(p + 16, vz1, vm64, mode, wd, qd, vomE64, veC64));
+      vt0 = f64x2.add(vt0, tq64<T>(p, mode, wd, qd, vomE64, veC64));
+      vt1 = f64x2.add(vt1, tq64<T>(p + 16, mode, wd, qd, vomE64, veC64));
     }
   }
   // fold
   vs0 = v128.add<T>(vs0, vs1);
   va0 = f64x2.add(va0, va1);
+  vt0 = f64x2.add(vt0, vt1);
   // vector loop
   for (; p + 16 <= end; p += 16) {
     const vz = v128.load(p);
@@ -71,10 +76,12 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64
       va0 = f64x2.add(va0, td64<T>(vz, vm64, v128.load(p + wd), vc64, mode));
     } else if (mode != ACC_NONE) {
       va0 = f64x2.add(va0, tdq64<T>(p, vz, vm64, mode, wd, qd, vomE64, veC64));
+      vt0 = f64x2.add(vt0, tq64<T>(p, mode, wd, qd, vomE64, veC64));
     }
   }
   let s = hsum<T>(vs0);
   let a = hsum<f64>(va0);
+  let tt = hsum<f64>(vt0);
   // scalar tail (f64 sums, as above)
   for (; p < end; p += sizeof<T>()) {
     const z = load<T>(p);
@@ -86,10 +93,12 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ, kt_vec, t_scalar64, td64, tdq64
       a += d * eC64;
     } else if (mode != ACC_NONE) {
       let t: f64 = t_scalar64<T>(p, mode, wd, qd, omE64, eC64);
+      if (mode >= ACC_Q) tt += t;
       if (mode == ACC_WD) t *= eC64;
       if (t != 0) a += t * d;
     }
   }
+  if (mode >= ACC_Q) call.rowT = tt;
   return f64x2.replace_lane(f64x2.splat(<f64>s), 1, a);
 }
 

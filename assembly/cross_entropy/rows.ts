@@ -7,7 +7,7 @@
 import { row_fill, row_has_nan, row_max } from '../row';
 import { call, set_call } from './call';
 import { grad_row_f64, masked_grad, pass2, pass3 } from './passes';
-import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, prob_t_sum, row_t_sum } from './targets';
+import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, row_t_sum } from './targets';
 
 /** grad[y] −= (1 − ε)·w_y/D: the label's own share of the target (label rows). */
 // @ts-ignore: decorator
@@ -53,11 +53,11 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, prob_t_sum, row_t_sum } from './targets
   const isProb = mode >= ACC_Q;
   const omE64 = call.omE, eC64 = call.eC, denom = call.denom;
   const zy: T = isProb ? <T>0 : load<T>(p + <usize>y * sizeof<T>()); // read before grad overwrites it
-  if (isProb) T64 = prob_t_sum<T>(p, end, mode, wd, qd, omE64, eC64);
   // pass 2: e = exp(z − m) (into grad), s = Σ e, and a = Σ t·(z − m)
   const sa = grad ? pass2<T>(p, end, m, gd, true, mode, wd, qd) : pass2<T>(p, end, m, gd, false, mode, wd, qd);
   const s64 = f64x2.extract_lane(sa, 0);
   const a = f64x2.extract_lane(sa, 1);
+  if (isProb) T64 = call.rowT;
   // log s: f32 rows use Mathf.log (s is an f32 anyway; ~0.5 ulp of f32), f64 rows Math.log
   const ls: f64 = sizeof<T>() == 4 ? <f64>Mathf.log(<f32>s64) : Math.log(s64);
   // loss = T·log s − Σ t·(z − m)

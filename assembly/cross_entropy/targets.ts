@@ -131,32 +131,6 @@ import { hsum } from '../vec';
   return lo;
 }
 
-
-/**
- * Probability rows: T = Σ_c t_c of the row at [p, end), in f64, summed in pass 2's order (two f64x2
- * accumulators over 32-byte steps, folded, then 16-byte steps, the lanes, the scalar tail).
- */
-// @ts-ignore: decorator
-@inline export function prob_t_sum<T>(p: usize, end: usize, mode: i32, wd: usize, qd: usize, omE64: f64, eC64: f64): f64 {
-  // splat constants
-  const vomE64 = f64x2.splat(omE64);
-  const veC64 = f64x2.splat(eC64);
-  let vt0 = f64x2.splat(0), vt1 = vt0;
-  // main loop: 2 accumulators, 32 bytes per step
-  for (; p + 32 <= end; p += 32) {
-    vt0 = f64x2.add(vt0, tq64<T>(p, mode, wd, qd, vomE64, veC64));
-    vt1 = f64x2.add(vt1, tq64<T>(p + 16, mode, wd, qd, vomE64, veC64));
-  }
-  // fold
-  vt0 = f64x2.add(vt0, vt1);
-  // vector loop
-  for (; p + 16 <= end; p += 16) vt0 = f64x2.add(vt0, tq64<T>(p, mode, wd, qd, vomE64, veC64));
-  let tt = hsum<f64>(vt0);
-  // scalar tail
-  for (; p < end; p += sizeof<T>()) tt += t_scalar64<T>(p, mode, wd, qd, omE64, eC64);
-  return tt;
-}
-
 /** Σ of the target weights of a probability row, element by element (the fully masked row's T). */
 // @ts-ignore: decorator
 @inline export function row_t_sum<T>(p: usize, end: usize, mode: i32, wd: usize, qd: usize, omE64: f64, eC64: f64): f64 {
