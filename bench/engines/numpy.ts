@@ -75,7 +75,7 @@ export function numpyEngine(threads: '1' | 'default'): Engine {
     kind: 'external',
     name,
     title: threads === '1'
-      ? 'NumPy via python3, OPENBLAS_NUM_THREADS=1 (S3: CS231n softmax_loss_vectorized)'
+      ? 'NumPy via python3, OPENBLAS_NUM_THREADS=1 (linear classifier: CS231n softmax_loss_vectorized with out= buffers)'
       : 'NumPy via python3, default BLAS threads',
     info: () => info,
     async measure(workloads: Workload[], timing: Timing, log: (s: string) => void) {
