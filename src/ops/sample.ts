@@ -133,7 +133,12 @@ export const sample = defineOp({
     call.run(() => k(sx.ptr, x.rows, x.cols, a.temperature, a.topK, a.topP, a.logMinP, su.ptr, so.ptr,
       ptr(slp), ptr(sflp), work.ptr, 0));
   },
-  kernels: { sample: { by: 'caller', why: 'its workspace is one per call' } },
+  kernels: {
+    sample: {
+      params: 'x, rows, cols, temperature, topk, topp, logMinP, uniforms, indices, logProbs, filteredLogProbs, work, seedless',
+      by: 'caller', why: 'its workspace is one per call',
+    },
+  },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols] }), outputs: () => ({}),
     call: (k: SampleMethods, a, _out, s) => {

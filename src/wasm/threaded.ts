@@ -29,7 +29,7 @@ import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
 import { ENTRIES } from '../ops/index.js';
-import type { Split } from '../ops/op.js';
+import type { Kernel, Split } from '../ops/op.js';
 import { REDUCTION_MEAN } from '../codes.js';
 import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
@@ -85,7 +85,7 @@ const LONG_ROW_JOBS = [
 
 /** The kernels the registry (src/ops/) splits by rows, with the op they belong to. */
 const ROW_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
-  .filter((e): e is [string, Extract<Split, { by: 'rows' }>] => e[1].by === 'rows')
+  .filter((e): e is [string, Extract<Kernel, { by: 'rows' }>] => e[1].by === 'rows')
   .map(([base, split]) => ({ op: op.name, base, split })));
 /** The kernels whose per-row losses the caller adds (cross-entropy). */
 const ROW_LOSSES = ENTRIES.flatMap((op) => Object.entries(op.kernels).filter(([, s]) => s.by === 'rowLosses').map(([base]) => ({ op: op.name, base })));
