@@ -6,15 +6,17 @@
  */
 import type { Backend } from './backend.js';
 import { Rng } from './train/rng.js';
-import type { FloatArray, Matrix, SampleOptions, SampleResult, SoftmaxKernels, SoftmaxOptions, TopKResult } from './types.js';
+import type { FilterOptions, FloatArray, Matrix, SampleOptions, SampleResult, SoftmaxKernels, SoftmaxOptions, TopKResult } from './types.js';
 import { CallSnapshot } from './snapshot.js';
 import { checkBoolean, describe, dtypeOf, fail, type DType } from './validate.js';
+import { FILTER_EXT_OPTIONS, intOption, readExt } from './api_sampler.js';
 
 /** The methods withLogits adds or wraps. */
-export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample';
+export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample' | 'filter';
 
 const SOFTMAX_OPTIONS = ['temperature'] as const;
-const SAMPLE_OPTIONS = ['temperature', 'topK', 'topP', 'minP', 'seed', 'rng', 'uniforms', 'logProbs'] as const;
+const SAMPLE_OPTIONS = ['temperature', 'topK', 'topP', 'minP', 'seed', 'rng', 'uniforms', 'logProbs', ...FILTER_EXT_OPTIONS, 'topLogProbs', 'n'] as const;
+const FILTER_OPTIONS = ['temperature', 'topK', 'topP', 'minP', ...FILTER_EXT_OPTIONS] as const;
 
 function newArray<A extends FloatArray>(dtype: DType, n: number): A {
   return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
@@ -33,6 +35,31 @@ function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): n
     }
   }
   return v;
+}
+
+
+/** temperature, topK, topP, minP of sample / filter (minP as ln(minP), −∞ = off). */
+function readFilters(fn: string, opt: Record<string, unknown>, dt: DType): { temperature: number; topK: number; topP: number; logMinP: number } {
+  const temperature = checkTemperature(fn, opt.temperature, dt, true);
+  let topK = 0;
+  if (opt.topK !== undefined) {
+    const v = opt.topK;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(fn, 'options.topK', `must be an integer ≥ 1 (values ≥ C keep every token), got ${describe(v)}`);
+    topK = Math.min(v, 2 ** 31 - 1);
+  }
+  let topP = 1;
+  if (opt.topP !== undefined) {
+    const v = opt.topP;
+    if (typeof v !== 'number' || !(v > 0 && v <= 1)) fail(fn, 'options.topP', `must be a number in (0, 1], got ${describe(v)}`);
+    topP = v;
+  }
+  let logMinP = -Infinity;
+  if (opt.minP !== undefined) {
+    const v = opt.minP;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(fn, 'options.minP', `must be a number in [0, 1], got ${describe(v)}`);
+    logMinP = v === 0 ? -Infinity : Math.log(v);
+  }
+  return { temperature, topK, topP, logMinP };
 }
 
 /**
@@ -117,7 +144,8 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       return { values, indices };
     },
 
-    sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A> {
+    // (the declared type narrows the result from the options; this body returns the general one)
+    sample: function sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A> {
       const fn = 'sample';
       guard(fn);
       const s = snapshot(fn, logits, options);
@@ -126,29 +154,14 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       const dt = dtypeOf(sl.data)!;
       const n = sl.rows;
       const opt = s.options('options', options, SAMPLE_OPTIONS);
-      const temperature = checkTemperature(fn, opt.temperature, dt, true);
-      let topK = 0;
-      if (opt.topK !== undefined) {
-        const v = opt.topK;
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(fn, 'options.topK', `must be an integer ≥ 1 (values ≥ C keep every token), got ${describe(v)}`);
-        topK = Math.min(v, 2 ** 31 - 1);
-      }
-      let topP = 1;
-      if (opt.topP !== undefined) {
-        const v = opt.topP;
-        if (typeof v !== 'number' || !(v > 0 && v <= 1)) fail(fn, 'options.topP', `must be a number in (0, 1], got ${describe(v)}`);
-        topP = v;
-      }
-      let logMinP = -Infinity;
-      if (opt.minP !== undefined) {
-        const v = opt.minP;
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(fn, 'options.minP', `must be a number in [0, 1], got ${describe(v)}`);
-        logMinP = v === 0 ? -Infinity : Math.log(v);
-      }
+      const { temperature, topK, topP, logMinP } = readFilters(fn, opt, dt);
+      const ext = readExt(s, fn, opt, dt, n, sl.cols);
       const wantLogProbs = checkBoolean(fn, 'options.logProbs', opt.logProbs, false);
+      const topN = intOption(fn, 'options.topLogProbs', opt.topLogProbs, 1, sl.cols, 0, `an integer in [1, ${sl.cols}] (1 ≤ N ≤ logits.cols)`);
+      const nd = intOption(fn, 'options.n', opt.n, 1, 2 ** 24, 1, 'an integer in [1, 2^24] (draws per row)');
       const given = (['seed', 'rng', 'uniforms'] as const).filter((key) => opt[key] !== undefined);
       if (given.length > 1) fail(fn, `options.${given[1]}`, `was given together with options.${given[0]}; pass one source of randomness`);
-      const u = opt.uniforms === undefined ? null : s.array<FloatArray>('options.uniforms', opt.uniforms, { length: n });
+      const u = opt.uniforms === undefined ? null : s.array<FloatArray>('options.uniforms', opt.uniforms, { length: n * nd });
       let rng: Rng = ownRng;
       if (opt.seed !== undefined) {
         const v = opt.seed;
@@ -162,25 +175,50 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       }
       s.seal();
       // uniforms: one per row in [0, 1), read into a Float64Array before anything is drawn or computed
-      const uniforms = new Float64Array(n);
+      const uniforms = new Float64Array(n * nd);
       if (u) {
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < n * nd; i++) {
           const v = u.data[i];
           if (!(v >= 0 && v < 1)) fail(fn, `options.uniforms[${i}]`, `= ${describe(v)} is outside [0, 1)`);
           uniforms[i] = v;
         }
       } else if (temperature > 0) {
-        for (let i = 0; i < n; i++) uniforms[i] = next.call(rng);
+        for (let i = 0; i < n * nd; i++) uniforms[i] = next.call(rng);
       }
-      const indices = new Int32Array(n);
-      const logProbs = wantLogProbs ? newArray<A>(dt, n) : null;
-      const filteredLogProbs = wantLogProbs ? newArray<A>(dt, n) : null;
-      if (n > 0) backend.sample({ logits: sl, temperature, topK, topP, logMinP, uniforms, indices, logProbs, filteredLogProbs });
+      const indices = new Int32Array(n * nd);
+      const logProbs = wantLogProbs ? newArray<A>(dt, n * nd) : null;
+      const filteredLogProbs = wantLogProbs ? newArray<A>(dt, n * nd) : null;
+      const topIndices: Matrix<Int32Array> | null = topN > 0 ? { data: new Int32Array(n * topN), rows: n, cols: topN } : null;
+      const topLogProbs: Matrix<A> | null = topN > 0 ? { data: newArray<A>(dt, n * topN), rows: n, cols: topN } : null;
+      const extArgs = ext.active || topN > 0 || nd > 1 ? ext.build<A>(nd, topN, topIndices?.data ?? null, topLogProbs?.data ?? null, null) : undefined;
+      if (n > 0) backend.sample({ logits: sl, temperature, topK, topP, logMinP, uniforms, indices, logProbs, filteredLogProbs, ext: extArgs });
       const result: SampleResult<A> = { indices };
       if (logProbs) result.logProbs = logProbs;
       if (filteredLogProbs) result.filteredLogProbs = filteredLogProbs;
+      if (topIndices) { result.topIndices = topIndices; result.topLogProbs = topLogProbs!; }
       return result;
-    },
+    } as SoftmaxKernels['sample'],
 
+    filter<A extends FloatArray>(logits: Matrix<A>, options?: FilterOptions, out?: Matrix<A>): Matrix<A> {
+      const fn = 'filter';
+      guard(fn);
+      const s = snapshot(fn, logits, options, out);
+      // Read order: logits; options (own keys, then each option in FILTER_OPTIONS order); out.
+      const sl = s.matrix<A>('logits', logits);
+      const dt = dtypeOf(sl.data)!;
+      const opt = s.options('options', options, FILTER_OPTIONS);
+      const { temperature, topK, topP, logMinP } = readFilters(fn, opt, dt);
+      const ext = readExt(s, fn, opt, dt, sl.rows, sl.cols);
+      const so = out === undefined ? null
+        : s.matrix<A>('out', out, { dtype: dt, rows: sl.rows, cols: sl.cols, out: true, mayAlias: ['logits'] });
+      s.seal();
+      const o = so ?? { data: newArray<A>(dt, sl.rows * sl.cols), rows: sl.rows, cols: sl.cols };
+      const args = ext.build<A>(0, 0, null, null, o);
+      if (sl.rows > 0 && sl.cols > 0) {
+        backend.sample({ logits: sl, temperature, topK, topP, logMinP, uniforms: new Float64Array(0), indices: new Int32Array(0),
+          logProbs: null, filteredLogProbs: null, ext: args });
+      }
+      return so ? out! : o;
+    },
   };
 }

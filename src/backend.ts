@@ -84,6 +84,39 @@ export interface SampleArgs<A extends FloatArray> {
   indices: Int32Array;
   logProbs: A | null;
   filteredLogProbs: A | null;
+  /** The processors, the other warpers, n draws, top-N log-probs and filter's output (absent: none of them). */
+  ext?: SampleExt<A>;
+}
+
+/**
+ * The extended sampler's normalized arguments (src/api_logits.ts). With ext, `uniforms`, `indices`,
+ * `logProbs` and `filteredLogProbs` hold rows·n entries (row-major: row i's draws i·n … i·n + n − 1).
+ */
+export interface SampleExt<A extends FloatArray> {
+  /** Draws per row; 0 = none (filter). */
+  n: number;
+  /** In (0, 1]; 1 = off. */
+  typicalP: number;
+  /** > 0; 0 = off. */
+  topNSigma: number;
+  /** Tokens (each in [0, cols)) and per row the range [start, end) of them that counts (penaltyWindow applied). */
+  history: Int32Array | null;
+  historyRange: Int32Array | null;
+  /** > 0; 1 = off. */
+  repetitionPenalty: number;
+  presencePenalty: number;
+  frequencyPenalty: number;
+  /** Distinct token ids and their additive biases (f64). */
+  biasIndices: Int32Array | null;
+  biasValues: Float64Array | null;
+  /** ceil(cols/32) words per row: token t allowed ⇔ bit t & 31 of word t >> 5. */
+  allowed: Uint32Array | null;
+  /** Top-N log-probs: N (0 = off), rows×N indices and log-probs. */
+  topN: number;
+  topIndices: Int32Array | null;
+  topLogProbs: A | null;
+  /** filter's output (rows×cols; may be the logits' own array). */
+  filtered: Matrix<A> | null;
 }
 
 // The logits toolkit (src/api_logits.ts), merged into Backend.

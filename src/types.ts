@@ -4,10 +4,10 @@
  * the logits toolkit (./types_logits.ts) live beside this file and are re-exported from it.
  */
 import type { LoadWasmOptions } from './types_load.js';
-import type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
+import type { FilterOptions, SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
 
 export type { LoadWasmOptions, WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike } from './types_load.js';
-export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
+export type { FilterOptions, SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
 
 /** The float element types every kernel supports: f32 (the SIMD fast path) and f64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -286,7 +286,19 @@ export interface SoftmaxKernels {
    * @example
    * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
    */
-  sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A>;
+  sample<A extends FloatArray, const O extends SampleOptions<A> = {}>(logits: Matrix<A>, options?: O): SampleResult<A, O>;
+
+  /**
+   * The logits `sample` draws from: every processor and warper applied (docs/decoding.md), the kept
+   * tokens' processed logits times 1/T (T = 0: the argmax's processed logit alone), every removed
+   * token −∞; so softmax(filter(x, o)) is the distribution of sample(x, o) and its finite entries
+   * are exactly the tokens sample can return. A row without a finite max comes back processed but
+   * not filtered. `out` may be `logits` itself (in place).
+   * @param out optional rows×C of the same float type. @returns `out`, or a new matrix.
+   * @example
+   * reference.filter(matrix(new Float64Array([0, 2, 1]), 1, 3), { topK: 2 }).data // Float64Array [-Infinity, 2, 1]
+   */
+  filter<A extends FloatArray>(logits: Matrix<A>, options?: FilterOptions, out?: Matrix<A>): Matrix<A>;
 
   /**
    * Log-softmax backward: dx = dy − exp(y)·Σ_j dy_j per row (y = logSoftmax output).

@@ -9,6 +9,7 @@ import { linearSoftmaxLoss } from './linear_softmax.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
 import * as logits from './logits.js';
+import { sampleEx } from './sampler.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -23,6 +24,6 @@ export const referenceBackend: Backend = {
   logSumExp: logits.logSumExp,
   argmax: logits.argmax,
   topK: logits.topK,
-  sample: logits.sample,
+  sample: (a) => { if (a.ext) sampleEx(a, a.ext); else logits.sample(a); },
   logSoftmaxBackward: logits.logSoftmaxBackward,
 };

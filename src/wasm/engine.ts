@@ -120,10 +120,29 @@ export class WasmEngine implements Backend, CallTarget, MatrixHome {
     const call = new Call(this, 'sample');
     const sx = call.in(x.data), su = call.in(a.uniforms), so = call.out(a.indices);
     const slp = call.opt(a.logProbs, false), sflp = call.opt(a.filteredLogProbs, false);
-    const work = call.workspace(this.exports[`sample_scratch_bytes${sfx}`](x.cols));
-    const k = this.exports[`sample${sfx}`];
-    call.run(() => k(sx.ptr, x.rows, x.cols, a.temperature, a.topK, a.topP, a.logMinP, su.ptr, so.ptr,
-      ptr(slp), ptr(sflp), work.ptr, 0));
+    const x2 = a.ext;
+    if (!x2) {
+      const work = call.workspace(this.exports[`sample_scratch_bytes${sfx}`](x.cols));
+      const k = this.exports[`sample${sfx}`];
+      call.run(() => k(sx.ptr, x.rows, x.cols, a.temperature, a.topK, a.topP, a.logMinP, su.ptr, so.ptr,
+        ptr(slp), ptr(sflp), work.ptr, 0));
+      return;
+    }
+    // the extended sampler: processors, top-nσ / typical-p, n draws, top-N log-probs, filter's output
+    const i32 = (u: Uint32Array | null) => (u ? new Int32Array(u.buffer, u.byteOffset, u.length) : null);
+    const sh = call.opt(x2.history), shr = call.opt(x2.historyRange);
+    const sbi = call.opt(x2.biasIndices), sbv = call.opt(x2.biasValues), sal = call.opt(i32(x2.allowed));
+    const sti = call.opt(x2.topIndices, false), stl = call.opt(x2.topLogProbs, false);
+    const sf = x2.filtered ? call.out(x2.filtered.data) : null;
+    const work = call.workspace(this.exports[`sample_ex_scratch_bytes${sfx}`](x.cols));
+    const k = this.exports[`sample_ex${sfx}`];
+    const ex = this.exports;
+    call.run(() => {
+      ex.sample_ex_set(x2.typicalP, x2.topNSigma, ptr(sh), ptr(shr), x2.repetitionPenalty, x2.presencePenalty,
+        x2.frequencyPenalty, ptr(sbi), ptr(sbv), x2.biasIndices ? x2.biasIndices.length : 0, ptr(sal));
+      k(sx.ptr, x.rows, x.cols, a.temperature, a.topK, a.topP, a.logMinP, x2.n, su.ptr, so.ptr, ptr(slp), ptr(sflp),
+        x2.topN, ptr(sti), ptr(stl), ptr(sf), work.ptr, 0);
+    });
   }
 
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
