@@ -1,11 +1,11 @@
 /**
  * The validating layer of the decoding sampler's options (sample's and filter's processors and
  * warpers, n, topLogProbs): read through the call's CallSnapshot before seal(), turned into the
- * backend's normalized SampleExt after it (src/backend.ts). Used by src/api_logits.ts.
+ * backend's normalized SampleExt after it (src/backend.ts). Used by src/ops/sample.ts.
  */
-import type { SampleExt } from './backend.js';
+import type { SampleExt } from './reference/sampler.js';
 import type { CallSnapshot, Held } from './snapshot.js';
-import type { FloatArray, Matrix } from './types.js';
+import type { FloatArray, Matrix } from './types_core.js';
 import { bufferOf, describe, fail, isDetached, lengthOf, typedArrayName, type DType } from './validate.js';
 
 /** The filter options (besides temperature, topK, topP, minP), in the order they are read. */
@@ -16,7 +16,8 @@ export const FILTER_EXT_OPTIONS = ['history', 'penaltyWindow', 'repetitionPenalt
 export interface ReadExt {
   /** true when any processor or extra warper is on. */
   readonly active: boolean;
-  build<A extends FloatArray>(n: number, topN: number, topIndices: Int32Array | null, topLogProbs: A | null, filtered: Matrix<A> | null): SampleExt<A>;
+  /** After seal(): checks the history and bias on private copies (may throw), then returns the maker of the backend's arguments. */
+  build(fn: string): <A extends FloatArray>(n: number, topN: number, topIndices: Int32Array | null, topLogProbs: A | null, filtered: Matrix<A> | null) => SampleExt<A>;
 }
 
 function finite(fn: string, arg: string, v: unknown, ok: (v: number) => boolean, what: string, dflt: number): number {
@@ -109,7 +110,7 @@ export function readExt(s: CallSnapshot, fn: string, opt: Record<string, unknown
     || repetitionPenalty !== 1 || presencePenalty !== 0 || frequencyPenalty !== 0;
   return {
     active,
-    build<A extends FloatArray>(n: number, topN: number, topIndices: Int32Array | null, topLogProbs: A | null, filtered: Matrix<A> | null): SampleExt<A> {
+    build() {
       // history: concatenated into a private copy, checked on it; the window cut per row
       let history: Int32Array | null = null, historyRange: Int32Array | null = null;
       if (hist) {
@@ -144,10 +145,10 @@ export function readExt(s: CallSnapshot, fn: string, opt: Record<string, unknown
         }
         if (biasIndices.length === 0) { biasIndices = null; biasValues = null; }
       }
-      return {
+      return <A extends FloatArray>(n: number, topN: number, topIndices: Int32Array | null, topLogProbs: A | null, filtered: Matrix<A> | null): SampleExt<A> => ({
         n, typicalP, topNSigma, history, historyRange, repetitionPenalty, presencePenalty, frequencyPenalty,
         biasIndices, biasValues, allowed, topN, topIndices, topLogProbs, filtered,
-      };
+      });
     },
   };
 }

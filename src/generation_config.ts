@@ -6,7 +6,7 @@
  * named in one SoftmaxInputError (no silent ignoring).
  */
 import { SoftmaxInputError } from './errors.js';
-import type { FilterOptions } from './types_logits.js';
+import type { FilterOptions } from './ops/sample.js';
 import { describe } from './validate.js';
 
 /** Fields about the decoding loop or the output, not one step's distribution: read by your loop, ignored here. */

@@ -18,10 +18,41 @@
  * then the draw in index order. Rows without a finite max give −1 and NaN log-probs; T = 0 gives
  * the argmax of the processed row.
  */
-import type { FloatArray } from '../types.js';
-import type { SampleArgs, SampleExt } from '../backend.js';
+import type { FloatArray, Matrix } from '../types_core.js';
+import type { SampleArgs } from './logits.js';
 import { argmaxRow, compareEntries, orderOf } from './logits.js';
 import { readRow, rowMax } from './softmax.js';
+
+/**
+ * The extended sampler's normalized arguments (src/ops/sample.ts, src/api_sampler.ts). With ext, `uniforms`, `indices`,
+ * `logProbs` and `filteredLogProbs` hold rows·n entries (row-major: row i's draws i·n … i·n + n − 1).
+ */
+export interface SampleExt<A extends FloatArray> {
+  /** Draws per row; 0 = none (filter). */
+  n: number;
+  /** In (0, 1]; 1 = off. */
+  typicalP: number;
+  /** > 0; 0 = off. */
+  topNSigma: number;
+  /** Tokens (each in [0, cols)) and per row the range [start, end) of them that counts (penaltyWindow applied). */
+  history: Int32Array | null;
+  historyRange: Int32Array | null;
+  /** > 0; 1 = off. */
+  repetitionPenalty: number;
+  presencePenalty: number;
+  frequencyPenalty: number;
+  /** Distinct token ids and their additive biases (f64). */
+  biasIndices: Int32Array | null;
+  biasValues: Float64Array | null;
+  /** ceil(cols/32) words per row: token t allowed ⇔ bit t & 31 of word t >> 5. */
+  allowed: Uint32Array | null;
+  /** Top-N log-probs: N (0 = off), rows×N indices and log-probs. */
+  topN: number;
+  topIndices: Int32Array | null;
+  topLogProbs: A | null;
+  /** filter's output (rows×cols; may be the logits' own array). */
+  filtered: Matrix<A> | null;
+}
 
 /** The processors' options for one row (history already cut to the penalty window). */
 export interface RowProcessors {
