@@ -15,8 +15,11 @@ export type FloatArray = Float32Array | Float64Array;
 /** A row-major `rows × cols` matrix over a typed array of exactly `rows · cols` elements (float data;
  * `Int32Array` for labels from `alloc('i32', …)` and index results). */
 export interface Matrix<A extends FloatArray | Int32Array = Float32Array> {
+  /** The entries, row after row: entry (i, j) is `data[i·cols + j]`; length rows·cols. */
   data: A;
+  /** Number of rows (N: samples, or tokens of a batch). */
   rows: number;
+  /** Number of columns (C: classes, the vocabulary, or features). */
   cols: number;
 }
 
@@ -108,6 +111,8 @@ export interface SoftmaxKernels {
    * @param x logits, row-major N×C.
    * @param out optional N×C result of the same float type; may alias `x`.
    * @returns `out`, or a new matrix.
+   * @example
+   * reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3)).data // → Float64Array [-2.4076, -1.4076, -0.4076]
    */
   logSoftmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>): Matrix<A>;
 
@@ -117,6 +122,9 @@ export interface SoftmaxKernels {
    * @param dy upstream gradient d loss / d y, N×C.
    * @param out optional N×C result; may alias `y` or `dy`.
    * @returns `out` (d loss / d x), or a new matrix.
+   * @example
+   * const y = reference.softmax(matrix(new Float64Array([1, 2, 3]), 1, 3));
+   * reference.softmaxBackward(y, matrix(new Float64Array([1, 0, 0]), 1, 3)).data // → Float64Array [0.0819, -0.0220, -0.0599]
    */
   softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
 
@@ -125,6 +133,8 @@ export interface SoftmaxKernels {
    * the result is n×n).
    * @param y a softmax output vector, length n.
    * @returns a new n×n matrix of the same float type.
+   * @example
+   * reference.softmaxJacobian(new Float64Array([0.25, 0.75])).data // → Float64Array [0.1875, -0.1875, -0.1875, 0.1875]
    */
   softmaxJacobian<A extends FloatArray>(y: A): Matrix<A>;
 
@@ -136,6 +146,11 @@ export interface SoftmaxKernels {
    * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
    * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
    *   unless `grad: false`, `losses` with `reduction: 'none'`.
+   * @example
+   * const logits = matrix(new Float64Array([1, 2, 3, 1, 1, 1]), 2, 3);
+   * const r = reference.softmaxCrossEntropy(logits, new Int32Array([2, 0]), { reduction: 'none' });
+   * r.losses // → Float64Array [0.4076, 1.0986]
+   * r.grad.data // → Float64Array [0.0900, 0.2447, -0.3348, -0.6667, 0.3333, 0.3333] (of the sum, with 'none')
    */
   softmaxCrossEntropy<A extends FloatArray>(
     logits: Matrix<A>,
@@ -170,6 +185,10 @@ export interface SoftmaxKernels {
    * @param labels `Int32Array` of N class indices in [0, C).
    * @param W weights, D×C.
    * @returns `{ loss, dW, db, dX? }`; the type has `dX` with `inputGrad: true` (or `out.dX`).
+   * @example
+   * const X = matrix(new Float64Array([1, 2, 3]), 1, 3);          // the tutorial's example
+   * const W = matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2);
+   * reference.linearSoftmaxLoss(X, new Int32Array([1]), W).loss // → 2.1269280110429727
    */
   linearSoftmaxLoss<A extends FloatArray>(
     X: Matrix<A>,
@@ -198,7 +217,7 @@ export interface SoftmaxKernels {
    * @returns `out`, or a new N×C matrix.
    * @example
    * reference.linearScores(matrix(new Float64Array([1, 2, 3]), 1, 3),
-   *   matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2)).data // Float64Array [1, -1]
+   *   matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2)).data // → Float64Array [1, -1]
    */
   linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, options?: LinearScoresOptions<A>): Matrix<A>;
 }
@@ -214,15 +233,34 @@ export interface WasmKernels extends SoftmaxKernels {
   /**
    * A zero-filled matrix that lives in WASM memory: passing it as an input or an `out` skips the
    * copies. Its `data` stays valid after memory growth (it is re-derived on access).
+   * @param dtype `'f32'` or `'f64'` (`'i32'` for labels). @param rows N. @param cols C.
+   * @returns the matrix, with `free()` to return its memory to the arena.
+   * @example
+   * const x = k.alloc('f32', 1, 3);
+   * x.data.set([1, 2, 3]);
+   * k.softmax(x, x).data // → Float32Array [0.0900, 0.2447, 0.6652]
+   * x.free();
    */
   alloc(dtype: 'f32', rows: number, cols: number): WasmMatrix<Float32Array>;
   alloc(dtype: 'f64', rows: number, cols: number): WasmMatrix<Float64Array>;
   /** Labels in WASM memory: `alloc('i32', 1, n).data` is an `Int32Array` to pass as `labels` without a copy. */
   alloc(dtype: 'i32', rows: number, cols: number): WasmMatrix<Int32Array>;
   alloc(dtype: 'f32' | 'f64', rows: number, cols: number): WasmMatrix<Float32Array> | WasmMatrix<Float64Array>;
-  /** Drops the instance and its memory. Every later call throws an error that says so. */
+  /**
+   * Drops the instance and its memory (and terminates its workers). Every later call throws an
+   * error that says so.
+   * @example
+   * const k2 = await loadWasm();
+   * k2.dispose();
+   * (() => { try { return k2.memoryBytes(); } catch (e) { return (e as Error).message; } })() // → 'memoryBytes: this WasmKernels instance was disposed; call loadWasm() again'
+   */
   dispose(): void;
-  /** Current size of the instance's linear memory in bytes. */
+  /**
+   * Current size of the instance's linear memory in bytes; repeated calls with the same shapes keep
+   * it flat.
+   * @example
+   * k.memoryBytes() % 65536 // → 0 (whole 64 KiB pages)
+   */
   memoryBytes(): number;
   /**
    * Which module is running: `'baseline'` (build/softmax.wasm, WASM SIMD-128) or `'relaxed'`
@@ -249,7 +287,11 @@ export interface SoftmaxKernels {
    * // ≈ [0.1863237232258476, 0.30719588571849843, 0.506480391055654]
    */
   softmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
-  /** Row-wise log-softmax of x / T with `options.temperature` (T > 0). */
+  /**
+   * Row-wise log-softmax of x / T with `options.temperature` (T > 0).
+   * @example
+   * reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3), undefined, { temperature: 2 }).data // → Float64Array [-1.6803, -1.1803, -0.6803]
+   */
   logSoftmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
 
   /**
@@ -267,7 +309,7 @@ export interface SoftmaxKernels {
    * one (NaN counts as largest, as in torch.argmax / numpy.argmax); 0 for an all −∞ row; −1 when C = 0.
    * @param out optional Int32Array of length N. @returns `out`, or a new Int32Array.
    * @example
-   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // 1
+   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // → 1
    */
   argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array;
 
@@ -275,7 +317,7 @@ export interface SoftmaxKernels {
    * The k largest entries per row (1 ≤ k ≤ C), by selection: values and indices (rows×k),
    * descending, ties by lower index, NaN largest.
    * @example
-   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // Int32Array [1, 2]
+   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // → Int32Array [1, 2]
    */
   topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A>;
 
@@ -284,13 +326,16 @@ export interface SoftmaxKernels {
    * order), exactly and reproducibly: the same seed / uniforms give the same tokens on every engine,
    * build and instance. Randomness: `seed`, `rng` or `uniforms` (one of them; with none, the kernels object's own Rng, seeded 0 when the object was made: no state is shared between instances).
    * @example
-   * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
+   * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // → Int32Array [1]
    */
   sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A>;
 
   /**
    * Log-softmax backward: dx = dy − exp(y)·Σ_j dy_j per row (y = logSoftmax output).
    * @param out optional N×C; may alias `y` or `dy`. @returns `out`, or a new matrix.
+   * @example
+   * const y = reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3));
+   * reference.logSoftmaxBackward(y, matrix(new Float64Array([1, 0, 0]), 1, 3)).data // → Float64Array [0.9100, -0.2447, -0.6652]
    */
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
 }

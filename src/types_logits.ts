@@ -42,6 +42,8 @@ export interface SampleResult<A extends FloatArray = FloatArray> {
 
 /** Result of {@link SoftmaxKernels.topK}: rows×k, each row descending. */
 export interface TopKResult<A extends FloatArray = FloatArray> {
+  /** The k largest entries of each row, descending: rows×k, the input's float type. */
   values: Matrix<A>;
+  /** Their column indices in the input (ties: the lower index first): rows×k. */
   indices: Matrix<Int32Array>;
 }

@@ -7,10 +7,11 @@
  * - A shown value is a comment that starts with `→` (or `≈`) after a statement:
  *   `k.softmax(x).data; // → Float32Array [0.0900, 0.2447, 0.6652]`. It belongs to the top-level
  *   statement just before it (an expression, or `const name = …`, whose `name` is shown). Numbers
- *   written with a decimal point or an exponent match at the precision shown (half a unit of the last
- *   digit, or 4 ulp when 17 digits are shown); integers, strings and booleans exactly. `[a, b, …]` / `{ k: v, … }` end with `…` when only
- *   a prefix / some keys are shown. `< x`, `<= x`, `> x`, `>= x` bound a number. A typed array shows
- *   its constructor: `Int32Array [1, 2]`.
+ *   written with a decimal point or an exponent match at the precision shown (half a unit of the
+ *   last digit, never finer than 4 ulp of float64); integers, strings and booleans exactly.
+ *   `[a, b, …]` / `{ k: v, … }` end with `…` when only a prefix / some keys are shown. `< x`, `<= x`,
+ *   `> x`, `>= x` bound a number. A typed array shows its constructor: `Int32Array [1, 2]`. A note in
+ *   parentheses may follow the value: `// → 2 (threads in use)`.
  * - A ```text block right after a code block is what its `console.log` calls print (util.format),
  *   line for line.
  * - `ts no-run <why>` (or `js no-run …`) keeps a block out, visibly: only for what cannot run here
@@ -49,8 +50,9 @@ export function extractMarkdownBlocks(file: string, text: string): DocBlock[] {
   for (let i = 0; i < lines.length; i++) {
     const setup = /^<!--\s*doc-test setup:([\s\S]*?)-->\s*$/.exec(lines[i]);
     if (setup) { pendingSetup = setup[1].trim(); continue; }
-    const open = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/.exec(lines[i]);
-    if (!open) { if (lines[i].trim() !== '') pendingSetup = undefined; continue; }
+    // a fence (CommonMark): up to 3 spaces, 3+ backticks or tildes; a backtick fence's info string has no backtick
+    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/.exec(lines[i]);
+    if (!open || (open[2][0] === '`' && open[4].includes('`'))) { if (lines[i].trim() !== '') pendingSetup = undefined; continue; }
     const [, indent, fence, info, rest] = open;
     const body: string[] = [];
     let j = i + 1;
@@ -206,7 +208,9 @@ export function parseShown(src: string): Shown {
   };
   const v = value();
   ws();
-  if (p !== src.length) fail('unexpected text after the value');
+  // a note in parentheses may follow the value: `// → 2 (threads in use)`
+  if (src[p] === '(' && src.trimEnd().endsWith(')')) p = src.length;
+  if (p !== src.length) fail('unexpected text after the value (a note goes in parentheses)');
   return v;
 }
 
