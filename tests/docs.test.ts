@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import * as lib from '../src/index.js';
 import { blocksOf, compareShown, DocRecorder, extractJsdocExamples, extractMarkdownBlocks, instrument, parseShown, type DocBlock } from './support/doc_blocks.js';
 
@@ -69,6 +70,35 @@ for (const file of [...markdown, ...sources]) {
     }
   });
 }
+
+describe('the TypeScript blocks typecheck (strict, as a user compiles them)', () => {
+  it('every ```ts block and @example compiles against the library types', () => {
+    const dir = join(scratch, 'typecheck');
+    mkdirSync(dir, { recursive: true });
+    const files = new Map<string, DocBlock>();
+    for (const file of [...markdown, ...sources]) {
+      for (const b of blocksOf(root, file)) {
+        if (b.noRun !== null || b.lang !== 'ts') continue;
+        const path = join(dir, `${file.replace(/[^\w]+/g, '_')}_${b.line}.ts`);
+        const setup = b.setup ? `${b.setup}\n` : '';
+        writeFileSync(path, (b.jsdoc ? jsdocPrelude(b.code) : '') + setup + b.code + '\nexport {};\n');
+        files.set(path, b);
+      }
+    }
+    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const program = ts.createProgram([...files.keys()], { ...config.options, noEmit: true });
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.has(d.file.fileName))
+      .map((d) => {
+        const b = files.get(d.file!.fileName)!;
+        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+        const prelude = b.jsdoc ? jsdocPrelude(b.code).split('\n').length - 1 : 0;
+        return `${b.file}:${b.line + line - prelude}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+    expect(files.size).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
 
 describe('the doc-block rules themselves', () => {
   it('shown numbers match at the precision written; integers and strings exactly', () => {
