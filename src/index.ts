@@ -20,4 +20,5 @@ export type {
 export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';
 export { Rng } from './train/rng.js';
-export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
+export type { FilterOptions, SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
+export { generationConfig } from './generation_config.js';

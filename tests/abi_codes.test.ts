@@ -76,7 +76,7 @@ describe('kernel constants read from the module', () => {
     const row = rowConstants();
     expect(ex.expsum_block_bytes()).toBe(row.get('EXPSUM_BLOCK'));
     expect(ex.rest_group_bytes()).toBe(row.get('REST_GROUP'));
-    // the long-row block is a whole number of both, in both float types (assembly/threads.ts relies on it)
+    // the long-row block is a whole number of both, in both float types (assembly/long_row.ts relies on it)
     for (const size of [4, 8]) {
       expect((abi.LONG_ROW_BLOCK * size) % ex.expsum_block_bytes()).toBe(0);
       expect((abi.LONG_ROW_BLOCK * size) % ex.rest_group_bytes()).toBe(0);

@@ -76,7 +76,7 @@ describe('threads: bit-identical results for any thread count', () => {
     }
   });
 
-  // One long row in blocks of LONG_ROW_BLOCK (assembly/threads.ts): rows below the threshold (6 blocks),
+  // One long row in blocks of LONG_ROW_BLOCK (assembly/long_row.ts): rows below the threshold (6 blocks),
   // at it, around block edges, a row ending in a sliver shorter than a vector step, several long rows.
   // Also rows whose last block ends on the edges of the kernels' sum blocks (their sizes read from the
   // module: 2 KiB exp-sum blocks of softmax, 4 KiB rest groups of log-softmax), where the finish adds a

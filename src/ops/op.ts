@@ -77,6 +77,11 @@ export interface BenchOptions {
   /** sample: temperature, top-p and the seed of each call's fresh Rng. */ temperature?: number;
   topP?: number;
   seed?: number;
+  /** sample / filter: top-k, top-N log-probs, draws per row, and the decoding load (src/ops/sample.ts benchOptions). */
+  topK?: number;
+  topLogProbs?: number;
+  n?: number;
+  decoding?: boolean;
 }
 
 /** What an op's bench functions need of a workload. */
