@@ -207,7 +207,7 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
       if (o_biasN > 0) apply_bias<T>(xp, o_biasIdx, o_biasVal, o_biasN);
       if (penalOn) {
         const r = o_histRange + (<usize>i << 3);
-        apply_penalties<T>(xp, o_hist, load<i32>(r), load<i32>(r, 4), o_rep, o_pres, o_freq, seen, counts);
+        apply_penalties<T>(xp, cols, o_hist, load<i32>(r), load<i32>(r, 4), o_rep, o_pres, o_freq, seen, counts);
       }
     }
     const end = p + rowBytes;
