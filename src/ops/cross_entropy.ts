@@ -50,6 +50,11 @@ export interface CrossEntropyMethods {
    * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
    * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
    *   unless `grad: false`, `losses` with `reduction: 'none'`.
+   * @example
+   * const logits = matrix(new Float64Array([1, 2, 3, 1, 1, 1]), 2, 3);
+   * const r = reference.softmaxCrossEntropy(logits, new Int32Array([2, 0]), { reduction: 'none' });
+   * r.losses // → Float64Array [0.4076, 1.0986]
+   * r.grad.data // → Float64Array [0.0900, 0.2447, -0.3348, -0.6667, 0.3333, 0.3333] (of the sum, with 'none')
    */
   softmaxCrossEntropy<A extends FloatArray>(
     logits: Matrix<A>,

@@ -50,6 +50,10 @@ export interface LinearMethods {
    * @param labels `Int32Array` of N class indices in [0, C).
    * @param W weights, D×C.
    * @returns `{ loss, dW, db, dX? }`; the type has `dX` with `inputGrad: true` (or `out.dX`).
+   * @example
+   * const X = matrix(new Float64Array([1, 2, 3]), 1, 3);          // the tutorial's example
+   * const W = matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2);
+   * reference.linearSoftmaxLoss(X, new Int32Array([1]), W).loss // → 2.1269280110429727
    */
   linearSoftmaxLoss<A extends FloatArray>(
     X: Matrix<A>,
@@ -78,7 +82,7 @@ export interface LinearMethods {
    * @returns `out`, or a new N×C matrix.
    * @example
    * reference.linearScores(matrix(new Float64Array([1, 2, 3]), 1, 3),
-   *   matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2)).data // Float64Array [1, -1]
+   *   matrix(new Float64Array([-1, 1, 1, -1, 0, 0]), 3, 2)).data // → Float64Array [1, -1]
    */
   linearScores<A extends FloatArray>(X: Matrix<A>, W: Matrix<A>, options?: LinearScoresOptions<A>): Matrix<A>;
 }

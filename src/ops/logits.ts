@@ -10,7 +10,9 @@ import { defineOp, type BenchShape, type Float } from './op.js';
 
 /** Result of {@link SoftmaxKernels.topK}: rows×k, each row descending. */
 export interface TopKResult<A extends FloatArray = FloatArray> {
+  /** The k largest entries of each row, descending: rows×k, the input's float type. */
   values: Matrix<A>;
+  /** Their column indices in the input (ties: the lower index first): rows×k. */
   indices: Matrix<Int32Array>;
 }
 
@@ -30,7 +32,7 @@ export interface LogitsMethods {
    * one (NaN counts as largest, as in torch.argmax / numpy.argmax); 0 for an all −∞ row; −1 when C = 0.
    * @param out optional Int32Array of length N. @returns `out`, or a new Int32Array.
    * @example
-   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // 1
+   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // → 1
    */
   argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array;
 
@@ -38,7 +40,7 @@ export interface LogitsMethods {
    * The k largest entries per row (1 ≤ k ≤ C), by selection: values and indices (rows×k),
    * descending, ties by lower index, NaN largest.
    * @example
-   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // Int32Array [1, 2]
+   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // → Int32Array [1, 2]
    */
   topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A>;
 }

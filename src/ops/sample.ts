@@ -101,7 +101,7 @@ export interface SampleMethods {
    * seeded 0 when the object was made: no state is shared between instances). The result's
    * optional fields are typed as present when their option asks for them.
    * @example
-   * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
+   * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // → Int32Array [1]
    */
   sample<A extends FloatArray, const O extends SampleOptions<A> = {}>(logits: Matrix<A>, options?: O): SampleResult<A, O>;
 
