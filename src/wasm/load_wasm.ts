@@ -19,13 +19,18 @@ import { allocWasmMatrix } from './wasm_matrix.js';
 /**
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
- * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself;
- *   `{ simd }`: 'auto' (default: the relaxed-SIMD build where the engine supports it, else the
- *   baseline), 'baseline' or 'relaxed' (throws where unsupported).
- * @returns the kernels, with alloc() / dispose() / memoryBytes() and `build` ('baseline' | 'relaxed').
+ * @param options `{ wasm }`: the module's bytes, URL, Response or compiled Module, when the app hosts
+ *   the file itself (it then runs on one thread); `{ simd }`: 'auto' (default: the faster build on
+ *   this engine by a per-engine table, see {@link LoadWasmOptions.simd}), 'baseline' or 'relaxed'
+ *   (throws where unsupported); `{ threads }`: a positive integer or 'auto' (default 1), the size of
+ *   the worker pool, calling thread included, with results bit-identical to one thread.
+ * @returns the kernels, with alloc() / dispose() / memoryBytes(), `build` ('baseline' | 'relaxed')
+ *   and `buildReason`, `threads` (really in use) and `threadsUnavailable` (why fewer than asked).
+ * @throws {@link SoftmaxInputError} for a bad option (an unknown name, a string as `wasm`, a bad
+ *   `threads`); an Error when the module cannot be read or `simd: 'relaxed'` is unsupported.
  * @example
  * const k = await loadWasm();
- * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
+ * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.090031, 0.244728, 0.665241]
  */
 export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
