@@ -7,9 +7,11 @@
  *   npm run bench:threads -- --threads 4     another thread count against 1
  *   npm run bench:threads -- --ms 300 --rounds 9
  *   npm run bench:threads -- --relaxed         the relaxed-SIMD builds
+ *   npm run bench:threads -- --only 256×1000   the rows whose name contains this
+ *   npm run bench:threads -- --phases          also each row's pool phases per job (µs, one extra round)
  */
 import { loadWasm, matrix, type WasmKernels, type WasmMatrix } from '../src/index.js';
-import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
+import { THREADS_TESTING, type PoolPhases, type PoolTesting } from '../src/wasm/pool.js';
 import { Rng } from '../src/train/rng.js';
 
 const argv = process.argv.slice(2);
@@ -20,6 +22,8 @@ const opt = (name: string, dflt: number): number => {
 const THREADS = opt('threads', 2), MS = opt('ms', 150), ROUNDS = opt('rounds', 7);
 /** --relaxed: the relaxed-SIMD builds (default: baseline). */
 const SIMD = argv.includes('--relaxed') ? 'relaxed' : 'baseline';
+const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : '';
+const PHASES = argv.includes('--phases');
 const rng = new Rng(1);
 const fill = (a: Float32Array, s = 1): Float32Array => { for (let i = 0; i < a.length; i++) a[i] = s * (2 * rng.next() - 1); return a; };
 const labels = (n: number, c: number): Int32Array => Int32Array.from({ length: n }, () => Math.floor(rng.next() * c));
@@ -58,6 +62,15 @@ const s4 = (n: number, d: number, c: number): void => {
 s2(4096, 1000); s3(500, 3073, 10, false); s3(500, 3073, 10, true); s3(64, 512, 10000, false); s3(64, 512, 10000, true);
 s4(500, 3073, 10); s4(64, 512, 10000); s1(256, 1000); s1(1, 131072);
 s2(256, 10); s1(4096, 10); s3(256, 784, 10, false); s2(256, 1000);
+{
+  const y = fill(new Float32Array(256 * 1000)), dy = fill(new Float32Array(256 * 1000));
+  rows.push({ name: 'logSoftmaxBackward 256×1000 zc', make: (k) => { const a = zc(k, 256, 1000, y), d = zc(k, 256, 1000, dy), o = zc(k, 256, 1000); return () => k.logSoftmaxBackward(a, d, o); } });
+  const x = fill(new Float32Array(64 * 32000), 5);
+  rows.push({ name: 'logSumExp 64×32000 zc', make: (k) => { const a = zc(k, 64, 32000, x), o = k.alloc('f32', 1, 64).data; return () => k.logSumExp(a, o); } });
+}
+const phaseLine = (p: PoolPhases): string => `publish ${p.publish.toFixed(1)}, first worker claim ${p.firstClaim.toFixed(1)}, `
+  + `caller's chunks ${p.callerRun.toFixed(1)}, wait ${p.wait.toFixed(1)}, total ${p.total.toFixed(1)} µs; `
+  + `${p.callerChunks.toFixed(1)}/${p.chunks.toFixed(1)} chunks on the caller, no worker ${(100 * p.noWorker).toFixed(0)}%, woken ${(100 * p.woke).toFixed(0)}% of ${p.jobs} jobs`;
 
 function timeRound(f: () => unknown): number {
   let n = 0;
@@ -84,13 +97,18 @@ async function main(): Promise<void> {
   console.log(`${SIMD} build, threads ${THREADS} vs 1, ${ROUNDS} interleaved rounds of ~${MS} ms, median ms per call (${new Date().toISOString()})`);
   console.log(`| workload | threads 1 ms | threads ${THREADS} ms | speed-up |`);
   console.log('|---|---:|---:|---:|');
-  for (const row of rows) {
+  for (const row of rows.filter((r) => r.name.includes(ONLY))) {
     const f1 = row.make(k1), fN = row.make(kN);
     f1(); fN(); timeRound(f1); timeRound(fN);
     const a: number[] = [], b: number[] = [];
     for (let r = 0; r < ROUNDS; r++) { a.push(timeRound(f1)); b.push(timeRound(fN)); }
     const m1 = median(a), mN = median(b);
     console.log(`| ${row.name} | ${m1.toFixed(3)} | ${mN.toFixed(3)} | ${(m1 / mN).toFixed(2)}× |`);
+    if (PHASES) {
+      hook.phases(true);
+      timeRound(fN);
+      console.log(`|   phases per job | ${phaseLine(hook.phases(false))} | | |`);
+    }
   }
   console.log(`\npool start-up: loadWasm() ${median(st1).toFixed(1)} ms, loadWasm({ threads: ${THREADS} }) ${median(stN).toFixed(1)} ms (median of 5)`);
   console.log(`dispatch: ${disp.toFixed(1)} µs per job (an empty two-chunk job: publish, wake, claim, wait)`);

@@ -267,3 +267,33 @@ describe('threads: bit-identical results for any thread count', () => {
     for (const r of results) expect(firstDiff(r.bytes, want)).toBe(-1);
   }, 120_000);
 });
+
+describe('threads: dispatch', () => {
+  it('a worker asleep (idle longer than its spin) is woken by the next job and takes part of it', async () => {
+    const k = await loadWasm({ threads: 2 });
+    try {
+      const x = k.alloc('f32', 512, 8192);
+      x.data.set(randMatrix('f32', 512, 8192, 21, 4).data);
+      const out = k.alloc('f32', 1, 512).data;
+      const one = await loadWasm();
+      const want = one.logSumExp(matrix(x.data.slice(), 512, 8192));
+      one.dispose();
+      let joined = 0;
+      // the caller alone would take all 256 chunks (several ms) if the sleeping worker were not woken
+      for (let t = 0; t < 5 && joined === 0; t++) {
+        await new Promise((r) => setTimeout(r, 20));
+        hook(k).phases(true);
+        k.logSumExp(x, out);
+        const p = hook(k).phases(false);
+        expect([p.jobs, p.chunks]).toEqual([1, 256]);
+        expect(p.callerChunks).toBeLessThanOrEqual(p.chunks);
+        if (p.callerChunks < p.chunks) joined++;
+        expect(Buffer.from(out.buffer, out.byteOffset, out.byteLength).equals(Buffer.from(want.buffer)), 'bit-identical to one thread').toBe(true);
+      }
+      expect(joined, 'jobs a woken worker took part in').toBeGreaterThan(0);
+    } finally {
+      k.dispose();
+    }
+  }, 60_000);
+});
+

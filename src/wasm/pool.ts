@@ -3,8 +3,11 @@
  *
  * Dispatch: the caller writes a job (an export, its arguments, how they advance per row, the row
  * count and the fixed chunk size) into a SharedArrayBuffer control block, bumps SEQ and wakes the
- * workers (Atomics.notify), then claims and runs chunks itself like any worker (worker.ts
- * runChunks), and waits until every chunk is done: Atomics.wait where the platform allows it (Node's
+ * workers that sleep (Atomics.notify, only when a worker is inside Atomics.wait: one still spinning
+ * sees SEQ change), then claims and runs chunks itself from the front of the job while the workers
+ * claim from the back (worker.ts runChunks: on repeated calls each thread tends to get the rows it
+ * had, and the two ends contend for the same cache lines only where they meet), and waits until
+ * every chunk is done: Atomics.wait where the platform allows it (Node's
  * main thread, workers, Deno), a spin on Atomics.load on a browser's main thread (which may not
  * block); both after a short spin. The chunk size never depends on the number of threads, and each
  * chunk writes only its own rows, so who runs which chunk cannot change a bit of the result.
@@ -46,6 +49,29 @@ export interface PoolTesting {
   jobs(): number;
   /** Runs `n` empty two-chunk jobs (export 0 on zero-width rows); returns µs per job (dispatch cost). */
   dispatch(n: number): number;
+  /** Starts (true) or stops (false) recording the phases of each job; returns the means so far (then resets them). */
+  phases(on: boolean): PoolPhases;
+}
+
+/** Means per job of what the caller saw, in µs (the test hook's phases()). */
+export interface PoolPhases {
+  jobs: number;
+  /** Writing the job, bumping SEQ and the notify (if a worker slept). */
+  publish: number;
+  /** From the start of publishing to the first chunk claimed by a worker (over jobs where one did). */
+  firstClaim: number;
+  /** The caller's own chunks (from after publishing until it found none left). */
+  callerRun: number;
+  /** From then until every chunk was done. */
+  wait: number;
+  /** Whole job, publish to done. */
+  total: number;
+  /** Chunks per job, and the caller's share of them. */
+  chunks: number;
+  callerChunks: number;
+  /** Fraction of jobs a worker claimed no chunk of; fraction where a worker slept before it (needed a notify). */
+  noWorker: number;
+  woke: number;
 }
 
 interface WorkerHandle {
@@ -104,6 +130,8 @@ export class Pool {
   lost: string | undefined;
   /** The workers are node:worker_threads (which report their exit), not Web Workers. */
   private nodeWorkers = false;
+  /** Phase sums while the test hook records them (see PoolPhases), else null. */
+  private stats: number[] | null = null;
 
   private constructor(private readonly fns: Array<(...a: number[]) => unknown>, readonly sab: SharedArrayBuffer,
     private readonly spinMs: number) {
@@ -230,12 +258,39 @@ export class Pool {
     ctl[L.ROWS] = rows; ctl[L.CPR] = cpr;
     for (let j = 0; j < args.length; j++) { f64[L.ARGS + j] = args[j]; f64[L.STEPS + j] = steps[j]; }
     Atomics.store(ctl, L.DONE, 0);
+    const st = this.stats;
+    const t0 = st ? this.statsStart() : 0;
     this.seq = (this.seq + 1) | 0;
     Atomics.store(ctl, L.CLAIM, (this.seq & 0xffff) << 16);
+    Atomics.store(ctl, L.BACK, ((this.seq & 0xffff) << 16) | n);
     Atomics.store(ctl, L.SEQ, this.seq);
-    Atomics.notify(ctl, L.SEQ);
-    runChunks(ctl, f64, this.fns, CALLER, L, null);
+    // a worker that is spinning sees SEQ without a notify (worker.ts: SLEEPERS)
+    if (Atomics.load(ctl, L.SLEEPERS) > 0) Atomics.notify(ctl, L.SEQ);
+    const t1 = st ? performance.now() : 0;
+    const mine = runChunks(ctl, f64, this.fns, CALLER, L, null, false);
+    const t2 = st ? performance.now() : 0;
     if (Atomics.load(ctl, L.DONE) < n) this.waitDone(n, inPlace, what);
+    if (st) this.statsEnd(st, t0, t1, t2, n, mine);
+  }
+
+  private statsStart(): number {
+    const f64 = this.f64;
+    f64.fill(0, L.TCLAIM, L.TCLAIM + 16);
+    this.ctl.fill(0, L.WOKE, L.WOKE + 16);
+    return performance.now();
+  }
+
+  private statsEnd(st: number[], t0: number, t1: number, t2: number, n: number, mine: number): void {
+    const t3 = performance.now(), origin = performance.timeOrigin;
+    let first = Infinity, woke = 0;
+    for (let id = 1; id < 16; id++) {
+      const t = this.f64[L.TCLAIM + id];
+      if (t > 0 && t < first) first = t;
+      if (Atomics.load(this.ctl, L.WOKE + id) !== 0) woke = 1;
+    }
+    st[0]++; st[1] += t1 - t0; st[3] += t2 - t1; st[4] += t3 - t2; st[5] += t3 - t0; st[6] += n; st[7] += mine; st[9] += woke;
+    if (first < Infinity) st[2] += first - origin - t0;
+    else st[8]++;
   }
 
   private waitDone(n: number, inPlace: boolean, what: string): void {
@@ -248,7 +303,11 @@ export class Pool {
       // in place, the only way out is an Error: give a slow (descheduled) worker 5× longer
       const bound = inPlace ? 5 * this.stallMs : this.stallMs;
       if (el > bound) { this.recover(n, inPlace, what); return; }
-      if (this.block && el > this.spinMs) Atomics.wait(ctl, L.DONE, d, Math.min(20, bound - el + 1));
+      if (this.block && el > this.spinMs) {
+        Atomics.store(ctl, L.WAITING, 1); // before the wait (worker.ts: DONE)
+        Atomics.wait(ctl, L.DONE, d, Math.min(20, bound - el + 1));
+        Atomics.store(ctl, L.WAITING, 0);
+      }
     }
   }
 
@@ -332,6 +391,18 @@ export class Pool {
         const t0 = performance.now();
         for (let i = 0; i < n; i++) this.run(0, [0, 0, 2, 0], [0, 0, 0, 0], 2, 2, 1, false, 'dispatch');
         return ((performance.now() - t0) * 1000) / n;
+      },
+      phases: (on) => {
+        const s = this.stats ?? new Array<number>(10).fill(0);
+        const j = Math.max(1, s[0]), us = (v: number): number => (v * 1000) / j;
+        const claimed = Math.max(1, s[0] - s[8]);
+        const out: PoolPhases = {
+          jobs: s[0], publish: us(s[1]), firstClaim: (s[2] * 1000) / claimed, callerRun: us(s[3]), wait: us(s[4]),
+          total: us(s[5]), chunks: s[6] / j, callerChunks: s[7] / j, noWorker: s[8] / j, woke: s[9] / j,
+        };
+        this.stats = on ? new Array<number>(10).fill(0) : null;
+        Atomics.store(this.ctl, L.STATS, on ? 1 : 0);
+        return out;
       },
     };
   }

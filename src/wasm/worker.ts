@@ -15,28 +15,44 @@
  * Float64Array `f64` for the arguments):
  *   SEQ      job number, bumped (and notified) by the caller to publish a job
  *   CMD      0 = run, 1 = exit
- *   CLAIM    (generation << 16) | next chunk index; claimed by compare-and-swap, so a worker that is
- *            late for a job can never claim a chunk of the next one
- *   DONE     chunks finished; the worker that finishes the last one notifies
+ *   CLAIM    (generation << 16) | next chunk index from the front: the calling thread's claims
+ *   BACK     (generation << 16) | chunks not yet claimed from the back: the workers' claims (chunk
+ *            BACK−1 next). Both by compare-and-swap, so a worker that is late for a job can never claim
+ *            a chunk of the next one. The two ends stop where they meet (if both take the chunk there,
+ *            its STATE decides). So on repeated calls over the same rows each thread tends to get
+ *            the same rows as last time (its cache), and the two sides contend only where they meet
+ *   DONE     chunks finished; the worker that finishes the last one notifies if the caller sleeps
+ *   WAITING  1 while the caller is inside Atomics.wait on DONE
  *   STATE+i  chunk i: 0 = claimed but not started, id = being run by thread `id`, −1 = done. A
  *            chunk is started only after 0 → id succeeds, and counted only after id → −1 succeeds,
  *            so the caller can take over a chunk whose thread stopped (pool.ts: recovery)
  *   FN, NARGS, ROWSARG, ROWS, CPR, NCHUNK: the job: export FN called per chunk on rows
  *            [i·CPR, min(ROWS, (i+1)·CPR)) with args[j] + steps[j]·firstRow, args[ROWSARG] = count
  *   FAULT, FAULTMODE, FAULTAFTER: test hook (pool.ts injectFault)
+ *   SLEEPERS workers inside Atomics.wait on SEQ: the caller notifies only when some are
+ *   STATS, WOKE, TCLAIM: the phase statistics of the test hook (pool.ts phases)
  */
 
 /** Most chunks of one job: the index field of CLAIM is 16 bits. */
 const MAX_CHUNKS = 0xffff;
-/** Int32Array index of the chunk states (after the header and the 16 + 16 f64 arguments and steps). */
-const STATE = 128;
+/** Int32Array index of the chunk states (after the header, the 16 + 16 f64 arguments and steps, the
+ * test hook's 16 f64 times, BACK and the test hook's WOKE). */
+const STATE = 256;
 
 /** Layout of the control block (indices into the Int32Array / the Float64Array). */
 export const LAYOUT = {
   SEQ: 0, CMD: 1, CLAIM: 2, DONE: 3, NCHUNK: 4, FN: 5, NARGS: 6, ROWSARG: 7, ROWS: 8, CPR: 9,
   FAULT: 10, FAULTMODE: 11, FAULTAFTER: 12,
+  /** Workers inside Atomics.wait on SEQ (the caller notifies only when some are). */
+  SLEEPERS: 13,
+  /** Phase statistics on (test hook: pool.ts phases); then WOKE + id = 1 if worker id slept before this job. */
+  STATS: 14, WAITING: 15,
+  /** BACK on a cache line of its own (the workers' end), then the test hook's WOKE + id (id 1 … 15). */
+  BACK: 128, WOKE: 144,
   /** Float64Array index of the arguments (16 of them), then of their per-row steps (16). */
   ARGS: 16, STEPS: 32,
+  /** Float64Array index, + worker id (1 … 15): when that worker claimed its first chunk of the job (stats on). */
+  TCLAIM: 48,
   /** Int32Array index of the chunk states. */
   STATE,
   /** Most chunks of one job (the index field of CLAIM is 16 bits). */
@@ -51,10 +67,11 @@ export type Layout = typeof LAYOUT;
 /**
  * Claims and runs chunks of the current job until none is left; returns how many it ran. `me` is
  * this thread's id (> 0). `fns` are the instance's exports in the job's FN numbering. `die` is the
- * test hook's way to stop this thread (null on the calling thread).
+ * test hook's way to stop this thread (null on the calling thread). `back`: claim from the back
+ * (the workers) instead of the front (the calling thread).
  */
 export function runChunks(ctl: Int32Array, f64: Float64Array, fns: Array<(...a: number[]) => unknown>, me: number,
-  L: Layout, die: ((mode: number) => void) | null): number {
+  L: Layout, die: ((mode: number) => void) | null, back: boolean): number {
   const seq = Atomics.load(ctl, L.SEQ);
   const gen = seq & 0xffff;
   const n = ctl[L.NCHUNK], cpr = ctl[L.CPR], rows = ctl[L.ROWS], nargs = ctl[L.NARGS], ra = ctl[L.ROWSARG];
@@ -62,12 +79,15 @@ export function runChunks(ctl: Int32Array, f64: Float64Array, fns: Array<(...a: 
   const args: number[] = new Array(nargs);
   let ran = 0;
   for (;;) {
-    const v = Atomics.load(ctl, L.CLAIM);
-    if ((v >>> 16) !== gen) return ran;
-    const i = v & 0xffff;
-    if (i >= n) return ran;
-    if (Atomics.compareExchange(ctl, L.CLAIM, v, v + 1) !== v) continue;
+    // the next chunk from this end; stop where the other end has passed (either counter moves only
+    // towards the other, so a stale read of the other end can only make this side try a taken chunk)
+    const v = Atomics.load(ctl, back ? L.BACK : L.CLAIM), o = Atomics.load(ctl, back ? L.CLAIM : L.BACK);
+    if ((v >>> 16) !== gen || (o >>> 16) !== gen) return ran;
+    const i = back ? (v & 0xffff) - 1 : v & 0xffff;
+    if (back ? i < (o & 0xffff) : i >= (o & 0xffff)) return ran;
+    if (Atomics.compareExchange(ctl, back ? L.BACK : L.CLAIM, v, back ? v - 1 : v + 1) !== v) continue;
     if (Atomics.compareExchange(ctl, L.STATE + i, 0, me) !== 0) continue; // taken over by the caller
+    if (ran === 0 && die !== null && me < 16 && ctl[L.STATS] !== 0) f64[L.TCLAIM + me] = performance.timeOrigin + performance.now();
     const r0 = i * cpr, r1 = Math.min(rows, r0 + cpr);
     for (let j = 0; j < nargs; j++) args[j] = f64[L.ARGS + j] + f64[L.STEPS + j] * r0;
     let count = r1 - r0;
@@ -82,7 +102,8 @@ export function runChunks(ctl: Int32Array, f64: Float64Array, fns: Array<(...a: 
     fn(...args);
     if (mode !== 0) die!(mode);
     if (Atomics.compareExchange(ctl, L.STATE + i, me, L.DONE_MARK) === me) {
-      if (Atomics.add(ctl, L.DONE, 1) + 1 === n) Atomics.notify(ctl, L.DONE);
+      // WAITING after DONE: a caller that sets it later finds DONE changed when its wait starts
+      if (Atomics.add(ctl, L.DONE, 1) + 1 === n && Atomics.load(ctl, L.WAITING) !== 0) Atomics.notify(ctl, L.DONE);
     }
     ran++;
   }
@@ -130,6 +151,7 @@ export function workerMain(port: { on(ev: string, f: (d: unknown) => void): void
     const ctl = new Int32Array(d.ctl);
     const f64 = new Float64Array(d.ctl);
     let seen = Atomics.load(ctl, L.SEQ);
+    let slept = 0;
     post({ type: 'ready' });
     for (;;) {
       let s = Atomics.load(ctl, L.SEQ);
@@ -138,11 +160,21 @@ export function workerMain(port: { on(ev: string, f: (d: unknown) => void): void
           const t0 = performance.now();
           while (s === seen && performance.now() - t0 < d.spinMs) s = Atomics.load(ctl, L.SEQ);
         }
-        if (s === seen) { Atomics.wait(ctl, L.SEQ, seen); continue; }
+        if (s === seen) {
+          // SLEEPERS before the wait: a caller that publishes after this sees it and notifies; one
+          // that published before makes the wait return at once (SEQ no longer equals seen)
+          Atomics.add(ctl, L.SLEEPERS, 1);
+          Atomics.wait(ctl, L.SEQ, seen);
+          Atomics.sub(ctl, L.SLEEPERS, 1);
+          slept = 1;
+          continue;
+        }
       }
       seen = s;
       if (Atomics.load(ctl, L.CMD) === 1) break;
-      run(ctl, f64, fns, d.me, L, die);
+      if (d.me < 16) ctl[L.WOKE + d.me] = slept;
+      slept = 0;
+      run(ctl, f64, fns, d.me, L, die, true);
     }
     if (port && g.process) g.process.exit(0);
     if (g.close) g.close();
