@@ -76,7 +76,7 @@ export const logSumExp = defineOp({
     const k = w.kernel('log_sum_exp', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
-  kernels: { log_sum_exp: { by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
+  kernels: { log_sum_exp: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows] }),
     call: (k: LogitsMethods, a, out) => k.logSumExp(a.x, out?.out.data as Float | undefined),
@@ -106,7 +106,7 @@ export const argmax = defineOp({
     const k = w.kernel('argmax', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
-  kernels: { argmax: { by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] } },
+  kernels: { argmax: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] } },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows, 'i32'] }),
     call: (k: LogitsMethods, a, out) => k.argmax(a.x, out?.out.data as Int32Array | undefined),
@@ -142,7 +142,7 @@ export const topK = defineOp({
     const k = w.kernel('topk', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, a.k, sv.ptr, si.ptr, work.ptr));
   },
-  kernels: { topk: { by: 'caller', why: 'its workspace is one per call' } },
+  kernels: { topk: { params: 'x, rows, cols, k, values, indices, work', by: 'caller', why: 'its workspace is one per call' } },
   bench: {
     inputs: rowsByCols, outputs: () => ({}),
     call: (k: LogitsMethods, a, _out, s) => k.topK(a.x, s.options.k!),

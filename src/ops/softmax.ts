@@ -96,8 +96,8 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
       }
     },
     kernels: {
-      [kernel]: { by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
-      [`${kernel}_temperature`]: { by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
+      [kernel]: { params: 'x, out, rows, cols', by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
+      [`${kernel}_temperature`]: { params: 'x, out, rows, cols, invT', by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
     },
     bench: {
       inputs: rowsByCols, outputs: sameAsX,
