@@ -4,7 +4,7 @@
  * - the tarball's contents, publint and @arethetypeswrong/cli;
  * - the consumer's strict type test (tests/consumers/app/types/) under four tsconfigs;
  * - the conformance suite (tests/conformance/suite.mjs) on Node 20/22/24, Deno and Bun, from ESM and
- *   (Node, Bun) from CommonJS, and in Chromium and Firefox;
+ *   (Node, Bun) from CommonJS, and in Chromium, Firefox and WebKit (WebKitGTK, scripts/webkit.mjs);
  * - the bundler apps: Vite dev server, vite build, webpack, esbuild and Rollup, loaded in Chromium.
  * Each runtime's line goes to the console and to .package-report.txt (printed by .ci/run).
  */
@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRuntimes, runtimes } from '../../scripts/runtimes.mjs';
 import { findChromium } from '../../scripts/chromium.mjs';
+import { findWebKit, inWebKit } from '../../scripts/webkit.mjs';
 import {
   FIREFOX, REPORT, ROOT, inChromium, inFirefox, note, packAndInstall, run, runAsync, serve, startServer, writeHtml, type Installed,
 } from './harness.js';
@@ -25,7 +26,10 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Result { runtime: string; version: string; how: string; build: string; threads?: number; passed: number; failed: number; failures: string[] }
+interface Result {
+  runtime: string; version: string; how: string; build: string; buildReason?: string; threads?: number; threadsUnavailable?: string;
+  passed: number; failed: number; failures: string[];
+}
 
 let pkg: Installed & { installLog: string };
 writeFileSync(REPORT, '');
@@ -50,7 +54,9 @@ function record(name: string, r: Result): void {
 /** The build each runtime must pick with simd: 'auto' (Node 20's V8 has no relaxed SIMD without a flag; on JavaScriptCore the baseline build is the faster one, src/wasm/select_build.ts). */
 const EXPECTED_BUILD: Record<string, string> = {
   node20: 'baseline', node22: 'relaxed', node24: 'relaxed', deno: 'relaxed', bun: 'baseline', chromium: 'relaxed', firefox: 'relaxed',
+  webkit: 'baseline',
 };
+const webkit = findWebKit();
 
 describe('the tarball', () => {
   it('installs with no install-script warning', () => {
@@ -196,6 +202,22 @@ describe('the conformance suite on every runtime', () => {
       expect(value.build).toBe(EXPECTED_BUILD.firefox);
     });
     if (!existsSync(FIREFOX)) note(`runtime: firefox        skipped: no ${FIREFOX} (install firefox-esr or set FIREFOX_PATH)`);
+
+    // Safari's engine in its default configuration (WebKitGTK 2.50: no relaxed SIMD, no
+    // SharedArrayBuffer global even on this cross-origin-isolated page): 'auto' picks the baseline
+    // build and threads: 2 runs on one thread, and both say why.
+    it.skipIf('why' in webkit)('WebKit (WebKitGTK MiniBrowser through WebKitWebDriver)', async () => {
+      const { value, version } = await inWebKit(site.url, 'window.__conformance');
+      const r = value as Result;
+      record('webkit', { ...r, version: `WebKitGTK ${version}` });
+      note(`  (webkit: build ${r.build}: ${r.buildReason}; threads ${r.threads}${r.threadsUnavailable ? `: ${r.threadsUnavailable}` : ''})`);
+      expect(r.failures).toEqual([]);
+      expect(r.runtime).toBe('webkit');
+      expect(r.build).toBe(EXPECTED_BUILD.webkit);
+      expect(r.buildReason).toMatch(/JavaScriptCore/);
+      if (r.threads !== 2) expect(r.threadsUnavailable).toMatch(/SharedArrayBuffer/);
+    });
+    if ('why' in webkit) note(`runtime: webkit         skipped: ${webkit.why}`);
   });
 });
 
