@@ -19,10 +19,16 @@ import { allocWasmMatrix } from './wasm_matrix.js';
 /**
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
- * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself;
- *   `{ simd }`: 'auto' (default: the relaxed-SIMD build where the engine supports it, else the
- *   baseline), 'baseline' or 'relaxed' (throws where unsupported).
- * @returns the kernels, with alloc() / dispose() / memoryBytes() and `build` ('baseline' | 'relaxed').
+ * @param options `{ wasm }`: the module's bytes, URL, Response (streamed when it says
+ *   `application/wasm`, else read as bytes) or WebAssembly.Module, when the app hosts the file
+ *   itself (a single-thread build: the threads builds are refused with a SoftmaxInputError);
+ *   `{ simd }`: 'auto' (default: per engine, the build measured faster there — relaxed on V8 where
+ *   relaxed SIMD validates, baseline on JavaScriptCore and wherever relaxed SIMD is missing),
+ *   'baseline' or 'relaxed' (throws where unsupported); `{ threads }`: 1 (default), a count or
+ *   'auto' (the cores), the calling thread included — where threads cannot run (no
+ *   SharedArrayBuffer, a page that is not cross-origin isolated, options.wasm given) one thread runs.
+ * @returns the kernels, with alloc() / dispose() / memoryBytes(), `build` ('baseline' | 'relaxed')
+ *   and `buildReason` (why that build), `threads` and `threadsUnavailable` (why fewer than asked).
  * @example
  * const k = await loadWasm();
  * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
