@@ -182,5 +182,5 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       return result;
     },
 
-  };
+  } as SoftmaxKernels; // the overloads of SoftmaxKernels.sample narrow the result type; this body returns the general one
 }

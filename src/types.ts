@@ -51,6 +51,20 @@ export interface CrossEntropyResult<A extends FloatArray = FloatArray> {
   grad?: Matrix<A>;
 }
 
+/**
+ * What softmaxCrossEntropy returns for options of type `O`: `grad` present unless `grad: false`,
+ * `losses` present with `reduction: 'none'` (absent with 'mean' / 'sum'); options of the general
+ * type give {@link CrossEntropyResult}'s optional members.
+ */
+export type CrossEntropyResultFor<A extends FloatArray, O> = [O] extends [never] ? CrossEntropyResult<A> : Simplify<{ loss: number }
+  // (keys tested with `in keyof` first: `{ reduction: 'none' } extends { grad?: true }` is false, a weak-type mismatch)
+  & (O extends { grad: false } ? { grad?: undefined } : 'grad' extends keyof O ? (O extends { grad?: true } ? { grad: Matrix<A> } : { grad?: Matrix<A> }) : { grad: Matrix<A> })
+  & (O extends { reduction: 'none' } ? { losses: A } : 'reduction' extends keyof O
+    ? (O extends { reduction?: 'mean' | 'sum' } ? { losses?: undefined } : { losses?: A }) : { losses?: undefined })>;
+
+/** One object type from an intersection (for readable hovers). */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
 /** Options of {@link SoftmaxKernels.linearSoftmaxLoss}. */
 export interface LinearSoftmaxOptions<A extends FloatArray = FloatArray> {
   /** Bias, length C: scores = X·W + b. */
@@ -135,33 +149,14 @@ export interface SoftmaxKernels {
    * @param logits N×C.
    * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
    * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
-   *   unless `grad: false`, `losses` with `reduction: 'none'`.
+   *   unless `grad: false`, `losses` with `reduction: 'none'` ({@link CrossEntropyResultFor}).
+   *   (One generic signature rather than overloads, so that editors offer every `reduction`.)
    */
-  softmaxCrossEntropy<A extends FloatArray>(
+  softmaxCrossEntropy<A extends FloatArray, O extends CrossEntropyOptions<A> = {}>(
     logits: Matrix<A>,
     labels: Int32Array | Matrix<A>,
-    options?: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad?: true },
-  ): { loss: number; losses?: undefined; grad: Matrix<A> };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction: 'none'; grad: false },
-  ): { loss: number; losses: A; grad?: undefined };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction: 'none'; grad?: true },
-  ): { loss: number; losses: A; grad: Matrix<A> };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad: false },
-  ): { loss: number; losses?: undefined; grad?: undefined };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options?: CrossEntropyOptions<A>,
-  ): CrossEntropyResult<A>;
+    options?: O,
+  ): CrossEntropyResultFor<A, O>;
 
   /**
    * The linear softmax classifier: scores = X·W + b, loss = mean cross-entropy over N + reg·ΣW²,
@@ -286,6 +281,7 @@ export interface SoftmaxKernels {
    * @example
    * reference.sample(matrix(new Float32Array([0, 5, 1]), 1, 3), { topK: 1, seed: 1 }).indices // Int32Array [1]
    */
+  sample<A extends FloatArray>(logits: Matrix<A>, options: SampleOptions<A> & { logProbs: true }): SampleResult<A> & { logProbs: A; filteredLogProbs: A };
   sample<A extends FloatArray>(logits: Matrix<A>, options?: SampleOptions<A>): SampleResult<A>;
 
   /**

@@ -67,8 +67,12 @@ describe('the tarball', () => {
   });
 
   it('contains the built package and nothing else (npm pack --dry-run)', () => {
-    const [info] = JSON.parse(run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as Array<{ files: Array<{ path: string }> }>;
+    const [info] = JSON.parse(run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as Array<{ files: Array<{ path: string; size: number }> }>;
     const files = info.files.map((f) => f.path).sort();
+    // The inlined modules' declarations say `string`, not the whole module as a literal type.
+    const inlineDts = info.files.filter((f) => /^dist\/wasm\/inline\/.*\.d\.ts$/.test(f.path));
+    expect(inlineDts.length).toBe(4);
+    for (const f of inlineDts) expect(f.size, f.path).toBeLessThan(1000);
     for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
       'dist/wasm/loader.js', 'dist/wasm/platform.node.js', 'dist/wasm/platform.inline.js', 'dist/wasm/inline/softmax.js',
       'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/apps/cli/main.js',
@@ -149,7 +153,10 @@ describe('the CLI of the installed package', () => {
 });
 
 describe('types, as a strict TypeScript user sees them', () => {
-  for (const cfg of ['node16', 'node16-dom', 'bundler', 'bundler-dom']) {
+  // node16/bundler: the ES-module user (use.ts); cjs-*: a CommonJS TypeScript file, statically
+  // under nodenext (use-cjs.cts), through import() under node16/node18 (use-cjs-dynamic.cts); es5:
+  // the declarations under target ES5, TypeScript 5.9's default (use-es5.ts).
+  for (const cfg of ['node16', 'node16-dom', 'bundler', 'bundler-dom', 'cjs-nodenext', 'cjs-node16', 'cjs-node18', 'es5']) {
     it.concurrent(`compile with tsconfig.${cfg}.json (skipLibCheck: false), narrowing proven by @ts-expect-error`, async () => {
       await runAsync(process.execPath, [join(pkg.app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join('types', `tsconfig.${cfg}.json`)], pkg.app);
     });
