@@ -11,7 +11,7 @@ export { SoftmaxInputError } from './errors.js';
 export { matrix } from './matrix.js';
 export { reference } from './reference/index.js';
 export { loadWasm } from './wasm/kernels.js';
-export { MAX_JACOBIAN_LENGTH } from './api.js';
+export { MAX_JACOBIAN_LENGTH } from './ops/backward.js';
 export { trainSoftmaxClassifier } from './train/trainer.js';
 export { loadSoftmaxClassifier, softmaxClassifier } from './train/model.js';
 export type {

@@ -7,7 +7,7 @@
  * - sample: temperature → top-k → top-p → min-p, the draw in index order; rows without a finite
  *   max → −1 and NaN log-probs; temperature 0 → argmax, log-probs 0.
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
 
 /** log Σ exp of each row into out (length N). */
@@ -75,17 +75,25 @@ export function logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: M
   for (let i = 0; i < x.rows; i++) out.data.set(logSoftmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
 }
 
-/** dx = dy − exp(y)·Σ dy per row; out may alias y or dy. */
-export function logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
-  for (let i = 0; i < y.rows; i++) {
-    const yr = readRow(y, i), dr = readRow(dy, i);
-    let s = 0;
-    for (let j = 0; j < dr.length; j++) s += dr[j];
-    for (let j = 0; j < dr.length; j++) out.data[i * y.cols + j] = dr[j] - Math.exp(yr[j]) * s;
-  }
+/** Arguments of sample, normalized by the API (see src/backend.ts SampleArgs). */
+/** The normalized arguments of sample, as both engines receive them (src/ops/sample.ts validates and fills them). */
+export interface SampleArgs<A extends FloatArray = FloatArray> {
+  logits: Matrix<A>;
+  /** ≥ 0; 0 = argmax. */
+  temperature: number;
+  /** 0 = off, else ≥ 1 (values ≥ cols keep every token). */
+  topK: number;
+  /** In (0, 1]; 1 = off. */
+  topP: number;
+  /** ln(minP); −∞ = off. */
+  logMinP: number;
+  /** One uniform in [0, 1) per row. */
+  uniforms: Float64Array;
+  indices: Int32Array;
+  logProbs: A | null;
+  filteredLogProbs: A | null;
 }
 
-/** Arguments of sample, normalized by the API (see src/backend.ts SampleArgs). */
 export interface SampleRowResult { index: number; logProb: number; filteredLogProb: number; kept: number[] }
 
 /**
@@ -141,7 +149,7 @@ export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: n
 }
 
 /** sample over every row (the Backend entry). */
-export function sample<A extends FloatArray>(a: import('../backend.js').SampleArgs<A>): void {
+export function sample<A extends FloatArray>(a: SampleArgs<A>): void {
   const x = a.logits;
   for (let i = 0; i < x.rows; i++) {
     const r = sampleRow(readRow(x, i), a.temperature, a.topK, a.topP, a.logMinP, a.uniforms[i]);

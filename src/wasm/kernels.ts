@@ -5,7 +5,7 @@
  * memoryBytes() are added here because they belong to one instance.
  */
 import { createKernels } from '../api.js';
-import type { Backend } from '../backend.js';
+import { backendOf } from '../ops/index.js';
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions, WasmKernels } from '../types.js';
 import { describe } from '../validate.js';
@@ -47,30 +47,16 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   const guard = (fn: string): void => {
     if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
   };
-  // Route through the current engine so dispose() can drop it.
-  const backend: Backend = {
-    softmax: (x, out) => engine!.softmax(x, out),
-    logSoftmax: (x, out) => engine!.logSoftmax(x, out),
-    softmaxBackward: (y, dy, out) => engine!.softmaxBackward(y, dy, out),
-    softmaxJacobian: (y, out) => engine!.softmaxJacobian(y, out),
-    softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
-    linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
-    linearScores: (X, W, bias, out) => engine!.linearScores(X, W, bias, out),
-    softmaxTemperature: (x, out, invT) => engine!.softmaxTemperature(x, out, invT),
-    logSoftmaxTemperature: (x, out, invT) => engine!.logSoftmaxTemperature(x, out, invT),
-    logSumExp: (x, out) => engine!.logSumExp(x, out),
-    argmax: (x, out) => engine!.argmax(x, out),
-    topK: (x, k, values, indices) => engine!.topK(x, k, values, indices),
-    sample: (a) => engine!.sample(a),
-    logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
-    // Every array outside the memory is copied into the scratch block before the kernel runs.
+  // Route through the current engine so dispose() can drop it; every array outside the memory is
+  // copied into the scratch block before the kernel runs (stagesInputs).
+  const backend = backendOf((op, args) => engine!.run(op, args), {
     stagesInputs: true,
     ownMemory: {
       isMemory: (b) => engine?.arena.isMemoryBuffer(b) ?? false,
       buffer: () => engine!.memory.buffer,
       blockId: (p, n) => engine!.arena.blockId(p, n),
     },
-  };
+  });
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {
     ...api,
