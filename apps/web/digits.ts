@@ -1,9 +1,9 @@
 /**
- * The packed MNIST digits (web/public/digits.bin, written by scripts/pack-digits.mjs): the same
+ * The packed MNIST digits (apps/web/public/digits.bin, written by scripts/pack-digits.mjs): the same
  * 10,000 images and fixed 8,000/2,000 split as apps/datasets/digits.ts, pixels stored as uint8 and
  * turned back into exactly the float32 values Node's loadDigits() gives.
  */
-import type { Matrix } from '../src/index.js';
+import type { Matrix } from 'softmax-wasm';
 
 export interface DigitSplit {
   X: Matrix<Float32Array>;
