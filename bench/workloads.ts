@@ -71,6 +71,10 @@ function tags(o: OpOptions): string {
   if (o.labelSmoothing) t.push(`+labelSmoothing ${o.labelSmoothing}`);
   if (o.k) t.push(`k=${o.k}`);
   if (o.temperature !== undefined) t.push(`T=${o.temperature}${o.topP !== undefined ? ` top-p ${o.topP}` : ''}`);
+  if (o.topK !== undefined) t.push(`top-k ${o.topK}`);
+  if (o.decoding) t.push('+decoding');
+  if (o.topLogProbs !== undefined) t.push(`top-logprobs ${o.topLogProbs}`);
+  if (o.n !== undefined) t.push(`n=${o.n}`);
   return t.length ? ` ${t.join(' ')}` : '';
 }
 

@@ -18,7 +18,7 @@ export type { SoftmaxOptions } from './ops/softmax.js';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './ops/cross_entropy.js';
 export type { LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult } from './ops/linear.js';
 export type { TopKResult } from './ops/logits.js';
-export type { SampleOptions, SampleResult } from './ops/sample.js';
+export type { FilterOptions, SampleOptions, SampleResult } from './ops/sample.js';
 
 /**
  * The kernel API. {@link reference} (plain TypeScript, float64 math) and the WASM kernels from
@@ -40,15 +40,34 @@ export interface WasmKernels extends SoftmaxKernels {
   /**
    * A zero-filled matrix that lives in WASM memory: passing it as an input or an `out` skips the
    * copies. Its `data` stays valid after memory growth (it is re-derived on access).
+   * @param dtype `'f32'` or `'f64'` (`'i32'` for labels). @param rows N. @param cols C.
+   * @returns the matrix, with `free()` to return its memory to the arena.
+   * @example
+   * const x = k.alloc('f32', 1, 3);
+   * x.data.set([1, 2, 3]);
+   * k.softmax(x, x).data // → Float32Array [0.0900, 0.2447, 0.6652]
+   * x.free();
    */
   alloc(dtype: 'f32', rows: number, cols: number): WasmMatrix<Float32Array>;
   alloc(dtype: 'f64', rows: number, cols: number): WasmMatrix<Float64Array>;
   /** Labels in WASM memory: `alloc('i32', 1, n).data` is an `Int32Array` to pass as `labels` without a copy. */
   alloc(dtype: 'i32', rows: number, cols: number): WasmMatrix<Int32Array>;
   alloc(dtype: 'f32' | 'f64', rows: number, cols: number): WasmMatrix<Float32Array> | WasmMatrix<Float64Array>;
-  /** Drops the instance and its memory. Every later call throws an error that says so. */
+  /**
+   * Drops the instance and its memory (and terminates its workers). Every later call throws an
+   * error that says so.
+   * @example
+   * const k2 = await loadWasm();
+   * k2.dispose();
+   * (() => { try { return k2.memoryBytes(); } catch (e) { return (e as Error).message; } })() // → 'memoryBytes: this WasmKernels instance was disposed; call loadWasm() again'
+   */
   dispose(): void;
-  /** Current size of the instance's linear memory in bytes. */
+  /**
+   * Current size of the instance's linear memory in bytes; repeated calls with the same shapes keep
+   * it flat.
+   * @example
+   * k.memoryBytes() % 65536 // → 0 (whole 64 KiB pages)
+   */
   memoryBytes(): number;
   /**
    * Which module is running: `'baseline'` (build/softmax.wasm, WASM SIMD-128) or `'relaxed'`

@@ -19,12 +19,18 @@ export interface BackwardMethods {
    * @param dy upstream gradient d loss / d y, N×C.
    * @param out optional N×C result; may alias `y` or `dy`.
    * @returns `out` (d loss / d x), or a new matrix.
+   * @example
+   * const y = reference.softmax(matrix(new Float64Array([1, 2, 3]), 1, 3));
+   * reference.softmaxBackward(y, matrix(new Float64Array([1, 0, 0]), 1, 3)).data // → Float64Array [0.0819, -0.0220, -0.0599]
    */
   softmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
 
   /**
    * Log-softmax backward: dx = dy − exp(y)·Σ_j dy_j per row (y = logSoftmax output).
    * @param out optional N×C; may alias `y` or `dy`. @returns `out`, or a new matrix.
+   * @example
+   * const y = reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3));
+   * reference.logSoftmaxBackward(y, matrix(new Float64Array([1, 0, 0]), 1, 3)).data // → Float64Array [0.9100, -0.2447, -0.6652]
    */
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
 
@@ -33,6 +39,8 @@ export interface BackwardMethods {
    * the result is n×n).
    * @param y a softmax output vector, length n.
    * @returns a new n×n matrix of the same float type.
+   * @example
+   * reference.softmaxJacobian(new Float64Array([0.25, 0.75])).data // → Float64Array [0.1875, -0.1875, -0.1875, 0.1875]
    */
   softmaxJacobian<A extends FloatArray>(y: A): Matrix<A>;
 }
@@ -79,7 +87,7 @@ function backward<const N extends 'softmaxBackward' | 'logSoftmaxBackward'>(name
       const k = w.kernel(kernel, a.y.data);
       c.run(() => k(sy.ptr, sdy.ptr, so.ptr, a.y.rows, a.y.cols));
     },
-    kernels: { [kernel]: { by: 'rows', args: ['in', 'in', 'out', 'rows', 'cols'] } },
+    kernels: { [kernel]: { params: 'y, dy, out, rows, cols', by: 'rows', args: ['in', 'in', 'out', 'rows', 'cols'] } },
     bench: {
       inputs: (s) => ({ x: [s.rows, s.cols], dy: [s.rows, s.cols] }),
       outputs: (s) => ({ out: [s.rows, s.cols] }),
@@ -127,7 +135,7 @@ export const softmaxJacobian = defineOp({
     const k = w.kernel('softmax_jacobian', a.y);
     c.run(() => k(sy.ptr, so.ptr, a.y.length));
   },
-  kernels: { softmax_jacobian: { by: 'caller', why: 'one small vector (n ≤ 8192): a single call' } },
+  kernels: { softmax_jacobian: { params: 'y, out, n', by: 'caller', why: 'one small vector (n ≤ 8192): a single call' } },
   bench: {
     inputs: (s) => ({ x: [1, s.cols] }), outputs: () => ({}),
     shapeX: (x, rows, cols) => toProbabilities(x, rows, cols),

@@ -51,6 +51,11 @@ export interface CrossEntropyMethods {
    * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
    *   unless `grad: false`, `losses` with `reduction: 'none'` ({@link CrossEntropyResultFor}).
    *   (One generic signature rather than overloads, so that editors offer every `reduction`.)
+   * @example
+   * const logits = matrix(new Float64Array([1, 2, 3, 1, 1, 1]), 2, 3);
+   * const r = reference.softmaxCrossEntropy(logits, new Int32Array([2, 0]), { reduction: 'none' });
+   * r.losses // → Float64Array [0.4076, 1.0986]
+   * r.grad.data // → Float64Array [0.0900, 0.2447, -0.3348, -0.6667, 0.3333, 0.3333] (of the sum, with 'none')
    */
   softmaxCrossEntropy<A extends FloatArray, O extends CrossEntropyOptions<A> = {}>(
     logits: Matrix<A>,
@@ -144,7 +149,11 @@ export const softmaxCrossEntropy = defineOp({
     return call.run(() => k(sl.ptr, a.logits.rows, a.logits.cols, p(slab), p(stg), p(sw),
       a.ignoreIndex, a.smoothing, a.reduction, p(sloss), p(sg)));
   },
-  kernels: { cross_entropy: { by: 'rowLosses' } },
+  kernels: {
+    cross_entropy: {
+      params: 'logits, rows, cols, labels, targets, weights, ignore_index, smoothing, reduction, losses, grad', by: 'rowLosses',
+    },
+  },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols], labels: [1, s.rows], ...(s.options.weights ? { weights: [1, s.cols] as [number, number] } : {}) }),
     outputs: (s) => ({ grad: [s.rows, s.cols] }),

@@ -10,7 +10,9 @@ import { defineOp, type BenchShape, type Float } from './op.js';
 
 /** Result of {@link SoftmaxKernels.topK}: rows×k, each row descending. */
 export interface TopKResult<A extends FloatArray = FloatArray> {
+  /** The k largest entries of each row, descending: rows×k, the input's float type. */
   values: Matrix<A>;
+  /** Their column indices in the input (ties: the lower index first): rows×k. */
   indices: Matrix<Int32Array>;
 }
 
@@ -30,7 +32,7 @@ export interface LogitsMethods {
    * one (NaN counts as largest, as in torch.argmax / numpy.argmax); 0 for an all −∞ row; −1 when C = 0.
    * @param out optional Int32Array of length N. @returns `out`, or a new Int32Array.
    * @example
-   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // 1
+   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // → 1
    */
   argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array;
 
@@ -38,7 +40,7 @@ export interface LogitsMethods {
    * The k largest entries per row (1 ≤ k ≤ C), by selection: values and indices (rows×k),
    * descending, ties by lower index, NaN largest.
    * @example
-   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // Int32Array [1, 2]
+   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // → Int32Array [1, 2]
    */
   topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A>;
 }
@@ -74,7 +76,7 @@ export const logSumExp = defineOp({
     const k = w.kernel('log_sum_exp', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
-  kernels: { log_sum_exp: { by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
+  kernels: { log_sum_exp: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows] }),
     call: (k: LogitsMethods, a, out) => k.logSumExp(a.x, out?.out.data as Float | undefined),
@@ -104,7 +106,7 @@ export const argmax = defineOp({
     const k = w.kernel('argmax', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
-  kernels: { argmax: { by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] } },
+  kernels: { argmax: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] } },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows, 'i32'] }),
     call: (k: LogitsMethods, a, out) => k.argmax(a.x, out?.out.data as Int32Array | undefined),
@@ -140,7 +142,7 @@ export const topK = defineOp({
     const k = w.kernel('topk', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, a.k, sv.ptr, si.ptr, work.ptr));
   },
-  kernels: { topk: { by: 'caller', why: 'its workspace is one per call' } },
+  kernels: { topk: { params: 'x, rows, cols, k, values, indices, work', by: 'caller', why: 'its workspace is one per call' } },
   bench: {
     inputs: rowsByCols, outputs: () => ({}),
     call: (k: LogitsMethods, a, _out, s) => k.topK(a.x, s.options.k!),

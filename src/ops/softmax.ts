@@ -42,9 +42,15 @@ export interface SoftmaxMethods {
    * @param x logits, row-major N×C.
    * @param out optional N×C result of the same float type; may alias `x`.
    * @returns `out`, or a new matrix.
+   * @example
+   * reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3)).data // → Float64Array [-2.4076, -1.4076, -0.4076]
    */
   logSoftmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>): Matrix<A>;
-  /** Row-wise log-softmax of x / T with `options.temperature` (T > 0). */
+  /**
+   * Row-wise log-softmax of x / T with `options.temperature` (T > 0).
+   * @example
+   * reference.logSoftmax(matrix(new Float64Array([1, 2, 3]), 1, 3), undefined, { temperature: 2 }).data // → Float64Array [-1.6803, -1.1803, -0.6803]
+   */
   logSoftmax<A extends FloatArray>(x: Matrix<A>, out?: Matrix<A>, options?: SoftmaxOptions): Matrix<A>;
 }
 
@@ -90,8 +96,8 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
       }
     },
     kernels: {
-      [kernel]: { by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
-      [`${kernel}_temperature`]: { by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
+      [kernel]: { params: 'x, out, rows, cols', by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
+      [`${kernel}_temperature`]: { params: 'x, out, rows, cols, invT', by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
     },
     bench: {
       inputs: rowsByCols, outputs: sameAsX,

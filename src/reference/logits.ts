@@ -9,6 +9,7 @@
  */
 import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
+import { drawKept, keptRow } from './sampler.js';
 
 /** log Σ exp of each row into out (length N). */
 export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
@@ -75,7 +76,6 @@ export function logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: M
   for (let i = 0; i < x.rows; i++) out.data.set(logSoftmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
 }
 
-/** Arguments of sample, normalized by the API (see src/backend.ts SampleArgs). */
 /** The normalized arguments of sample, as both engines receive them (src/ops/sample.ts validates and fills them). */
 export interface SampleArgs<A extends FloatArray = FloatArray> {
   logits: Matrix<A>;
@@ -92,6 +92,8 @@ export interface SampleArgs<A extends FloatArray = FloatArray> {
   indices: Int32Array;
   logProbs: A | null;
   filteredLogProbs: A | null;
+  /** The processors, the other warpers, n draws, top-N log-probs and filter's output (absent: none of them; see SampleExt). */
+  ext?: import('./sampler.js').SampleExt<A>;
 }
 
 export interface SampleRowResult { index: number; logProb: number; filteredLogProb: number; kept: number[] }
@@ -102,50 +104,16 @@ export interface SampleRowResult { index: number; logProb: number; filteredLogPr
  * (tokens that pass every filter, masked −∞ tokens excluded; one whose exp underflows to 0 is kept but never drawn).
  */
 export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: number, logMinP: number, u: number): SampleRowResult {
-  const C = z.length;
   const invalid: SampleRowResult = { index: -1, logProb: NaN, filteredLogProb: NaN, kept: [] };
-  if (C === 0) return invalid;
-  const m = rowMax(z);
-  if (!Number.isFinite(m)) return invalid;
+  if (z.length === 0 || !Number.isFinite(rowMax(z))) return invalid;
   if (T === 0) {
     const j = argmaxRow(z);
     return { index: j, logProb: 0, filteredLogProb: 0, kept: [j] };
   }
-  const invT = 1 / T;
-  const e = Array.from(z, (v) => Math.exp((v - m) * invT));
-  let Z = 0;
-  for (const v of e) Z += v;
-  const order = orderOf(z);
-  let L = topK > 0 && topK < C ? topK : C;
-  if (topP < 1) {
-    let Zk = 0;
-    for (let r = 0; r < L; r++) Zk += e[order[r]];
-    const W = topP * Zk;
-    let acc = 0;
-    for (let r = 0; r < L; r++) {
-      acc += e[order[r]];
-      if (acc >= W) { L = r + 1; break; }
-    }
-  }
-  const theta = logMinP === -Infinity ? -Infinity : m + T * logMinP;
-  const inPrefix = new Uint8Array(C);
-  for (let r = 0; r < L; r++) inPrefix[order[r]] = 1;
-  const kept: number[] = [];
-  let ZS = 0;
-  for (let j = 0; j < C; j++) {
-    if (inPrefix[j] && z[j] >= theta && z[j] > -Infinity) { kept.push(j); ZS += e[j]; }
-  }
-  const target = u * ZS;
-  // the first kept j whose running mass exceeds target (never one of mass 0); rounding: the last with mass
-  let cum = 0, pick = -1;
-  for (const j of kept) {
-    if (e[j] === 0) continue;
-    pick = j;
-    cum += e[j];
-    if (cum > target) break;
-  }
-  const zz = (z[pick] - m) * invT;
-  return { index: pick, logProb: zz - Math.log(Z), filteredLogProb: zz - Math.log(ZS), kept };
+  const r = keptRow(z, { temperature: T, topK, topP, logMinP, topNSigma: 0, typicalP: 1 })!;
+  const { index, ZS } = drawKept(r, u);
+  const zz = (z[index] - r.m) * r.invT;
+  return { index, logProb: zz - Math.log(r.Z), filteredLogProb: zz - Math.log(ZS), kept: r.kept };
 }
 
 /** sample over every row (the Backend entry). */

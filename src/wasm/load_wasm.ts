@@ -20,18 +20,18 @@ import { allocWasmMatrix } from './wasm_matrix.js';
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
  * @param options `{ wasm }`: the module's bytes, URL, Response (streamed when it says
- *   `application/wasm`, else read as bytes) or WebAssembly.Module, when the app hosts the file
- *   itself (a single-thread build: the threads builds are refused with a SoftmaxInputError);
- *   `{ simd }`: 'auto' (default: per engine, the build measured faster there — relaxed on V8 where
- *   relaxed SIMD validates, baseline on JavaScriptCore and wherever relaxed SIMD is missing),
- *   'baseline' or 'relaxed' (throws where unsupported); `{ threads }`: 1 (default), a count or
- *   'auto' (the cores), the calling thread included — where threads cannot run (no
- *   SharedArrayBuffer, a page that is not cross-origin isolated, options.wasm given) one thread runs.
+ *   `application/wasm`, else read as bytes) or compiled Module, when the app hosts the file itself
+ *   (it then runs on one thread; the threads builds are refused with a SoftmaxInputError); `{ simd }`: 'auto' (default: the faster build on
+ *   this engine by a per-engine table, see {@link LoadWasmOptions.simd}), 'baseline' or 'relaxed'
+ *   (throws where unsupported); `{ threads }`: a positive integer or 'auto' (default 1), the size of
+ *   the worker pool, calling thread included, with results bit-identical to one thread.
  * @returns the kernels, with alloc() / dispose() / memoryBytes(), `build` ('baseline' | 'relaxed')
- *   and `buildReason` (why that build), `threads` and `threadsUnavailable` (why fewer than asked).
+ *   and `buildReason`, `threads` (really in use) and `threadsUnavailable` (why fewer than asked).
+ * @throws {@link SoftmaxInputError} for a bad option (an unknown name, a string as `wasm`, a bad
+ *   `threads`); an Error when the module cannot be read or `simd: 'relaxed'` is unsupported.
  * @example
  * const k = await loadWasm();
- * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
+ * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.090031, 0.244728, 0.665241]
  */
 export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
