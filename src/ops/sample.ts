@@ -113,7 +113,7 @@ export interface SampleMethods {
    * not filtered. `out` may be `logits` itself (in place).
    * @param out optional rows×C of the same float type. @returns `out`, or a new matrix.
    * @example
-   * reference.filter(matrix(new Float64Array([0, 2, 1]), 1, 3), { topK: 2 }).data // Float64Array [-Infinity, 2, 1]
+   * reference.filter(matrix(new Float64Array([0, 2, 1]), 1, 3), { topK: 2 }).data // → Float64Array [-Infinity, 2, 1]
    */
   filter<A extends FloatArray>(logits: Matrix<A>, options?: FilterOptions, out?: Matrix<A>): Matrix<A>;
 }
