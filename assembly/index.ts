@@ -50,8 +50,8 @@ export { linear_scores_f32, linear_scores_f64 } from './linear_scores';
 
 // ---- logits toolkit (assembly/logits/): temperature, log-sum-exp, argmax, top-k, sampling ----
 export { log_sum_exp_f32, log_sum_exp_f64 } from './logits/logsumexp';
-export { argmax_f32, argmax_f64 } from './logits/argmax';
-export { topk_f32, topk_f64, topk_scratch_bytes } from './logits/topk';
+export { argmax_f32, argmax_f64, argmax_last_f32, argmax_last_f64 } from './logits/argmax';
+export { topk_f32, topk_f64, topk_smallest_f32, topk_smallest_f64, topk_scratch_bytes } from './logits/topk';
 export { sample_f32, sample_f64, sample_scratch_bytes_f32, sample_scratch_bytes_f64 } from './logits/sample';
 export { log_softmax_backward_f32, log_softmax_backward_f64 } from './logits/log_softmax_backward';
 export {

@@ -19,6 +19,9 @@ import {
 } from './validate.js';
 import { withLogits, type LogitsMethods } from './api_logits.js';
 
+/** The label value ignored when the caller gives no ignoreIndex: PyTorch's default `ignore_index` (torch/nn/functional.py). */
+export const DEFAULT_IGNORE_INDEX = -100;
+
 /** The largest vector softmaxJacobian accepts: its n×n result has at most 67M elements. */
 export const MAX_JACOBIAN_LENGTH = 8192;
 
@@ -133,8 +136,10 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       const opt = s.options('options', options, CE_OPTIONS);
       const reduction = reductionCode(fn, opt.reduction);
       const weights = opt.weights === undefined ? null : s.array<A>('options.weights', opt.weights, { dtype: dt, length: c });
-      ignoreIndex = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
-      if (targets && ignoreIndex !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
+      const givenIgnore = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
+      if (targets && givenIgnore !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
+      // PyTorch's default ignore_index (torch/nn/functional.py cross_entropy: ignore_index=-100).
+      ignoreIndex = givenIgnore ?? DEFAULT_IGNORE_INDEX;
       const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
       const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
       let gradOut: Matrix<A> | null = null;
@@ -148,8 +153,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       // N×0 probability rows: every per-sample loss is an empty sum (0); no need to walk N empty rows.
       const loss = targets && c === 0 ? 0 : backend.softmaxCrossEntropy({
         logits: sl, labels: intLabels?.data ?? null, targets, weights: weights?.data ?? null,
-        // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
-        ignoreIndex: ignoreIndex ?? -1,
+        ignoreIndex,
         smoothing, reduction, losses, grad,
       });
       const result: CrossEntropyResult<A> = { loss };

@@ -6,7 +6,7 @@
  */
 import type { Backend } from './backend.js';
 import { Rng } from './train/rng.js';
-import type { FloatArray, Matrix, SampleOptions, SampleResult, SoftmaxKernels, SoftmaxOptions, TopKResult } from './types.js';
+import type { ArgmaxOptions, FloatArray, Matrix, SampleOptions, TopKOptions, SampleResult, SoftmaxKernels, SoftmaxOptions, TopKResult } from './types.js';
 import { CallSnapshot } from './snapshot.js';
 import { checkBoolean, describe, dtypeOf, fail, type DType } from './validate.js';
 
@@ -14,6 +14,8 @@ import { checkBoolean, describe, dtypeOf, fail, type DType } from './validate.js
 export type LogitsMethods = 'logSumExp' | 'argmax' | 'topK' | 'sample';
 
 const SOFTMAX_OPTIONS = ['temperature'] as const;
+const ARGMAX_OPTIONS = ['selectLastIndex'] as const;
+const TOPK_OPTIONS = ['largest'] as const;
 const SAMPLE_OPTIONS = ['temperature', 'topK', 'topP', 'minP', 'seed', 'rng', 'uniforms', 'logProbs'] as const;
 
 function newArray<A extends FloatArray>(dtype: DType, n: number): A {
@@ -89,31 +91,37 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
       return so ? out! : o;
     },
 
-    argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array {
+    argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array, options?: ArgmaxOptions): Int32Array {
       const fn = 'argmax';
       guard(fn);
-      const s = snapshot(fn, x, out);
+      const s = snapshot(fn, x, out, options);
+      // Read order: x; out; options (selectLastIndex).
       const sx = s.matrix<A>('x', x);
       const so = out === undefined ? null : s.int32('out', out, { length: sx.rows, out: true });
+      const opt = s.options('options', options, ARGMAX_OPTIONS);
+      const last = checkBoolean(fn, 'options.selectLastIndex', opt.selectLastIndex, false);
       s.seal();
       const o = so?.data ?? new Int32Array(sx.rows);
-      if (sx.rows > 0) backend.argmax(sx, o);
+      if (sx.rows > 0) backend.argmax(sx, o, last);
       return so ? out! : o;
     },
 
-    topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A> {
+    topK<A extends FloatArray>(x: Matrix<A>, k: number, options?: TopKOptions): TopKResult<A> {
       const fn = 'topK';
       guard(fn);
-      const s = snapshot(fn, x, k);
+      const s = snapshot(fn, x, k, options);
+      // Read order: x; k; options (largest).
       const sx = s.matrix<A>('x', x);
       const dt = dtypeOf(sx.data)!;
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > sx.cols) {
         fail(fn, 'k', `must be an integer in [1, ${sx.cols}] (1 ≤ k ≤ x.cols), got ${describe(k)}`);
       }
+      const opt = s.options('options', options, TOPK_OPTIONS);
+      const largest = checkBoolean(fn, 'options.largest', opt.largest, true);
       s.seal();
       const values: Matrix<A> = { data: newArray<A>(dt, sx.rows * k), rows: sx.rows, cols: k };
       const indices: Matrix<Int32Array> = { data: new Int32Array(sx.rows * k), rows: sx.rows, cols: k };
-      if (sx.rows > 0) backend.topK(sx, k, values, indices.data);
+      if (sx.rows > 0) backend.topK(sx, k, values, indices.data, largest);
       return { values, indices };
     },
 

@@ -92,9 +92,10 @@ export interface Backend {
   softmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void;
   logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void;
   logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void;
-  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void;
-  /** 1 ≤ k ≤ cols; values rows×k, indices rows·k. */
-  topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void;
+  /** selectLast: the last index on ties (default the first). */
+  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array, selectLast: boolean): void;
+  /** 1 ≤ k ≤ cols; values rows×k, indices rows·k; largest false: the k smallest, ascending. */
+  topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array, largest: boolean): void;
   sample<A extends FloatArray>(args: SampleArgs<A>): void;
   /** out may alias y or dy. */
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void;

@@ -21,3 +21,4 @@ export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, rel
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';
 export { Rng } from './train/rng.js';
 export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, TopKOptions } from './types.js';

@@ -8,6 +8,8 @@ import type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './
 
 export type { LoadWasmOptions, WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike } from './types_load.js';
 export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
+import type { ArgmaxOptions, TopKOptions } from './types_tensors.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, TopKOptions } from './types_tensors.js';
 
 /** The float element types every kernel supports: f32 (the SIMD fast path) and f64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -31,7 +33,8 @@ export interface CrossEntropyOptions<A extends FloatArray = FloatArray> {
   reduction?: Reduction;
   /** Per-class weights, length C (PyTorch's `weight`). */
   weights?: A;
-  /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only. */
+  /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only.
+   * Default −100, PyTorch's `ignore_index` (what Hugging Face's data collators pad labels with). */
   ignoreIndex?: number;
   /** In [0, 1]: mixes the target with the uniform distribution, as PyTorch does. Default 0. */
   labelSmoothing?: number;
@@ -265,19 +268,23 @@ export interface SoftmaxKernels {
   /**
    * Index of the largest entry per row: first index on ties (−0 = +0); the first NaN if the row has
    * one (NaN counts as largest, as in torch.argmax / numpy.argmax); 0 for an all −∞ row; −1 when C = 0.
+   * `selectLastIndex: true` takes the last index instead (ONNX ArgMax `select_last_index`).
    * @param out optional Int32Array of length N. @returns `out`, or a new Int32Array.
    * @example
    * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4))[0] // 1
+   * reference.argmax(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), undefined, { selectLastIndex: true })[0] // 2
    */
-  argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array): Int32Array;
+  argmax<A extends FloatArray>(x: Matrix<A>, out?: Int32Array, options?: ArgmaxOptions): Int32Array;
 
   /**
    * The k largest entries per row (1 ≤ k ≤ C), by selection: values and indices (rows×k),
-   * descending, ties by lower index, NaN largest.
+   * descending, ties by lower index, NaN largest. `largest: false`: the k smallest, ascending, ties
+   * by lower index, NaN after +∞ (ONNX TopK `largest = 0`).
    * @example
    * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2).indices.data // Int32Array [1, 2]
+   * reference.topK(matrix(new Float32Array([1, 3, 3, 2]), 1, 4), 2, { largest: false }).indices.data // Int32Array [0, 3]
    */
-  topK<A extends FloatArray>(x: Matrix<A>, k: number): TopKResult<A>;
+  topK<A extends FloatArray>(x: Matrix<A>, k: number, options?: TopKOptions): TopKResult<A>;
 
   /**
    * One token per row from softmax(logits / T) filtered by top-k → top-p → min-p (Hugging Face's

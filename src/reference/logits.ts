@@ -31,8 +31,19 @@ export function argmaxRow(z: ArrayLike<number>): number {
   return best;
 }
 
-export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
-  for (let i = 0; i < x.rows; i++) out[i] = argmaxRow(readRow(x, i));
+/** Index of the last NaN of z, else of the last maximum (ONNX select_last_index); −1 for an empty row. */
+export function argmaxLastRow(z: ArrayLike<number>): number {
+  let best = -1;
+  for (let j = z.length - 1; j >= 0; j--) {
+    const v = z[j];
+    if (Number.isNaN(v)) return j;
+    if (best < 0 || v > z[best]) best = j;
+  }
+  return best;
+}
+
+export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array, selectLast = false): void {
+  for (let i = 0; i < x.rows; i++) out[i] = (selectLast ? argmaxLastRow : argmaxRow)(readRow(x, i));
 }
 
 /** The selection order: negative when (a, i) comes first (larger value, NaN largest, then lower index). */
@@ -49,10 +60,22 @@ export function orderOf(z: ArrayLike<number>): number[] {
   return idx.sort((i, j) => compareEntries(z[i], i, z[j], j));
 }
 
-export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void {
+/**
+ * The ascending order of topK({ largest: false }): value ascending, NaN after +∞, lower index first on
+ * ties (ONNX TopK largest = 0: onnx/reference/ops/op_topk.py sorts by np.lexsort((index, X))).
+ */
+export function compareAscending(a: number, i: number, b: number, j: number): number {
+  const an = Number.isNaN(a), bn = Number.isNaN(b);
+  if (an !== bn) return an ? 1 : -1;
+  if (!an && a !== b) return a < b ? -1 : 1;
+  return i - j;
+}
+
+export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array, largest = true): void {
   for (let i = 0; i < x.rows; i++) {
     const z = readRow(x, i);
-    const order = orderOf(z);
+    const order = largest ? orderOf(z)
+      : Array.from({ length: z.length }, (_, j) => j).sort((a, b) => compareAscending(z[a], a, z[b], b));
     for (let r = 0; r < k; r++) {
       indices[i * k + r] = order[r];
       values.data[i * k + r] = z[order[r]];

@@ -105,6 +105,12 @@ export interface SoftmaxWasmExports {
   topk_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_scratch_bytes(cols: number): number;
+  /** argmax_* with the LAST index on ties (ONNX select_last_index; the last NaN, an all −∞ row's last index). */
+  argmax_last_f32(x: number, rows: number, cols: number, out: number): void;
+  argmax_last_f64(x: number, rows: number, cols: number, out: number): void;
+  /** topk_* for the k smallest, ascending (lower index first on ties, NaN last); same workspace. */
+  topk_smallest_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
+  topk_smallest_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   /**
    * One draw per row: temperature ≥ 0 (0 = argmax), topk (0 = off), topp (1 = off), logMinP
    * (−∞ = off), uniforms f64[rows], out i32[rows], logp / flogp floats[rows] or 0, work:

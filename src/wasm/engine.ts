@@ -99,18 +99,18 @@ export class WasmEngine implements Backend, CallTarget, MatrixHome {
     call.run(() => k(sx.ptr, x.rows, x.cols, so.ptr));
   }
 
-  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
+  argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array, selectLast = false): void {
     const call = new Call(this, 'argmax');
     const sx = call.in(x.data), so = call.out(out);
-    const k = this.exports[`argmax${this.suffix(x.data)}`];
+    const k = this.exports[`${selectLast ? 'argmax_last' : 'argmax'}${this.suffix(x.data)}`];
     call.run(() => k(sx.ptr, x.rows, x.cols, so.ptr));
   }
 
-  topK<A extends FloatArray>(x: Matrix<A>, kk: number, values: Matrix<A>, indices: Int32Array): void {
+  topK<A extends FloatArray>(x: Matrix<A>, kk: number, values: Matrix<A>, indices: Int32Array, largest = true): void {
     const call = new Call(this, 'topK');
     const sx = call.in(x.data), sv = call.out(values.data), si = call.out(indices);
     const work = call.workspace(this.exports.topk_scratch_bytes(x.cols));
-    const k = this.exports[`topk${this.suffix(x.data)}`];
+    const k = this.exports[`${largest ? 'topk' : 'topk_smallest'}${this.suffix(x.data)}`];
     call.run(() => k(sx.ptr, x.rows, x.cols, kk, sv.ptr, si.ptr, work.ptr));
   }
 

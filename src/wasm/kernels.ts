@@ -53,8 +53,8 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     softmaxTemperature: (x, out, invT) => engine!.softmaxTemperature(x, out, invT),
     logSoftmaxTemperature: (x, out, invT) => engine!.logSoftmaxTemperature(x, out, invT),
     logSumExp: (x, out) => engine!.logSumExp(x, out),
-    argmax: (x, out) => engine!.argmax(x, out),
-    topK: (x, k, values, indices) => engine!.topK(x, k, values, indices),
+    argmax: (x, out, selectLast) => engine!.argmax(x, out, selectLast),
+    topK: (x, k, values, indices, largest) => engine!.topK(x, k, values, indices, largest),
     sample: (a) => engine!.sample(a),
     logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
     // Every array outside the memory is copied into the scratch block before the kernel runs.
