@@ -64,3 +64,7 @@ export {
   log_softmax_row_blocks_f32, log_softmax_row_blocks_f64, log_softmax_row_finish_f32, log_softmax_row_finish_f64,
   log_softmax_row_out_f32, log_softmax_row_out_f64,
 } from './threads';
+
+// ---- the tensor round (docs/tensors.md): NLL loss, softmax over a non-last axis ----
+export { nll_loss_f32, nll_loss_f64 } from './nll_loss';
+export { softmax_axis_f32, softmax_axis_f64, log_softmax_axis_f32, log_softmax_axis_f64 } from './axis/softmax';

@@ -18,6 +18,7 @@ import {
   checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array, lengthOf, type DType,
 } from './validate.js';
 import { withLogits, type LogitsMethods } from './api_logits.js';
+import { withTensors } from './api_tensors.js';
 
 /** The label value ignored when the caller gives no ignoreIndex: PyTorch's default `ignore_index` (torch/nn/functional.py). */
 export const DEFAULT_IGNORE_INDEX = -100;
@@ -42,7 +43,7 @@ function newMatrix<A extends FloatArray>(fn: string, dtype: DType, rows: number,
   return { data: newArray<A>(fn, dtype, rows * cols), rows, cols };
 }
 
-function reductionCode(fn: string, v: unknown): ReductionCode {
+export function reductionCode(fn: string, v: unknown): ReductionCode {
   if (v === undefined || v === 'mean') return REDUCTION_MEAN;
   if (v === 'sum') return REDUCTION_SUM;
   if (v === 'none') return REDUCTION_NONE;
@@ -91,7 +92,7 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
     };
   }
 
-  return withLogits(backend, guard, {
+  return withTensors(backend, guard, withLogits(backend, guard, {
     softmax: rowwise('softmax'),
     logSoftmax: rowwise('logSoftmax'),
 
@@ -223,5 +224,5 @@ export function createKernels(backend: Backend, guard: (fn: string) => void = ()
       if (sX.rows * c > 0) backend.linearScores(sX, sW, bias?.data ?? null, o);
       return so ? opt.out as Matrix<A> : o;
     },
-  } as Omit<SoftmaxKernels, LogitsMethods>); // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
+  } as Omit<SoftmaxKernels, LogitsMethods>)); // the overloads of SoftmaxKernels narrow the result types; these bodies return the general ones
 }

@@ -35,6 +35,23 @@ export interface CrossEntropyArgs<A extends FloatArray> {
   grad: Matrix<A> | null;
 }
 
+/** nllLoss (PyTorch nll_loss): log-probabilities laid out (outer, classes, inner), see src/reference/nll_loss.ts. */
+export interface NllLossArgs<A extends FloatArray> {
+  x: A;
+  outer: number;
+  classes: number;
+  inner: number;
+  /** outer·inner targets, each in [0, classes) or ignoreIndex. */
+  labels: Int32Array;
+  weights: A | null;
+  ignoreIndex: number;
+  reduction: ReductionCode;
+  /** outer·inner per-target losses (given exactly for 'none'), or null. */
+  losses: A | null;
+  /** The gradient, the layout of x (may alias x), or null. */
+  grad: A | null;
+}
+
 export interface LinearSoftmaxArgs<A extends FloatArray> {
   X: Matrix<A>; // N×D
   labels: Int32Array; // N entries in [0, C)
@@ -99,4 +116,10 @@ export interface Backend {
   sample<A extends FloatArray>(args: SampleArgs<A>): void;
   /** out may alias y or dy. */
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void;
+}
+
+// The tensor round (docs/tensors.md), merged into Backend.
+export interface Backend {
+  /** Returns the reduced loss (for 'none', the sum of the per-target losses). */
+  nllLoss<A extends FloatArray>(args: NllLossArgs<A>): number;
 }

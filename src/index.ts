@@ -21,4 +21,5 @@ export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, rel
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';
 export { Rng } from './train/rng.js';
 export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
-export type { ArgmaxOptions, NllLossOptions, NllLossResult, TopKOptions } from './types.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, Tensor, TopKOptions } from './types.js';
+export { tensor } from './tensor.js';

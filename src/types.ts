@@ -8,8 +8,8 @@ import type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './
 
 export type { LoadWasmOptions, WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike } from './types_load.js';
 export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types_logits.js';
-import type { ArgmaxOptions, TopKOptions } from './types_tensors.js';
-export type { ArgmaxOptions, NllLossOptions, NllLossResult, TopKOptions } from './types_tensors.js';
+import type { ArgmaxOptions, NllLossOptions, NllLossResult, Tensor, TopKOptions } from './types_tensors.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, Tensor, TopKOptions } from './types_tensors.js';
 
 /** The float element types every kernel supports: f32 (the SIMD fast path) and f64. */
 export type FloatArray = Float32Array | Float64Array;
@@ -300,4 +300,17 @@ export interface SoftmaxKernels {
    * @param out optional N×C; may alias `y` or `dy`. @returns `out`, or a new matrix.
    */
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out?: Matrix<A>): Matrix<A>;
+
+  /**
+   * Negative log-likelihood of log-probabilities (PyTorch `nll_loss`, ONNX
+   * NegativeLogLikelihoodLoss): loss = −w[y]·logProbs[n, y, …] per target, ignored targets
+   * (`ignoreIndex`, default −100) 0; `'mean'` divides by the summed weights of the non-ignored
+   * targets. With its gradient w.r.t. the log-probabilities (−w[y]/D at each target, 0 elsewhere).
+   * @param logProbs N×C, or a tensor (N, C, d1…dk) with the class axis `options.axis` (default 1).
+   * @param labels `Int32Array` of N·d1…dk targets, or a tensor of shape (N, d1…dk).
+   * @returns `{ loss, losses?, grad? }` (`grad` the kind and shape of `logProbs`).
+   * @example
+   * reference.nllLoss(matrix(new Float64Array([-1, -2, -3, -4]), 2, 2), Int32Array.from([1, 0])).loss // 2.5
+   */
+  nllLoss<A extends FloatArray>(logProbs: Matrix<A> | Tensor<A>, labels: Int32Array | Tensor<Int32Array>, options?: NllLossOptions<A>): NllLossResult<A>;
 }

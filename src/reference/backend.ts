@@ -9,6 +9,7 @@ import { linearSoftmaxLoss } from './linear_softmax.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
 import * as logits from './logits.js';
+import { nllLoss } from './nll_loss.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -25,4 +26,5 @@ export const referenceBackend: Backend = {
   topK: logits.topK,
   sample: logits.sample,
   logSoftmaxBackward: logits.logSoftmaxBackward,
+  nllLoss,
 };

@@ -105,6 +105,11 @@ export interface SoftmaxWasmExports {
   topk_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_scratch_bytes(cols: number): number;
+  // assembly/nll_loss.ts — x (outer×C×inner), labels (outer·inner), weights (C) or 0; grad may alias x.
+  nll_loss_f32(x: number, outer: number, C: number, inner: number, labels: number, weights: number,
+    ignoreIndex: number, reduction: number, losses: number, grad: number): number;
+  nll_loss_f64(x: number, outer: number, C: number, inner: number, labels: number, weights: number,
+    ignoreIndex: number, reduction: number, losses: number, grad: number): number;
   /** argmax_* with the LAST index on ties (ONNX select_last_index; the last NaN, an all −∞ row's last index). */
   argmax_last_f32(x: number, rows: number, cols: number, out: number): void;
   argmax_last_f64(x: number, rows: number, cols: number, out: number): void;

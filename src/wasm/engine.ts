@@ -4,7 +4,7 @@
  * which arrays go in, which come out, how much workspace the kernel needs, then the raw call with
  * the slots' pointers. Arguments arrive validated and normalized (src/api.ts), outputs allocated.
  */
-import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs, SampleArgs } from '../backend.js';
+import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs, NllLossArgs, SampleArgs } from '../backend.js';
 import type { FloatArray, Matrix } from '../types.js';
 import { dtypeOf } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
@@ -131,5 +131,15 @@ export class WasmEngine implements Backend, CallTarget, MatrixHome {
     const sy = call.in(y.data), sdy = call.in(dy.data), so = call.out(out.data);
     const k = this.exports[`log_softmax_backward${this.suffix(y.data)}`];
     call.run(() => k(sy.ptr, sdy.ptr, so.ptr, y.rows, y.cols));
+  }
+
+  // ---- the tensor round (docs/tensors.md) ----
+
+  nllLoss<A extends FloatArray>(a: NllLossArgs<A>): number {
+    const call = new Call(this, 'nllLoss');
+    const sx = call.in(a.x), slab = call.in(a.labels), sw = call.opt(a.weights);
+    const sloss = call.opt(a.losses, false), sg = call.opt(a.grad, false);
+    const k = this.exports[`nll_loss${this.suffix(a.x)}`];
+    return call.run(() => k(sx.ptr, a.outer, a.classes, a.inner, slab.ptr, ptr(sw), a.ignoreIndex, a.reduction, ptr(sloss), ptr(sg)));
   }
 }

@@ -57,6 +57,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     topK: (x, k, values, indices, largest) => engine!.topK(x, k, values, indices, largest),
     sample: (a) => engine!.sample(a),
     logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
+    nllLoss: (a) => engine!.nllLoss(a),
     // Every array outside the memory is copied into the scratch block before the kernel runs.
     stagesInputs: true,
     ownMemory: {
