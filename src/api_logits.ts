@@ -23,7 +23,7 @@ function newArray<A extends FloatArray>(dtype: DType, n: number): A {
 }
 
 /** temperature: undefined → 1; must be finite and > 0 (≥ 0 when zeroOk), 1/T finite in the float type. */
-function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): number {
+export function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): number {
   if (v === undefined) return 1;
   if (typeof v !== 'number' || !Number.isFinite(v) || !(zeroOk ? v >= 0 : v > 0)) {
     fail(fn, 'options.temperature', `must be a finite number ${zeroOk ? '≥ 0 (0 = argmax)' : '> 0'}, got ${describe(v)}`);
@@ -75,8 +75,8 @@ export function withLogits(backend: Backend, guard: (fn: string) => void, core: 
 
   return {
     ...core,
-    softmax: tempered('softmax'),
-    logSoftmax: tempered('logSoftmax'),
+    softmax: tempered('softmax') as SoftmaxKernels['softmax'],
+    logSoftmax: tempered('logSoftmax') as SoftmaxKernels['logSoftmax'],
 
     logSumExp<A extends FloatArray>(x: Matrix<A>, out?: A): A {
       const fn = 'logSumExp';

@@ -9,8 +9,30 @@ import { CallSnapshot, type HeldTensor } from './snapshot.js';
 import { resolveAxis, splitAt } from './tensor.js';
 import type { FloatArray, Matrix, NllLossOptions, NllLossResult, SoftmaxKernels, Tensor } from './types.js';
 import { checkBoolean, checkInt32, dtypeOf, fail, type DType } from './validate.js';
+import { checkTemperature } from './api_logits.js';
 
 const NLL_OPTIONS = ['axis', 'reduction', 'weights', 'ignoreIndex', 'grad', 'gradOut'] as const;
+const SOFTMAX_AXIS_OPTIONS = ['axis', 'temperature'] as const;
+
+/**
+ * Whether a call takes the tensor path: x has a `shape` (a Tensor) or the options an `axis`. Anything
+ * else, and anything that throws here (a revoked Proxy), goes to the 2-D code, unchanged, which
+ * reads and reports it as before.
+ */
+function isTensorCall(x: unknown, options: unknown): boolean {
+  try {
+    return (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && 'shape' in x)
+      || (typeof options === 'object' && options !== null && 'axis' in options);
+  } catch {
+    return false;
+  }
+}
+
+/** The rank of a tensor argument, which must have at least one axis. */
+function rankOf(fn: string, arg: string, t: HeldTensor<FloatArray>): number {
+  if (t.shape.length === 0) fail(fn, arg, 'has shape []: a 0-d tensor has no axis to compute along');
+  return t.shape.length;
+}
 
 function newArray<A extends FloatArray>(dtype: DType, n: number): A {
   return (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
@@ -26,8 +48,44 @@ function newLike<A extends FloatArray>(like: HeldTensor<A>, dtype: DType): Matri
 /** Adds nllLoss to the kernels. */
 export function withTensors(backend: Backend, guard: (fn: string) => void, k: SoftmaxKernels): SoftmaxKernels {
   const snapshot = (fn: string, ...positional: unknown[]): CallSnapshot => new CallSnapshot(fn, backend, guard, positional);
+
+  /** softmax / logSoftmax of a tensor (or a matrix with an axis) along `options.axis` (default −1). */
+  function alongAxis(fn: 'softmax' | 'logSoftmax') {
+    const plain = k[fn] as (x: unknown, out?: unknown, options?: unknown) => unknown;
+    return (x: unknown, out?: unknown, options?: unknown): unknown => {
+      if (!isTensorCall(x, options)) return plain(x, out, options);
+      guard(fn);
+      const s = snapshot(fn, x, out, options);
+      // Read order: x; out; options (axis, temperature).
+      const sx = s.tensor<FloatArray>('x', x);
+      const dt = dtypeOf(sx.data)!;
+      const so = out === undefined ? null : s.tensor<FloatArray>('out', out, { dtype: dt, shape: sx.shape, out: true, mayAlias: ['x'] });
+      const opt = s.options('options', options, SOFTMAX_AXIS_OPTIONS);
+      const axis = resolveAxis(fn, opt.axis, rankOf(fn, 'x', sx), -1);
+      const T = checkTemperature(fn, opt.temperature, dt, false);
+      s.seal();
+      const result = so ? null : newLike(sx, dt);
+      const o = so ? so.data : result!.data;
+      const { outer, size, inner } = splitAt(sx.shape, axis);
+      if (outer * size * inner > 0) {
+        if (inner === 1) {
+          // the last axis: the 2-D kernels, rows = everything before it
+          const xm = { data: sx.data, rows: outer, cols: size }, om = { data: o, rows: outer, cols: size };
+          if (T === 1) backend[fn](xm, om);
+          else if (fn === 'softmax') backend.softmaxTemperature(xm, om, 1 / T);
+          else backend.logSoftmaxTemperature(xm, om, 1 / T);
+        } else {
+          backend.softmaxAxis({ x: sx.data, out: o, outer, size, inner, invT: 1 / T, log: fn === 'logSoftmax' });
+        }
+      }
+      return so ? out : result;
+    };
+  }
+
   return {
     ...k,
+    softmax: alongAxis('softmax') as SoftmaxKernels['softmax'],
+    logSoftmax: alongAxis('logSoftmax') as SoftmaxKernels['logSoftmax'],
 
     nllLoss<A extends FloatArray>(logProbs: Matrix<A> | Tensor<A>, labels: Int32Array | Tensor<Int32Array>, options?: NllLossOptions<A>): NllLossResult<A> {
       const fn = 'nllLoss';

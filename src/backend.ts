@@ -118,8 +118,24 @@ export interface Backend {
   logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void;
 }
 
+/** An op over the middle axis of a row-major (outer, size, inner) block, inner > 1 (docs/tensors.md). */
+export interface AxisArgs<A extends FloatArray> {
+  x: A;
+  /** The result, the layout of x; may alias x. */
+  out: A;
+  outer: number;
+  size: number;
+  inner: number;
+  /** 1/T (1: no temperature). */
+  invT: number;
+  /** log-softmax instead of softmax. */
+  log: boolean;
+}
+
 // The tensor round (docs/tensors.md), merged into Backend.
 export interface Backend {
+  /** softmax / logSoftmax over the middle axis (AxisArgs). */
+  softmaxAxis<A extends FloatArray>(args: AxisArgs<A>): void;
   /** Returns the reduced loss (for 'none', the sum of the per-target losses). */
   nllLoss<A extends FloatArray>(args: NllLossArgs<A>): number;
 }

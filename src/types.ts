@@ -92,6 +92,22 @@ export interface LinearScoresOptions<A extends FloatArray = FloatArray> {
  * Every method validates its arguments first and throws {@link SoftmaxInputError} before computing
  * or allocating anything; inputs are never modified (unless passed again as an `out`).
  */
+// The tensor round (docs/tensors.md), merged into SoftmaxKernels (declared before the matrix forms:
+// ReturnType<typeof k.softmax> keeps meaning the matrix form).
+export interface SoftmaxKernels {
+  /**
+   * Softmax of an N-d tensor along `options.axis` (default −1), with `options.temperature`; the
+   * result has x's shape (`out` may alias x). A non-last axis is computed in place of a transpose
+   * (docs/tensors.md).
+   * @example
+   * reference.softmax(tensor(new Float64Array([1, 2, 3, 4]), [2, 2]), undefined, { axis: 0 }).data
+   * // ≈ [0.11920292202211755, 0.11920292202211755, 0.8807970779778823, 0.8807970779778823]
+   */
+  softmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
+  /** Log-softmax of an N-d tensor along `options.axis` (default −1), with `options.temperature`. */
+  logSoftmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
+}
+
 export interface SoftmaxKernels {
   /**
    * Row-wise numerically stable softmax: `out[i, j] = exp(x[i, j] − max_i) / Σ_k exp(x[i, k] − max_i)`.
@@ -314,3 +330,4 @@ export interface SoftmaxKernels {
    */
   nllLoss<A extends FloatArray>(logProbs: Matrix<A> | Tensor<A>, labels: Int32Array | Tensor<Int32Array>, options?: NllLossOptions<A>): NllLossResult<A>;
 }
+

@@ -6,6 +6,9 @@ import type { FloatArray, Matrix } from './types.js';
 
 /** Options of softmax / logSoftmax. */
 export interface SoftmaxOptions {
+  /** The axis to normalize along (default −1, the last; negative counts from the end, as PyTorch's `dim`).
+   * A matrix is the tensor [rows, cols]. See docs/tensors.md. */
+  axis?: number;
   /** T > 0 (finite): softmax of x / T, 1/T folded into the exp pass. Default 1 (the plain kernel, bit for bit). */
   temperature?: number;
 }

@@ -74,11 +74,13 @@ import { exp_k, exp_scalar, exp_v128_k } from '../exp';
 }
 
 /**
- * Softmax (log-softmax when `log`) of x·s over the C axis of each (C, inner) block, for the
- * positions [s0, s1) of the inner dimension in each of the `outer` blocks; out may alias x.
+ * Softmax (log-softmax when `log`) of x·s over the C axis of each (C, inner) block, for the first
+ * `count` positions of the inner dimension in each of the `outer` blocks (x and out already offset
+ * to the first position a caller wants: the thread pool splits the positions in multiples of 16);
+ * out may alias x.
  */
 // @ts-ignore: decorator
-@inline function softmax_axis<T>(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: T, s0: i32, s1: i32, log: bool): void {
+@inline function softmax_axis<T>(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: T, count: i32, log: bool): void {
   const lanes = 16 / sizeof<T>();
   const stride = <usize>inner << alignof<T>();     // bytes from one class to the next
   const plane = <usize>C * stride;                  // bytes of one (C, inner) block
@@ -91,9 +93,9 @@ import { exp_k, exp_scalar, exp_v128_k } from '../exp';
   const k12 = exp_k<T>(12), k13 = exp_k<T>(13), k14 = exp_k<T>(14), k15 = exp_k<T>(15);
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * plane;
-    let j = s0;
+    let j = 0;
     // main loop: four vectors of positions at a time
-    for (; j + STEP_VECS * lanes <= s1; j += STEP_VECS * lanes) {
+    for (; j + STEP_VECS * lanes <= count; j += STEP_VECS * lanes) {
       const p = base + (<usize>j << alignof<T>());
       // pass 1: max over c (NaN propagates)
       let m0 = vninf, m1 = vninf, m2 = vninf, m3 = vninf;
@@ -137,7 +139,7 @@ import { exp_k, exp_scalar, exp_v128_k } from '../exp';
       }
     }
     // one vector of positions at a time
-    for (; j + lanes <= s1; j += lanes) {
+    for (; j + lanes <= count; j += lanes) {
       const p = base + (<usize>j << alignof<T>());
       let m0 = vninf;
       for (let c = 0; c < C; c++) m0 = v128.max<T>(m0, v128.load(p + <usize>c * stride));
@@ -158,7 +160,7 @@ import { exp_k, exp_scalar, exp_v128_k } from '../exp';
       }
     }
     // scalar tail: the same operations on one position
-    for (; j < s1; j++) {
+    for (; j < count; j++) {
       const p = base + (<usize>j << alignof<T>());
       let m: T = <T>-Infinity;
       for (let c = 0; c < C; c++) { const v = load<T>(p + <usize>c * stride); m = m != m || v != v ? <T>NaN : max<T>(m, v); }
@@ -183,24 +185,24 @@ import { exp_k, exp_scalar, exp_v128_k } from '../exp';
 
 /**
  * Softmax of x·s over the middle axis of x (outer×C×inner f32, row-major) into out (may alias x),
- * for the inner positions [s0, s1) of every outer block (0, inner: all; the thread pool splits
- * them). s = 1/T > 0; s = 1 is the plain softmax.
+ * for the first `count` inner positions of every outer block (inner: all; the thread pool splits
+ * them, offsetting x and out). s = 1/T > 0; s = 1 is the plain softmax.
  */
-export function softmax_axis_f32(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f32, s0: i32, s1: i32): void {
-  softmax_axis<f32>(x, out, outer, C, inner, s, s0, s1, false);
+export function softmax_axis_f32(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f32, count: i32): void {
+  softmax_axis<f32>(x, out, outer, C, inner, s, count, false);
 }
 
 /** softmax_axis_f32 for f64. */
-export function softmax_axis_f64(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f64, s0: i32, s1: i32): void {
-  softmax_axis<f64>(x, out, outer, C, inner, s, s0, s1, false);
+export function softmax_axis_f64(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f64, count: i32): void {
+  softmax_axis<f64>(x, out, outer, C, inner, s, count, false);
 }
 
 /** Log-softmax of x·s over the middle axis (same arguments as softmax_axis_f32). */
-export function log_softmax_axis_f32(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f32, s0: i32, s1: i32): void {
-  softmax_axis<f32>(x, out, outer, C, inner, s, s0, s1, true);
+export function log_softmax_axis_f32(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f32, count: i32): void {
+  softmax_axis<f32>(x, out, outer, C, inner, s, count, true);
 }
 
 /** log_softmax_axis_f32 for f64. */
-export function log_softmax_axis_f64(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f64, s0: i32, s1: i32): void {
-  softmax_axis<f64>(x, out, outer, C, inner, s, s0, s1, true);
+export function log_softmax_axis_f64(x: usize, out: usize, outer: i32, C: i32, inner: i32, s: f64, count: i32): void {
+  softmax_axis<f64>(x, out, outer, C, inner, s, count, true);
 }

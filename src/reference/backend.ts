@@ -10,6 +10,7 @@ import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
 import * as logits from './logits.js';
 import { nllLoss } from './nll_loss.js';
+import { softmaxAxis } from './axis.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -27,4 +28,5 @@ export const referenceBackend: Backend = {
   sample: logits.sample,
   logSoftmaxBackward: logits.logSoftmaxBackward,
   nllLoss,
+  softmaxAxis,
 };

@@ -110,6 +110,12 @@ export interface SoftmaxWasmExports {
     ignoreIndex: number, reduction: number, losses: number, grad: number): number;
   nll_loss_f64(x: number, outer: number, C: number, inner: number, labels: number, weights: number,
     ignoreIndex: number, reduction: number, losses: number, grad: number): number;
+  // assembly/axis/softmax.ts — softmax / log-softmax of x·s over the middle axis of (outer, C, inner),
+  // the first `count` inner positions of each outer block (x, out offset to the first); out may alias x.
+  softmax_axis_f32(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  log_softmax_axis_f32(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  log_softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
   /** argmax_* with the LAST index on ties (ONNX select_last_index; the last NaN, an all −∞ row's last index). */
   argmax_last_f32(x: number, rows: number, cols: number, out: number): void;
   argmax_last_f64(x: number, rows: number, cols: number, out: number): void;

@@ -4,7 +4,7 @@
  * which arrays go in, which come out, how much workspace the kernel needs, then the raw call with
  * the slots' pointers. Arguments arrive validated and normalized (src/api.ts), outputs allocated.
  */
-import type { Backend, CrossEntropyArgs, LinearSoftmaxArgs, NllLossArgs, SampleArgs } from '../backend.js';
+import type { AxisArgs, Backend, CrossEntropyArgs, LinearSoftmaxArgs, NllLossArgs, SampleArgs } from '../backend.js';
 import type { FloatArray, Matrix } from '../types.js';
 import { dtypeOf } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
@@ -141,5 +141,12 @@ export class WasmEngine implements Backend, CallTarget, MatrixHome {
     const sloss = call.opt(a.losses, false), sg = call.opt(a.grad, false);
     const k = this.exports[`nll_loss${this.suffix(a.x)}`];
     return call.run(() => k(sx.ptr, a.outer, a.classes, a.inner, slab.ptr, ptr(sw), a.ignoreIndex, a.reduction, ptr(sloss), ptr(sg)));
+  }
+
+  softmaxAxis<A extends FloatArray>(a: AxisArgs<A>): void {
+    const call = new Call(this, a.log ? 'logSoftmax' : 'softmax');
+    const sx = call.in(a.x), so = call.out(a.out);
+    const k = this.exports[`${a.log ? 'log_softmax_axis' : 'softmax_axis'}${this.suffix(a.x)}`];
+    call.run(() => k(sx.ptr, so.ptr, a.outer, a.size, a.inner, a.invT, a.inner));
   }
 }

@@ -58,6 +58,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     sample: (a) => engine!.sample(a),
     logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
     nllLoss: (a) => engine!.nllLoss(a),
+    softmaxAxis: (a) => engine!.softmaxAxis(a),
     // Every array outside the memory is copied into the scratch block before the kernel runs.
     stagesInputs: true,
     ownMemory: {

@@ -1,0 +1,39 @@
+/**
+ * The reference's ops over a non-last axis (docs/tensors.md): an (outer, C, inner) block is turned
+ * into outer·inner rows of C (a transpose: the reference is written for clarity; the WASM kernels
+ * compute in place, assembly/axis/), the 2-D row functions run on them, and the results go back.
+ * Row r = o·inner + s holds x[(o·C + c)·inner + s] for c in [0, C).
+ */
+import type { AxisArgs } from '../backend.js';
+import type { FloatArray, Matrix } from '../types.js';
+import { logSoftmaxTemperature, softmaxTemperature } from './logits.js';
+import { logSoftmax, softmax } from './softmax.js';
+
+/** The (outer·inner) × C matrix of the lines along the middle axis of x (float64 copy). */
+export function linesOf(x: ArrayLike<number>, outer: number, C: number, inner: number): Matrix<Float64Array> {
+  const m = new Float64Array(outer * inner * C);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      for (let s = 0; s < inner; s++) m[(o * inner + s) * C + c] = x[(o * C + c) * inner + s];
+    }
+  }
+  return { data: m, rows: outer * inner, cols: C };
+}
+
+/** Writes the lines (outer·inner rows of C) back into out's (outer, C, inner) layout. */
+export function storeLines(lines: Matrix<Float64Array>, out: FloatArray, outer: number, C: number, inner: number): void {
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      for (let s = 0; s < inner; s++) out[(o * C + c) * inner + s] = lines.data[(o * inner + s) * C + c];
+    }
+  }
+}
+
+/** softmax / log-softmax of x·invT over the middle axis (out may alias x: the lines are copies). */
+export function softmaxAxis<A extends FloatArray>(a: AxisArgs<A>): void {
+  const rows = linesOf(a.x, a.outer, a.size, a.inner);
+  const res: Matrix<Float64Array> = { data: new Float64Array(rows.data.length), rows: rows.rows, cols: rows.cols };
+  if (a.invT === 1) (a.log ? logSoftmax : softmax)(rows, res);
+  else (a.log ? logSoftmaxTemperature : softmaxTemperature)(rows, res, a.invT);
+  storeLines(res, a.out, a.outer, a.size, a.inner);
+}
