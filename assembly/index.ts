@@ -68,3 +68,4 @@ export {
 // ---- the tensor round (docs/tensors.md): NLL loss, softmax over a non-last axis ----
 export { nll_loss_f32, nll_loss_f64 } from './nll_loss';
 export { softmax_axis_f32, softmax_axis_f64, log_softmax_axis_f32, log_softmax_axis_f64 } from './axis/softmax';
+export { cross_entropy_axis_f32, cross_entropy_axis_f64 } from './axis/cross_entropy';

@@ -5,14 +5,15 @@
  */
 import { DEFAULT_IGNORE_INDEX, reductionCode } from './api.js';
 import { REDUCTION_NONE, type Backend } from './backend.js';
-import { CallSnapshot, type HeldTensor } from './snapshot.js';
+import { CallSnapshot, type Held, type HeldTensor } from './snapshot.js';
 import { resolveAxis, splitAt } from './tensor.js';
 import type { FloatArray, Matrix, NllLossOptions, NllLossResult, SoftmaxKernels, Tensor } from './types.js';
-import { checkBoolean, checkInt32, dtypeOf, fail, type DType } from './validate.js';
+import { checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array, type DType } from './validate.js';
 import { checkTemperature } from './api_logits.js';
 
 const NLL_OPTIONS = ['axis', 'reduction', 'weights', 'ignoreIndex', 'grad', 'gradOut'] as const;
 const SOFTMAX_AXIS_OPTIONS = ['axis', 'temperature'] as const;
+const CE_AXIS_OPTIONS = ['axis', 'reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
 
 /**
  * Whether a call takes the tensor path: x has a `shape` (a Tensor) or the options an `axis`. Anything
@@ -82,8 +83,66 @@ export function withTensors(backend: Backend, guard: (fn: string) => void, k: So
     };
   }
 
+  /** softmaxCrossEntropy of (N, C, d1…dk) logits (or a matrix with an axis): class axis `options.axis` (default 1). */
+  const plainCE = k.softmaxCrossEntropy as (logits: unknown, labels: unknown, options?: unknown) => unknown;
+  function crossEntropy(logits: unknown, labels: unknown, options?: unknown): unknown {
+    if (!isTensorCall(logits, options)) return plainCE(logits, labels, options);
+    const fn = 'softmaxCrossEntropy';
+    guard(fn);
+    const s = snapshot(fn, logits, labels, options);
+    // Read order: logits; options (own keys, then each in CE_AXIS_OPTIONS order); labels; gradOut.
+    const x = s.tensor<FloatArray>('logits', logits);
+    const dt = dtypeOf(x.data)!;
+    const opt = s.options('options', options, CE_AXIS_OPTIONS);
+    const rank = rankOf(fn, 'logits', x);
+    const axis = resolveAxis(fn, opt.axis, rank, rank === 1 ? 0 : 1);
+    const { outer, size: C, inner } = splitAt(x.shape, axis);
+    const reduction = reductionCode(fn, opt.reduction);
+    const weights = opt.weights === undefined ? null : s.array<FloatArray>('options.weights', opt.weights, { dtype: dt, length: C });
+    const given = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
+    const ignoreIndex = given ?? DEFAULT_IGNORE_INDEX;
+    const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
+    const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
+    const targetShape = x.shape.filter((_, i) => i !== axis);
+    let intLabels: Held<Int32Array> | null = null;
+    let targets: HeldTensor<FloatArray> | null = null;
+    if (isInt32Array(labels)) {
+      intLabels = s.labels('labels', labels, outer * inner, () => C, () => ignoreIndex);
+    } else if (s.isPlainObject('labels', labels) && s.read('labels', () => 'shape' in (labels as object))) {
+      const parts = s.tensorParts('labels', labels as { data: unknown; shape: unknown });
+      if (isInt32Array(parts.data)) intLabels = s.labelParts('labels', parts, targetShape, () => C, () => ignoreIndex);
+      else targets = s.floatTensor<FloatArray>('labels', parts, { dtype: dt, shape: x.shape });
+    } else if (s.isPlainObject('labels', labels)) {
+      targets = s.tensor<FloatArray>('labels', labels, { dtype: dt, shape: x.shape });
+    } else {
+      fail(fn, 'labels', `must be an Int32Array of ${outer * inner} class indices, a tensor of shape [${targetShape.join(', ')}] of them, or probabilities of the logits' shape [${x.shape.join(', ')}], got ${describe(labels)}`);
+    }
+    if (targets && given !== undefined) fail(fn, 'options.ignoreIndex', 'applies only to integer labels (Int32Array); labels here are probabilities');
+    let gradOut: HeldTensor<FloatArray> | null = null;
+    if (opt.gradOut !== undefined) {
+      if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
+      gradOut = s.tensor<FloatArray>('options.gradOut', opt.gradOut, { dtype: dt, shape: x.shape, out: true, mayAlias: ['logits'] });
+    }
+    s.seal();
+    const result = wantGrad && !gradOut ? newLike(x, dt) : null;
+    const grad = gradOut ? gradOut.data : result ? result.data : null;
+    const losses = reduction === REDUCTION_NONE ? newArray<FloatArray>(dt, outer * inner) : null;
+    const view = (d: FloatArray): Matrix<FloatArray> => ({ data: d, rows: outer, cols: C });
+    const args = {
+      logits: view(x.data), labels: intLabels?.data ?? null, targets: targets ? view(targets.data) : null,
+      weights: weights?.data ?? null, ignoreIndex, smoothing, reduction, losses, grad: grad ? view(grad) : null,
+    };
+    // no class with probability rows: every loss is an empty sum (0), as in the 2-D form
+    const loss = targets && C === 0 ? 0 : inner === 1 ? backend.softmaxCrossEntropy(args) : backend.crossEntropyAxis(args, inner);
+    const out: { loss: number; losses?: FloatArray; grad?: unknown } = { loss };
+    if (losses) out.losses = losses;
+    if (wantGrad) out.grad = gradOut ? opt.gradOut : result;
+    return out;
+  }
+
   return {
     ...k,
+    softmaxCrossEntropy: crossEntropy as SoftmaxKernels['softmaxCrossEntropy'],
     softmax: alongAxis('softmax') as SoftmaxKernels['softmax'],
     logSoftmax: alongAxis('logSoftmax') as SoftmaxKernels['logSoftmax'],
 

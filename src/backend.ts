@@ -134,6 +134,12 @@ export interface AxisArgs<A extends FloatArray> {
 
 // The tensor round (docs/tensors.md), merged into Backend.
 export interface Backend {
+  /**
+   * softmaxCrossEntropy over the class axis of an (outer, C, inner) block, inner > 1: logits (and
+   * targets, grad) are `{ data, rows: outer, cols: C }` with data of outer·C·inner elements; labels
+   * and losses have outer·inner entries (position o·inner + s). Same options and result as the 2-D form.
+   */
+  crossEntropyAxis<A extends FloatArray>(args: CrossEntropyArgs<A>, inner: number): number;
   /** softmax / logSoftmax over the middle axis (AxisArgs). */
   softmaxAxis<A extends FloatArray>(args: AxisArgs<A>): void;
   /** Returns the reduced loss (for 'none', the sum of the per-target losses). */

@@ -299,9 +299,19 @@ export class CallSnapshot {
       Object.defineProperty(held, 'data', { get: () => m.data, enumerable: true });
       return held;
     }
+    return this.floatTensor<A>(arg, this.tensorParts(arg, o), spec);
+  }
+
+  /** Reads `data` then `shape` of a tensor-like object once (data captured as it is read). */
+  tensorParts(arg: string, o: { data?: unknown; shape?: unknown }): { data: unknown; shape: number[] } {
     const data = this.read(`${arg}.data`, () => o.data);
     this.capture(data);
-    const shape = this.shape(`${arg}.shape`, this.read(`${arg}.shape`, () => o.shape));
+    return { data, shape: this.shape(`${arg}.shape`, this.read(`${arg}.shape`, () => o.shape)) };
+  }
+
+  /** A float tensor from parts read by tensorParts(), checked against spec (see tensor()). */
+  floatTensor<A extends FloatArray>(arg: string, parts: { data: unknown; shape: number[] }, spec: TensorSpec = {}): HeldTensor<A> {
+    const { data, shape } = parts;
     const n = shape.reduce((p, d) => p * d, 1);
     const f = this.floatFacts(arg, '.data', data, spec.dtype);
     if (f.length !== n) fail(this.fn, arg, `has data.length ${f.length} but its shape [${shape.join(', ')}] holds ${n} elements`);
@@ -340,16 +350,17 @@ export class CallSnapshot {
    * shape `shape` (then n = ∏shape); checked at seal() like labels().
    */
   labelTensor(arg: string, v: unknown, shape: readonly number[], classes: () => number, ignoreIndex: () => number | undefined): Held<Int32Array> {
-    const n = shape.reduce((p, d) => p * d, 1);
-    if (!this.isPlainObject(arg, v)) return this.labels(arg, v, n, classes, ignoreIndex);
-    const o = v as { data: unknown; shape: unknown };
-    const data = this.read(`${arg}.data`, () => o.data);
-    this.capture(data);
-    const got = this.shape(`${arg}.shape`, this.read(`${arg}.shape`, () => o.shape));
+    if (!this.isPlainObject(arg, v)) return this.labels(arg, v, shape.reduce((p, d) => p * d, 1), classes, ignoreIndex);
+    return this.labelParts(arg, this.tensorParts(arg, v as { data: unknown; shape: unknown }), shape, classes, ignoreIndex);
+  }
+
+  /** Integer labels from parts read by tensorParts(): its shape must be `shape`. */
+  labelParts(arg: string, parts: { data: unknown; shape: number[] }, shape: readonly number[], classes: () => number, ignoreIndex: () => number | undefined): Held<Int32Array> {
+    const got = parts.shape;
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
       fail(this.fn, arg, `must have shape [${shape.join(', ')}], got [${got.join(', ')}]`);
     }
-    return this.labels(`${arg}.data`, data, n, classes, ignoreIndex);
+    return this.labels(`${arg}.data`, parts.data, shape.reduce((p, d) => p * d, 1), classes, ignoreIndex);
   }
 
   /**

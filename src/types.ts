@@ -36,6 +36,8 @@ export interface CrossEntropyOptions<A extends FloatArray = FloatArray> {
   /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only.
    * Default −100, PyTorch's `ignore_index` (what Hugging Face's data collators pad labels with). */
   ignoreIndex?: number;
+  /** The class axis of a tensor (or of a matrix: 0 or 1), default 1 as PyTorch; negative counts from the end. */
+  axis?: number;
   /** In [0, 1]: mixes the target with the uniform distribution, as PyTorch does. Default 0. */
   labelSmoothing?: number;
   /** Default true: also return d loss / d logits. */
@@ -106,6 +108,20 @@ export interface SoftmaxKernels {
   softmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
   /** Log-softmax of an N-d tensor along `options.axis` (default −1), with `options.temperature`. */
   logSoftmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
+  /**
+   * Softmax cross-entropy of (N, C, d1…dk) logits, PyTorch's layout: class axis `options.axis`
+   * (default 1), integer labels of N·d1…dk entries (an Int32Array or a tensor of shape (N, d1…dk))
+   * or probabilities of the logits' shape; every option of the 2-D form; 'mean' over all non-ignored
+   * positions (by their summed class weights with `weights`); `losses` per position with 'none';
+   * `grad` of the logits' shape. A class axis that is not the last is computed in place (docs/tensors.md).
+   * @example
+   * reference.softmaxCrossEntropy(tensor(new Float64Array([0, 0, 0, 0]), [1, 2, 2]), Int32Array.from([0, 1])).loss // ≈ 0.6931471805599453
+   */
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Tensor<A>,
+    labels: Int32Array | Tensor<Int32Array> | Tensor<A>,
+    options?: Omit<CrossEntropyOptions<A>, 'gradOut'> & { axis?: number; gradOut?: Tensor<A> },
+  ): { loss: number; losses?: A; grad?: Tensor<A> };
 }
 
 export interface SoftmaxKernels {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, reference, tensor, type FloatArray, type Tensor } from '../src/index.js';
 import { DTYPES, Rng, TOL, arr, relErr, type DT } from './support/index.js';
-import { floats, onnxCases, values } from './support/peer_cases.js';
+import { floats, ints, onnxCases, values } from './support/peer_cases.js';
 import { engineRows, expectInputError, useWasm } from './support/vitest.js';
 
 const wasm = useWasm();
@@ -116,6 +116,82 @@ describe('WASM against the reference', () => {
       for (const fn of ['softmax', 'logSoftmax'] as const) {
         const a = wasm()[fn](x, undefined, { axis }), b = reference[fn](x, undefined, { axis });
         expect(relErr(a.data, b.data), `${fn} [${shape}] axis ${axis}`).toBeLessThanOrEqual(TOL[dt]);
+      }
+    }
+  });
+});
+
+describe.each(engineRows(wasm))('%s engine: softmaxCrossEntropy on (N, C, d1…dk)', (_name, k) => {
+  it('the ONNX SoftmaxCrossEntropyLoss cases (onnx/backend/test/case/node/softmax_cross_entropy_loss.py)', () => {
+    const cases = onnxCases('SoftmaxCrossEntropyLoss');
+    expect(cases.length).toBe(34);
+    for (const c of cases) {
+      const x = tensor(floats(c.inputs[0]), c.inputs[0].shape);
+      const labels = tensor(ints(c.inputs[1]), c.inputs[1].shape);
+      const weights = c.inputs[2] ? floats(c.inputs[2]) : undefined;
+      const reduction = (c.attrs.reduction ?? 'mean') as 'mean' | 'sum' | 'none';
+      const ii = c.attrs.ignore_index as number | undefined;
+      const r = k().softmaxCrossEntropy(x, labels, { reduction, ...(weights ? { weights } : {}), ...(ii !== undefined ? { ignoreIndex: ii } : {}) });
+      const want = values(c.outputs[0]);
+      expect(relErr(reduction === 'none' ? Array.from(r.losses!) : [r.loss], want), c.name).toBeLessThanOrEqual(TOL.f32);
+      expect(r.grad!.shape).toEqual(x.shape);
+    }
+  });
+
+  it('equals the 2-D form on the transposed layout; labels as a tensor or flat; probabilities; gradOut aliasing', () => {
+    const [N, C, D] = [3, 5, 19];
+    const x = specialTensor('f64', [N, C, D], 1, 77);
+    const rows = new Float64Array(N * D * C);
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let d = 0; d < D; d++) rows[(n * D + d) * C + c] = x.data[(n * C + c) * D + d];
+    const y = Int32Array.from({ length: N * D }, (_, i) => (i % 7 === 3 ? -100 : (i * 3) % C));
+    const w = Float64Array.from([0.5, 1, 2, 1.5, 0.25]);
+    for (const o of [{}, { reduction: 'sum' as const }, { reduction: 'none' as const, weights: w }, { labelSmoothing: 0.2, weights: w }]) {
+      const a = k().softmaxCrossEntropy(x, y, o), b = k().softmaxCrossEntropy(matrix(rows, N * D, C), y, o);
+      const t = k().softmaxCrossEntropy(x, tensor(y, [N, D]), o);
+      expect(t.loss).toBe(a.loss);
+      expect(relErr([a.loss], [b.loss])).toBeLessThanOrEqual(1e-12);
+      const g = new Float64Array(N * C * D);
+      for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let d = 0; d < D; d++) g[(n * C + c) * D + d] = b.grad!.data[(n * D + d) * C + c];
+      expect(relErr(a.grad!.data, g)).toBeLessThanOrEqual(1e-12);
+      if (a.losses) expect(relErr(a.losses, b.losses!)).toBeLessThanOrEqual(1e-12);
+    }
+    const q = k().softmax(tensor(x.data.map((v) => (Number.isFinite(v) ? v : 0)), x.shape), undefined, { axis: 1 });
+    const pq = k().softmaxCrossEntropy(tensor(x.data.map((v) => (Number.isFinite(v) ? v : 0)), x.shape), q, { labelSmoothing: 0.1 });
+    expect(Number.isFinite(pq.loss)).toBe(true);
+    const copy = tensor(x.data.slice(), x.shape);
+    const want = k().softmaxCrossEntropy(x, y, { reduction: 'sum' });
+    const got = k().softmaxCrossEntropy(copy, y, { reduction: 'sum', gradOut: copy });
+    expect(got.grad).toBe(copy);
+    expect(Object.is(got.loss, want.loss)).toBe(true);
+    expect(Array.from(copy.data)).toEqual(Array.from(want.grad!.data));
+    expectInputError(() => k().softmaxCrossEntropy(x, tensor(new Int32Array(N * D), [D, N])), 'labels must have shape [3, 19], got [19, 3]');
+    expectInputError(() => k().softmaxCrossEntropy(x, y, { axis: 5 }), 'options.axis must be an integer in [-3, 2]');
+    expectInputError(() => k().softmaxCrossEntropy(x, q, { ignoreIndex: 1 }), 'ignoreIndex applies only to integer labels');
+  });
+});
+
+describe('WASM against the reference: softmaxCrossEntropy on (N, C, d1…dk)', () => {
+  it.each(DTYPES)('%s: every option, SIMD edge widths, special positions', (dt) => {
+    for (const inner of [2, 3, 4, 5, 7, 8, 9, 17, 33]) {
+      for (const C of [1, 3, 21]) {
+        const shape = [2, C, inner];
+        const x = specialTensor(dt, shape, 1, inner * 17 + C);
+        const n = 2 * inner;
+        const r = new Rng(inner + C);
+        const y = Int32Array.from({ length: n }, () => (r.next() < 0.2 ? -100 : r.int(C)));
+        const w = arr(dt, C).map((_, i) => 0.5 + (i % 3));
+        for (const o of [{}, { reduction: 'sum' as const }, { reduction: 'none' as const }, { weights: w }, { labelSmoothing: 0.3 }, { weights: w, labelSmoothing: 0.1, reduction: 'none' as const }]) {
+          const a = wasm().softmaxCrossEntropy(x, y, o), b = reference.softmaxCrossEntropy(x, y, o);
+          expect(relErr([a.loss], [b.loss]), `[${shape}] ${JSON.stringify(o)}`).toBeLessThanOrEqual(TOL[dt]);
+          expect(relErr(a.grad!.data, b.grad!.data), `[${shape}] ${JSON.stringify(o)} grad`).toBeLessThanOrEqual(TOL[dt]);
+          if (a.losses) expect(relErr(a.losses, b.losses!)).toBeLessThanOrEqual(TOL[dt]);
+        }
+        const probs = reference.softmax(tensor(arr(dt, 2 * C * inner).map((_, i) => Math.sin(i)), shape), undefined, { axis: 1 });
+        for (const o of [{}, { weights: w, labelSmoothing: 0.2 }]) {
+          const a = wasm().softmaxCrossEntropy(x, probs, o), b = reference.softmaxCrossEntropy(x, probs, o);
+          expect(relErr([a.loss], [b.loss]), `probs [${shape}]`).toBeLessThanOrEqual(TOL[dt]);
+          expect(relErr(a.grad!.data, b.grad!.data)).toBeLessThanOrEqual(TOL[dt]);
+        }
       }
     }
   });

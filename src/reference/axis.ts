@@ -4,7 +4,8 @@
  * compute in place, assembly/axis/), the 2-D row functions run on them, and the results go back.
  * Row r = o·inner + s holds x[(o·C + c)·inner + s] for c in [0, C).
  */
-import type { AxisArgs } from '../backend.js';
+import type { AxisArgs, CrossEntropyArgs } from '../backend.js';
+import { softmaxCrossEntropy } from './cross_entropy.js';
 import type { FloatArray, Matrix } from '../types.js';
 import { logSoftmaxTemperature, softmaxTemperature } from './logits.js';
 import { logSoftmax, softmax } from './softmax.js';
@@ -36,4 +37,19 @@ export function softmaxAxis<A extends FloatArray>(a: AxisArgs<A>): void {
   if (a.invT === 1) (a.log ? logSoftmax : softmax)(rows, res);
   else (a.log ? logSoftmaxTemperature : softmaxTemperature)(rows, res, a.invT);
   storeLines(res, a.out, a.outer, a.size, a.inner);
+}
+
+/** Cross-entropy over the class axis: the 2-D reference on the lines (row r = o·inner + s is target r). */
+export function crossEntropyAxis<A extends FloatArray>(a: CrossEntropyArgs<A>, inner: number): number {
+  const { rows: outer, cols: C } = a.logits;
+  const logits = linesOf(a.logits.data, outer, C, inner);
+  const targets = a.targets ? linesOf(a.targets.data, outer, C, inner) : null;
+  const grad = a.grad ? { data: new Float64Array(outer * inner * C), rows: outer * inner, cols: C } : null;
+  const losses = a.losses ? new Float64Array(outer * inner) : null;
+  const loss = softmaxCrossEntropy<Float64Array>({
+    ...a, logits, targets, weights: a.weights ? Float64Array.from(a.weights) : null, losses, grad,
+  } as CrossEntropyArgs<Float64Array>);
+  if (losses) a.losses!.set(losses);
+  if (grad) storeLines(grad, a.grad!.data, outer, C, inner);
+  return loss;
 }

@@ -10,7 +10,7 @@ import { logSoftmax, softmax } from './softmax.js';
 import { softmaxBackward, softmaxJacobian } from './softmax_backward.js';
 import * as logits from './logits.js';
 import { nllLoss } from './nll_loss.js';
-import { softmaxAxis } from './axis.js';
+import { crossEntropyAxis, softmaxAxis } from './axis.js';
 
 export const referenceBackend: Backend = {
   softmax,
@@ -29,4 +29,5 @@ export const referenceBackend: Backend = {
   logSoftmaxBackward: logits.logSoftmaxBackward,
   nllLoss,
   softmaxAxis,
+  crossEntropyAxis,
 };

@@ -116,6 +116,12 @@ export interface SoftmaxWasmExports {
   softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
   log_softmax_axis_f32(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
   log_softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  // assembly/axis/cross_entropy.ts — cross-entropy over the middle axis of (outer, C, inner), the first
+  // `count` positions of each outer block; rD = 1/D; l64: one f64 loss per position; returns their sum.
+  cross_entropy_axis_f32(logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number,
+    weights: number, ignoreIndex: number, eps: number, rD: number, losses: number, grad: number, l64: number): number;
+  cross_entropy_axis_f64(logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number,
+    weights: number, ignoreIndex: number, eps: number, rD: number, losses: number, grad: number, l64: number): number;
   /** argmax_* with the LAST index on ties (ONNX select_last_index; the last NaN, an all −∞ row's last index). */
   argmax_last_f32(x: number, rows: number, cols: number, out: number): void;
   argmax_last_f64(x: number, rows: number, cols: number, out: number): void;

@@ -4,7 +4,7 @@
  * which arrays go in, which come out, how much workspace the kernel needs, then the raw call with
  * the slots' pointers. Arguments arrive validated and normalized (src/api.ts), outputs allocated.
  */
-import type { AxisArgs, Backend, CrossEntropyArgs, LinearSoftmaxArgs, NllLossArgs, SampleArgs } from '../backend.js';
+import { REDUCTION_MEAN, type AxisArgs, type Backend, type CrossEntropyArgs, type LinearSoftmaxArgs, type NllLossArgs, type SampleArgs } from '../backend.js';
 import type { FloatArray, Matrix } from '../types.js';
 import { dtypeOf } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
@@ -148,5 +148,28 @@ export class WasmEngine implements Backend, CallTarget, MatrixHome {
     const sx = call.in(a.x), so = call.out(a.out);
     const k = this.exports[`${a.log ? 'log_softmax_axis' : 'softmax_axis'}${this.suffix(a.x)}`];
     call.run(() => k(sx.ptr, so.ptr, a.outer, a.size, a.inner, a.invT, a.inner));
+  }
+
+  crossEntropyAxis<A extends FloatArray>(a: CrossEntropyArgs<A>, inner: number): number {
+    const { rows: outer, cols: C } = a.logits;
+    const n = outer * inner;
+    // the 'mean' denominator, in position order (as assembly/cross_entropy.ts ce_denominator)
+    let D = 1;
+    if (a.reduction === REDUCTION_MEAN) {
+      if (a.labels) {
+        D = 0;
+        for (let t = 0; t < n; t++) { const y = a.labels[t]; if (y !== a.ignoreIndex) D += a.weights ? a.weights[y] : 1; }
+      } else D = n;
+      if (D === 0) { a.grad?.data.fill(0); return NaN; } // nothing to average: loss NaN, gradient 0
+    }
+    const call = new Call(this, 'softmaxCrossEntropy');
+    const sl = call.in(a.logits.data);
+    const slab = call.opt(a.labels), stg = call.opt(a.targets?.data ?? null), sw = call.opt(a.weights);
+    const sloss = call.opt(a.losses, false), sg = call.opt(a.grad?.data ?? null, false);
+    const l64 = call.workspace(n * 8);
+    const k = this.exports[`cross_entropy_axis${this.suffix(a.logits.data)}`];
+    const total = call.run(() => k(sl.ptr, outer, C, inner, inner, ptr(slab), ptr(stg), ptr(sw), a.ignoreIndex,
+      a.smoothing, 1 / D, ptr(sloss), ptr(sg), l64.ptr));
+    return a.reduction === REDUCTION_MEAN ? total / D : total;
   }
 }

@@ -59,6 +59,7 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
     logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
     nllLoss: (a) => engine!.nllLoss(a),
     softmaxAxis: (a) => engine!.softmaxAxis(a),
+    crossEntropyAxis: (a, inner) => engine!.crossEntropyAxis(a, inner),
     // Every array outside the memory is copied into the scratch block before the kernel runs.
     stagesInputs: true,
     ownMemory: {

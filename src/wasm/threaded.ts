@@ -17,6 +17,8 @@
  *     f64 and the caller adds them in row order and divides by the same denominator, which is
  *     exactly what the single call does.
  *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
+ *   softmax, logSoftmax over a non-last axis: chunks of inner positions (multiples of 16, every
+ *     outer block); each position is computed by the same code as in the single call.
  *   softmaxJacobian, and one long row of softmaxBackward or cross-entropy: on the calling thread,
  *     the single-threaded code (their row sums are not blocked: a split would change the order of
  *     the additions).
@@ -31,7 +33,7 @@ import type { Arena } from './arena.js';
 import { platform } from '#platform';
 import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
-import { overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
+import { CHUNK_ELEMS, MAX_CHUNKS, overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
 import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
 
@@ -82,6 +84,7 @@ const ROW_KERNELS = [
   'row_blocks_max_f32', 'row_blocks_max_f64', 'softmax_row_blocks_f32', 'softmax_row_blocks_f64',
   'row_blocks_scale_f32', 'row_blocks_scale_f64', 'log_softmax_row_blocks_f32', 'log_softmax_row_blocks_f64',
   'log_softmax_row_out_f32', 'log_softmax_row_out_f64',
+  'softmax_axis_f32', 'softmax_axis_f64', 'log_softmax_axis_f32', 'log_softmax_axis_f64',
 ] as const;
 /** The number of a chunked export in ROW_KERNELS (the job's function). */
 const kernel = (name: (typeof ROW_KERNELS)[number]): number => ROW_KERNELS.indexOf(name);
@@ -259,6 +262,28 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     };
   ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
   ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+
+  /**
+   * softmax / logSoftmax over a non-last axis (assembly/axis/softmax.ts): chunks of inner positions
+   * (a multiple of 16, every outer block), each position computed by the same code as in the single
+   * call, so the bits do not depend on the split.
+   */
+  const axisWise = (name: (typeof ROW_KERNELS)[number], E: number, what: string) =>
+    (x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void => {
+      const idx = kernel(name);
+      const whole = fns[idx] as (...a: number[]) => void;
+      const total = outer * C * count;
+      if (pool.workers() === 0 || count !== inner || total < PARALLEL_MIN_ELEMS || inner < 32) { whole(x, out, outer, C, inner, s, count); return; }
+      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (Math.max(C, 1) * outer) / 16) * 16);
+      per = Math.max(per, Math.ceil(inner / MAX_CHUNKS / 16) * 16);
+      if (per >= inner) { whole(x, out, outer, C, inner, s, count); return; }
+      const nb = total * E;
+      pool.run(idx, [x, out, outer, C, inner, s, count], [E, E, 0, 0, 0, 0, 0], 6, inner, per, overlaps(x, nb, out, nb), what);
+    };
+  ex.softmax_axis_f32 = axisWise('softmax_axis_f32', 4, 'softmax');
+  ex.softmax_axis_f64 = axisWise('softmax_axis_f64', 8, 'softmax');
+  ex.log_softmax_axis_f32 = axisWise('log_softmax_axis_f32', 4, 'logSoftmax');
+  ex.log_softmax_axis_f64 = axisWise('log_softmax_axis_f64', 8, 'logSoftmax');
 
   // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
   Object.assign(ex, threadedLinear({
