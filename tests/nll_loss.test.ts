@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, reference, tensor, type FloatArray, type Tensor } from '../src/index.js';
 import { DTYPES, Rng, TOL, arr, randLabels, relErr, type DT } from './support/index.js';
-import { floats, ints, onnxCases, torchNllCases, values } from './support/peer_cases.js';
+import { floats, ints, onnxCases, onnxLossArgs, torchNllCases, values } from './support/peer_cases.js';
 import { engineRows, expectInputError, useWasm } from './support/vitest.js';
 
 const wasm = useWasm();
@@ -32,15 +32,9 @@ describe.each(engineRows(wasm))('%s engine', (_name, k) => {
     const cases = onnxCases('NegativeLogLikelihoodLoss');
     expect(cases.length).toBe(18);
     for (const c of cases) {
-      const x = tensor(floats(c.inputs[0]), c.inputs[0].shape);
-      const labels = tensor(ints(c.inputs[1]), c.inputs[1].shape);
-      const weights = c.inputs[2] ? floats(c.inputs[2]) : undefined;
-      const reduction = (c.attrs.reduction ?? 'mean') as 'mean' | 'sum' | 'none';
-      const ii = c.attrs.ignore_index as number | undefined;
-      const r = k().nllLoss(x, labels, { reduction, ...(weights ? { weights } : {}), ...(ii !== undefined ? { ignoreIndex: ii } : {}), grad: false });
-      const want = values(c.outputs[0]);
-      const got = reduction === 'none' ? Array.from(r.losses!) : [r.loss];
-      expect(relErr(got, want), c.name).toBeLessThanOrEqual(TOL.f32);
+      const { x, labels, options, want } = onnxLossArgs(c);
+      const r = k().nllLoss(x, labels, { ...options, grad: false });
+      expect(relErr(options.reduction === 'none' ? Array.from(r.losses!) : [r.loss], want), c.name).toBeLessThanOrEqual(TOL.f32);
     }
   });
 

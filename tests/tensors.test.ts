@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, reference, tensor, type FloatArray, type Tensor } from '../src/index.js';
 import { DTYPES, Rng, TOL, arr, relErr, type DT } from './support/index.js';
-import { floats, ints, onnxCases, values } from './support/peer_cases.js';
+import { floats, onnxCases, onnxLossArgs, values } from './support/peer_cases.js';
 import { engineRows, expectInputError, useWasm } from './support/vitest.js';
 
 const wasm = useWasm();
@@ -126,14 +126,9 @@ describe.each(engineRows(wasm))('%s engine: softmaxCrossEntropy on (N, C, d1…d
     const cases = onnxCases('SoftmaxCrossEntropyLoss');
     expect(cases.length).toBe(34);
     for (const c of cases) {
-      const x = tensor(floats(c.inputs[0]), c.inputs[0].shape);
-      const labels = tensor(ints(c.inputs[1]), c.inputs[1].shape);
-      const weights = c.inputs[2] ? floats(c.inputs[2]) : undefined;
-      const reduction = (c.attrs.reduction ?? 'mean') as 'mean' | 'sum' | 'none';
-      const ii = c.attrs.ignore_index as number | undefined;
-      const r = k().softmaxCrossEntropy(x, labels, { reduction, ...(weights ? { weights } : {}), ...(ii !== undefined ? { ignoreIndex: ii } : {}) });
-      const want = values(c.outputs[0]);
-      expect(relErr(reduction === 'none' ? Array.from(r.losses!) : [r.loss], want), c.name).toBeLessThanOrEqual(TOL.f32);
+      const { x, labels, options, want } = onnxLossArgs(c);
+      const r = k().softmaxCrossEntropy(x, labels, options);
+      expect(relErr(options.reduction === 'none' ? Array.from(r.losses!) : [r.loss], want), c.name).toBeLessThanOrEqual(TOL.f32);
       expect(r.grad!.shape).toEqual(x.shape);
     }
   });

@@ -17,8 +17,9 @@
  *     f64 and the caller adds them in row order and divides by the same denominator, which is
  *     exactly what the single call does.
  *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
- *   softmax, logSoftmax over a non-last axis: chunks of inner positions (multiples of 16, every
- *     outer block); each position is computed by the same code as in the single call.
+ *   softmax, logSoftmax, softmaxCrossEntropy over a non-last axis: chunks of inner positions
+ *     (multiples of 16, every outer block); each position is computed by the same code as in the
+ *     single call; cross-entropy's per-position losses are added by the caller in position order.
  *   softmaxJacobian, and one long row of softmaxBackward or cross-entropy: on the calling thread,
  *     the single-threaded code (their row sums are not blocked: a split would change the order of
  *     the additions).
@@ -85,6 +86,7 @@ const ROW_KERNELS = [
   'row_blocks_scale_f32', 'row_blocks_scale_f64', 'log_softmax_row_blocks_f32', 'log_softmax_row_blocks_f64',
   'log_softmax_row_out_f32', 'log_softmax_row_out_f64',
   'softmax_axis_f32', 'softmax_axis_f64', 'log_softmax_axis_f32', 'log_softmax_axis_f64',
+  'cross_entropy_axis_f32', 'cross_entropy_axis_f64',
 ] as const;
 /** The number of a chunked export in ROW_KERNELS (the job's function). */
 const kernel = (name: (typeof ROW_KERNELS)[number]): number => ROW_KERNELS.indexOf(name);
@@ -284,6 +286,33 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   ex.softmax_axis_f64 = axisWise('softmax_axis_f64', 8, 'softmax');
   ex.log_softmax_axis_f32 = axisWise('log_softmax_axis_f32', 4, 'logSoftmax');
   ex.log_softmax_axis_f64 = axisWise('log_softmax_axis_f64', 8, 'logSoftmax');
+
+  /**
+   * Cross-entropy over a non-last class axis (assembly/axis/cross_entropy.ts): the same chunks of
+   * positions; every position's loss goes to l64 and the caller adds them in position order, as the
+   * single call does.
+   */
+  const ceAxis = (name: (typeof ROW_KERNELS)[number], E: number) =>
+    (logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number, weights: number,
+      ignore: number, eps: number, rD: number, losses: number, grad: number, l64: number): number => {
+      const idx = kernel(name);
+      const whole = fns[idx] as (...a: number[]) => number;
+      const all = [logits, outer, C, inner, count, labels, targets, weights, ignore, eps, rD, losses, grad, l64];
+      const total = outer * C * count * 2;
+      if (pool.workers() === 0 || count !== inner || total < PARALLEL_MIN_ELEMS || inner < 32) return whole(...all);
+      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (2 * Math.max(C, 1) * outer) / 16) * 16);
+      per = Math.max(per, Math.ceil(inner / MAX_CHUNKS / 16) * 16);
+      if (per >= inner) return whole(...all);
+      const nb = outer * C * inner * E;
+      pool.run(idx, all, [E, 0, 0, 0, 0, labels ? 4 : 0, targets ? E : 0, 0, 0, 0, 0, losses ? E : 0, grad ? E : 0, 8], 4, inner, per,
+        grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
+      const v = new Float64Array(memory.buffer, l64, outer * inner);
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) sum += v[i];
+      return sum;
+    };
+  ex.cross_entropy_axis_f32 = ceAxis('cross_entropy_axis_f32', 4);
+  ex.cross_entropy_axis_f64 = ceAxis('cross_entropy_axis_f64', 8);
 
   // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
   Object.assign(ex, threadedLinear({

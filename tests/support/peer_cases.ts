@@ -37,3 +37,18 @@ export function onnxCases(op: string): OnnxCase[] {
 export function torchNllCases(): TorchNllCase[] {
   return (JSON.parse(readFileSync(new URL('torch_nll.json', dir), 'utf8')) as { cases: TorchNllCase[] }).cases;
 }
+
+/** The arguments of an ONNX loss case (NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss) in this API's terms. */
+export function onnxLossArgs(c: OnnxCase): {
+  x: { data: Float32Array; shape: number[] }; labels: { data: Int32Array; shape: number[] };
+  options: { reduction: 'mean' | 'sum' | 'none'; weights?: Float32Array; ignoreIndex?: number }; want: number[];
+} {
+  const reduction = (c.attrs.reduction ?? 'mean') as 'mean' | 'sum' | 'none';
+  const ii = c.attrs.ignore_index as number | undefined;
+  return {
+    x: { data: floats(c.inputs[0], 'f32') as Float32Array, shape: c.inputs[0].shape },
+    labels: { data: ints(c.inputs[1]), shape: c.inputs[1].shape },
+    options: { reduction, ...(c.inputs[2] ? { weights: floats(c.inputs[2], 'f32') as Float32Array } : {}), ...(ii !== undefined ? { ignoreIndex: ii } : {}) },
+    want: values(c.outputs[0]),
+  };
+}
