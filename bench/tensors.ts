@@ -48,7 +48,15 @@ rows.push({
   },
 });
 rows.push({ name: `logSoftmax axis 1 of (${N}, ${C}, ${H}, ${W}) zc`, make: (k) => { const a = zc(k, [N, C, H, W], x), o = zc(k, [N, C, H, W]); return () => k.logSoftmax(a, o, { axis: 1 }); } });
-export const extraRows = rows; // the cross-entropy rows are added here when the N-d form exists
+const labels = Int32Array.from({ length: N * HW }, () => Math.floor(rng.next() * C));
+rows.push({ name: `softmaxCrossEntropy (${N}, ${C}, ${HW}) labels (${N}, ${HW}) zc`, make: (k) => { const a = zc(k, [N, C, HW], x), g = zc(k, [N, C, HW]); return () => k.softmaxCrossEntropy(a, labels, { gradOut: g }); } });
+rows.push({ name: `softmaxCrossEntropy last axis (${N * HW}, ${C}) zc`, make: (k) => { const a = zc(k, [N * HW, C], x), g = zc(k, [N * HW, C]); return () => k.softmaxCrossEntropy(a, labels, { gradOut: g }); } });
+rows.push({
+  name: 'transpose + softmaxCrossEntropy + transpose of the gradient', make: (k) => {
+    const a = zc(k, [N, HW, C]), g = zc(k, [N, HW, C]), back = new Float32Array(x.length);
+    return () => { transpose(x, a.data, N, C, HW); const r = k.softmaxCrossEntropy(a, labels, { gradOut: g, axis: -1 }); transpose(g.data, back, N, HW, C); return r.loss; };
+  },
+});
 
 function median(v: number[]): number { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; }
 
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
   rows.forEach((r, i) => console.log(`${r.name.padEnd(72)} ${ks.map((k, t) => `t${k.threads} ${median(times[i][t]).toFixed(3)}`).join('  ')}`));
   const m = (i: number, t: number) => median(times[i][t]);
   for (const t of [0, 1]) {
-    console.log(`threads ${ks[t].threads}: axis1 / last-axis(…,21) = ${(m(0, t) / m(1, t)).toFixed(2)}, axis1 / last-axis(…,128) = ${(m(0, t) / m(2, t)).toFixed(2)}, transpose route / axis1 = ${(m(3, t) / m(0, t)).toFixed(2)}`);
+    console.log(`threads ${ks[t].threads}: softmax axis1 / last-axis(…,21) = ${(m(0, t) / m(1, t)).toFixed(2)}, axis1 / last-axis(…,128) = ${(m(0, t) / m(2, t)).toFixed(2)}, transpose route / axis1 = ${(m(3, t) / m(0, t)).toFixed(2)}; CE axis1 / last-axis = ${(m(5, t) / m(6, t)).toFixed(2)}, transpose route / axis1 = ${(m(7, t) / m(5, t)).toFixed(2)}`);
   }
   for (const k of ks) k.dispose();
 }
