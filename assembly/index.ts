@@ -53,6 +53,7 @@ export { log_sum_exp_f32, log_sum_exp_f64 } from './logits/logsumexp';
 export { argmax_f32, argmax_f64, argmax_last_f32, argmax_last_f64 } from './logits/argmax';
 export { topk_f32, topk_f64, topk_smallest_f32, topk_smallest_f64, topk_scratch_bytes } from './logits/topk';
 export { sample_f32, sample_f64, sample_scratch_bytes_f32, sample_scratch_bytes_f64 } from './logits/sample';
+export { sample_ex_f32, sample_ex_f64, sample_ex_scratch_bytes_f32, sample_ex_scratch_bytes_f64, sample_ex_set } from './logits/sample';
 export { log_softmax_backward_f32, log_softmax_backward_f64 } from './logits/log_softmax_backward';
 export {
   softmax_temperature_f32, softmax_temperature_f64, log_softmax_temperature_f32, log_softmax_temperature_f64,

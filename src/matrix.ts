@@ -11,7 +11,8 @@ import { checkFloatArray, checkSize, fail } from './validate.js';
  * @returns `{ data, rows, cols }`.
  * @throws SoftmaxInputError on a wrong type, size or length.
  * @example
- * const x = matrix(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3); // x.rows === 2, x.cols === 3
+ * const x = matrix(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3);
+ * x.data[1 * x.cols + 2]; // → 6 (row 1, column 2)
  */
 export function matrix<A extends FloatArray>(data: A, rows: number, cols: number): Matrix<A> {
   checkFloatArray('matrix', 'data', data);

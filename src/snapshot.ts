@@ -32,30 +32,15 @@
  * is read back, and the byte is restored at once (outputs only, never inputs); if the flip shows
  * through, the outputs share memory and the call fails with SoftmaxInputError, nothing changed.
  */
-import type { Backend } from './backend.js';
 import { SoftmaxInputError } from './errors.js';
-import type { FloatArray, Matrix } from './types.js';
-import { sealEntries, type Entry, type Held, type NumArray } from './snapshot_seal.js';
+import type { FloatArray, Matrix } from './types_core.js';
+import { sealEntries, type EngineMemory, type Entry, type Held, type NumArray } from './snapshot_seal.js';
 import {
-  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, lengthOf, typedArrayName,
+  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, isSize, lengthOf, typedArrayName,
   type DType,
 } from './validate.js';
 
-export type { Held } from './snapshot_seal.js';
-
-const MAX_DIM = 2 ** 31 - 1;
-/** The fast path of checkSize (which builds the message). */
-const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
-
-/** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
-export interface MemoryHost {
-  /** True when `buffer` is, or was before a grow, this engine's memory. */
-  isMemory(buffer: ArrayBufferLike): boolean;
-  /** The memory's current buffer. */
-  buffer(): ArrayBuffer;
-  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
-  blockId(ptr: number, bytes: number): number;
-}
+export type { EngineMemory, Held, MemoryHost } from './snapshot_seal.js';
 
 function errorName(e: unknown): string {
   try {
@@ -103,10 +88,11 @@ export class CallSnapshot {
   /** `positional`: the call's arguments; typed arrays among them are captured at once, before any getter runs. */
   constructor(
     readonly fn: string,
-    private readonly backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>,
+    private readonly backend: EngineMemory,
     private readonly guard: (fn: string) => void,
     positional: readonly unknown[] = [],
   ) {
+    guard(fn); // first of all: the instance may have been disposed
     for (const v of positional) this.capture(v);
   }
 
@@ -341,7 +327,7 @@ export class CallSnapshot {
       shape.push(isSize(d) ? d : checkSize(this.fn, `${arg}[${i}]`, d));
       n *= shape[i];
     }
-    if (n > MAX_DIM) fail(this.fn, arg, `= [${shape.join(', ')}] holds ${n} elements, more than 2^31 − 1`);
+    if (n > 2 ** 31 - 1) fail(this.fn, arg, `= [${shape.join(', ')}] holds ${n} elements, more than 2^31 − 1`);
     return shape;
   }
 

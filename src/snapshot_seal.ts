@@ -3,12 +3,32 @@
  * every view rebuilt from what was read, overlaps decided, integer labels checked on a private copy,
  * SharedArrayBuffer inputs staged and SharedArrayBuffer outputs probed. No user code runs here.
  */
-import type { Backend } from './backend.js';
-import type { MemoryHost } from './snapshot.js';
-import type { FloatArray } from './types.js';
+import type { FloatArray } from './types_core.js';
 import { fail, isDetached, isShared } from './validate.js';
 
 export type NumArray = FloatArray | Int32Array;
+
+/** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
+export interface MemoryHost {
+  /** True when `buffer` is, or was before a grow, this engine's memory. */
+  isMemory(buffer: ArrayBufferLike): boolean;
+  /** The memory's current buffer. */
+  buffer(): ArrayBuffer;
+  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
+  blockId(ptr: number, bytes: number): number;
+}
+
+/** What the seal needs to know of the engine a call goes to (part of the Backend, src/ops/index.ts). */
+export interface EngineMemory {
+  /**
+   * True when the engine copies every input that is not in its own memory before it writes any
+   * output (the WASM engine). Otherwise the seal stages SharedArrayBuffer inputs that may share
+   * memory with an output (see src/snapshot.ts).
+   */
+  readonly stagesInputs?: boolean;
+  /** The engine's own memory (the WASM engine), so arrays in it are re-derived after growth. */
+  readonly ownMemory?: MemoryHost;
+}
 
 /** Where a snapshot keeps a checked array; `data` is replaced by the rebuilt view at seal(). */
 export interface Held<A extends NumArray> { data: A }
@@ -32,7 +52,7 @@ export interface Entry {
 }
 
 /** Runs the seal checks on a call's entries, in order; afterwards every holder's `data` is what the engine uses. */
-export function sealEntries(fn: string, entries: readonly Entry[], backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>): void {
+export function sealEntries(fn: string, entries: readonly Entry[], backend: EngineMemory): void {
   for (const e of entries) rebuild(fn, e, backend.ownMemory);
   for (const e of entries) if (e.out) checkOverlaps(fn, entries, e);
   for (const e of entries) if (e.labels) checkLabels(fn, e);

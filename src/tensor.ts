@@ -1,4 +1,5 @@
-import type { FloatArray, Tensor } from './types.js';
+import type { FloatArray } from './types_core.js';
+import type { Tensor } from './types_tensors.js';
 import { checkSize, describe, fail, lengthOf, typedArrayName } from './validate.js';
 
 /**

@@ -2,7 +2,8 @@
  * Public types of the tensor round (docs/tensors.md): argmax's and topK's options, nllLoss's options
  * and result. Re-exported by ./types.ts, where SoftmaxKernels declares the methods.
  */
-import type { CrossEntropyOptions, FloatArray, Matrix } from './types.js';
+import type { CrossEntropyOptions } from './ops/cross_entropy.js';
+import type { FloatArray, Matrix } from './types_core.js';
 
 /**
  * A row-major, contiguous N-d tensor: element (i0, …, ik) is `data[((i0·s1 + i1)·s2 + …)·sk + ik]`

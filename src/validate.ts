@@ -4,7 +4,7 @@
  * or touches an output, so a failed call changes nothing.
  */
 import { SoftmaxInputError } from './errors.js';
-import type { FloatArray, Matrix } from './types.js';
+import type { FloatArray, Matrix } from './types_core.js';
 
 export type DType = 'f32' | 'f64';
 
@@ -124,10 +124,11 @@ export function fail(fn: string, arg: string, message: string): never {
   throw new SoftmaxInputError(`${fn}: ${arg} ${message}`, arg);
 }
 
+/** A matrix dimension: a non-negative integer ≤ MAX_DIM (the test without the message). */
+export const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
+
 export function checkSize(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_DIM) {
-    fail(fn, arg, `must be a non-negative integer, got ${describe(v)}`);
-  }
+  if (!isSize(v)) fail(fn, arg, `must be a non-negative integer, got ${describe(v)}`);
   return v;
 }
 
@@ -239,6 +240,24 @@ export function checkNumberInRange(fn: string, arg: string, v: unknown, lo: numb
     fail(fn, arg, `must be a finite number ${range}, got ${describe(v)}`);
   }
   if (!Number.isFinite(v)) fail(fn, arg, `must be finite, got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * A temperature: undefined → 1; a finite number > 0 (≥ 0 when zeroOk: 0 = argmax) whose 1/T is
+ * finite and non-zero in the float type.
+ */
+export function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): number {
+  if (v === undefined) return 1;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(zeroOk ? v >= 0 : v > 0)) {
+    fail(fn, 'options.temperature', `must be a finite number ${zeroOk ? '≥ 0 (0 = argmax)' : '> 0'}, got ${describe(v)}`);
+  }
+  if (v > 0) {
+    const inv = dt === 'f32' ? Math.fround(1 / v) : 1 / v;
+    if (!Number.isFinite(inv) || inv === 0) {
+      fail(fn, 'options.temperature', `= ${v} makes 1/T leave the ${dt} range; use a temperature in [${dt === 'f32' ? '3e-38, 3e38' : '6e-308, 1e308'}]`);
+    }
+  }
   return v;
 }
 

@@ -50,6 +50,27 @@ describe('threads: bit-identical results for any thread count', () => {
     }, 300_000);
   }
 
+  it('the row ops the registry splits by rows run on the pool: logSoftmaxBackward, logSumExp, argmax, softmax / logSoftmax with a temperature', () => {
+    const x = randMatrix('f32', 64, 4000, 11, 3), dy = randMatrix('f32', 64, 4000, 12);
+    const y = k1.logSoftmax(x);
+    const calls: Array<[string, (k: WasmKernels) => ArrayBufferView]> = [
+      ['logSoftmaxBackward', (k) => k.logSoftmaxBackward(y, dy).data],
+      ['logSumExp', (k) => k.logSumExp(x)],
+      ['argmax', (k) => k.argmax(x)],
+      ['softmax T', (k) => k.softmax(x, undefined, { temperature: 0.5 }).data],
+      ['logSoftmax T', (k) => k.logSoftmax(x, undefined, { temperature: 2 }).data],
+    ];
+    const bytes = (a: ArrayBufferView): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    for (const [name, f] of calls) {
+      const want = bytes(f(k1));
+      for (const k of kn) {
+        const jobs = hook(k).jobs();
+        expect(bytes(f(k)), `${name} threads ${k.threads}`).toEqual(want);
+        expect(hook(k).jobs() - jobs, `${name} jobs`).toBe(1);
+      }
+    }
+  });
+
   // One long row in blocks of LONG_ROW_BLOCK (assembly/threads.ts): rows below the threshold (6 blocks),
   // at it, around block edges, a row ending in a sliver shorter than a vector step, several long rows.
   const B = LONG_ROW_BLOCK;

@@ -3,7 +3,7 @@
  * scores = X·W + b, accumulated in float64 per row and rounded once into `out`. Also `argmaxRows`,
  * the prediction from scores.
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 
 /**
  * Writes scores = X·W + b into `out`.

@@ -6,8 +6,25 @@
  * divides the sum by D = Σ w[y] over the non-ignored targets (their count without weights; D = 0 →
  * NaN and a zero gradient); the gradient is −w[y]/D at (n, y, s), 0 elsewhere.
  */
-import { REDUCTION_MEAN, type NllLossArgs } from '../backend.js';
-import type { FloatArray } from '../types.js';
+import { REDUCTION_MEAN, type ReductionCode } from '../codes.js';
+import type { FloatArray } from '../types_core.js';
+
+/** nllLoss's normalized arguments: log-probabilities laid out (outer, classes, inner). */
+export interface NllLossArgs<A extends FloatArray = FloatArray> {
+  x: A;
+  outer: number;
+  classes: number;
+  inner: number;
+  /** outer·inner targets, each in [0, classes) or ignoreIndex. */
+  labels: Int32Array;
+  weights: A | null;
+  ignoreIndex: number;
+  reduction: ReductionCode;
+  /** outer·inner per-target losses (given exactly for 'none'), or null. */
+  losses: A | null;
+  /** The gradient, the layout of x (may alias x), or null. */
+  grad: A | null;
+}
 
 export function nllLoss<A extends FloatArray>(a: NllLossArgs<A>): number {
   const { x, outer, classes: C, inner, labels, weights, ignoreIndex, reduction, losses, grad } = a;

@@ -65,7 +65,7 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
  * @returns the model, with `history: []`.
  * @example
  * const m = softmaxClassifier(reference, { W: matrix(new Float64Array([1, -1, -1, 1]), 2, 2) });
- * m.predict(matrix(new Float64Array([3, 0, 0, 3]), 2, 2)); // Int32Array [0, 1]
+ * m.predict(matrix(new Float64Array([3, 0, 0, 3]), 2, 2)); // → Int32Array [0, 1]
  */
 export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels, params: { W: Matrix<A>; b?: A }): SoftmaxClassifier<A> {
   const fn = 'softmaxClassifier';
@@ -87,7 +87,9 @@ export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels,
  * @param kernels `reference` or the WASM kernels.
  * @param saved the object from `toJSON()`, or its JSON text.
  * @example
- * const again = loadSoftmaxClassifier(k, JSON.stringify(model)); // again.W.data equals model.W.data bit for bit
+ * const model = softmaxClassifier(reference, { W: matrix(new Float32Array([0.1, -0.2, 1 / 3, 0]), 2, 2) });
+ * const again = loadSoftmaxClassifier(reference, JSON.stringify(model));
+ * again.W.data; // → Float32Array [0.1, -0.2, 0.33333334, 0] (the same bits as model.W.data)
  */
 export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier | string): SoftmaxClassifier<FloatArray> {
   const fn = 'loadSoftmaxClassifier';

@@ -57,7 +57,7 @@ function split<A extends FloatArray>(cfg: TrainConfig<A>, rng: Rng): { trainIdx:
  * const X = matrix(new Float64Array([0, 0, 0, 1, 1, 0, 1, 1]), 4, 2);
  * const y = new Int32Array([0, 1, 1, 1]); // OR
  * const m = trainSoftmaxClassifier(reference, { X, y, classes: 2 }, { epochs: 200, batchSize: 4, lr: 0.5 });
- * m.predict(X); // Int32Array [0, 1, 1, 1]
+ * m.predict(X); // → Int32Array [0, 1, 1, 1]
  */
 export function trainSoftmaxClassifier<A extends FloatArray>(
   kernels: SoftmaxKernels, data: TrainData<A>, options?: TrainOptions<A>,

@@ -139,6 +139,26 @@ export interface SoftmaxWasmExports {
     uniforms: number, out: number, logp: number, flogp: number, work: number, support: number): void;
   sample_scratch_bytes_f32(cols: number): number;
   sample_scratch_bytes_f64(cols: number): number;
+  /**
+   * The extended sampler's options for the next sample_ex_* call: typicalP (1 = off), nSigma (0 = off),
+   * hist i32 tokens + histRange i32[2·rows] (start, end) or 0, rep (1 = off), pres, freq, biasIdx
+   * i32[biasN] + biasVal f64[biasN], allowed u32[rows·ceil(cols/32)] or 0.
+   */
+  sample_ex_set(typicalP: number, nSigma: number, hist: number, histRange: number, rep: number, pres: number, freq: number,
+    biasIdx: number, biasVal: number, biasN: number, allowed: number): void;
+  /**
+   * sample_* with every processor and warper: n draws per row (uniforms f64[rows·n], out i32[rows·n],
+   * logp / flogp [rows·n] or 0), topN (topIdx i32[rows·topN], topLp floats), filt rows×cols or 0
+   * (filter's output, may be x), work: sample_ex_scratch_bytes_*(cols).
+   */
+  sample_ex_f32(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    n: number, uniforms: number, out: number, logp: number, flogp: number, topN: number, topIdx: number, topLp: number,
+    filt: number, work: number, support: number): void;
+  sample_ex_f64(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    n: number, uniforms: number, out: number, logp: number, flogp: number, topN: number, topIdx: number, topLp: number,
+    filt: number, work: number, support: number): void;
+  sample_ex_scratch_bytes_f32(cols: number): number;
+  sample_ex_scratch_bytes_f64(cols: number): number;
   /** out = dy − exp(y)·rowsum(dy); out may alias y or dy. */
   log_softmax_backward_f32(y: number, dy: number, out: number, rows: number, cols: number): void;
   log_softmax_backward_f64(y: number, dy: number, out: number, rows: number, cols: number): void;

@@ -6,29 +6,33 @@
  * the pool. The engine in kernels.ts marshals exactly as for one thread: it sees the same exports
  * (pointer-level signatures), only faster.
  *
- * Which kernels are split, and why the bits cannot change:
- *   softmax, logSoftmax, softmaxBackward: chunks of whole rows; each row is computed by the same
- *     code as in the single call.
- *   softmax, logSoftmax of a few long rows (fewer than LONG_ROW_MAX_ROWS rows of at least
- *     PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/threads.ts):
+ * Which kernels are split is declared by each op's registry entry (`kernels` in src/ops/<family>.ts,
+ * read here by name), and why the bits cannot change:
+ *   'rows' (softmax, logSoftmax with or without a temperature, softmaxBackward, logSoftmaxBackward,
+ *     logSumExp, argmax): chunks of whole rows; each row is computed by the same code as in the
+ *     single call.
+ *   'rows' with longRow (softmax, logSoftmax of a few long rows: fewer than LONG_ROW_MAX_ROWS rows of
+ *     at least PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/threads.ts):
  *     block maxes (order-free), block exps with their sum blocks' lane sums stored and added by the
  *     caller in block order (the single call's addition sequence), then the output pass by block.
- *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
- *     f64 and the caller adds them in row order and divides by the same denominator, which is
- *     exactly what the single call does.
- *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
- *   softmax, logSoftmax, softmaxCrossEntropy over a non-last axis: chunks of inner positions
- *     (multiples of 16, every outer block); each position is computed by the same code as in the
- *     single call; cross-entropy's per-position losses are added by the caller in position order.
- *   softmaxJacobian, and one long row of softmaxBackward or cross-entropy: on the calling thread,
- *     the single-threaded code (their row sums are not blocked: a split would change the order of
- *     the additions).
+ *   'rowLosses' (softmaxCrossEntropy): chunks of whole rows (cross_entropy_rows_*); each row's loss
+ *     is kept as an f64 and the caller adds them in row order and divides by the same denominator,
+ *     which is exactly what the single call does.
+ *   'phases' (linearSoftmaxLoss): the phases of assembly/linear_softmax/ (threaded_linear.ts).
+ *   'positions' / 'positionLosses' (softmax, logSoftmax, softmaxCrossEntropy over a non-last axis,
+ *     assembly/axis/): chunks of inner positions (multiples of 16) of every outer block, each position
+ *     computed by the single call's code; per-position losses added by the caller in position order.
+ *   'caller' (softmaxJacobian, linearScores, topK, sample), and one long row of the ops split by
+ *     rows without longRow: on the calling thread, the single-threaded code (their row sums are not
+ *     blocked: a split would change the order of the additions).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
  * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
  */
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
+import { ENTRIES } from '../ops/index.js';
+import type { Split } from '../ops/op.js';
 import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
 import { platform } from '#platform';
@@ -78,18 +82,34 @@ export interface ThreadsHandle {
   decorate<K extends object>(k: K): K;
 }
 
-const ROW_KERNELS = [
-  'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
-  'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
+/** The long-row block kernels of softmax / log-softmax (assembly/threads.ts), run on the pool by name. */
+const LONG_ROW_JOBS = [
+  'row_blocks_max', 'softmax_row_blocks', 'row_blocks_scale', 'log_softmax_row_blocks', 'log_softmax_row_out',
+].flatMap((k) => [`${k}_f32`, `${k}_f64`]);
+
+/** The kernels the registry (src/ops/) splits by rows, with the op they belong to. */
+const ROW_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
+  .filter((e): e is [string, Extract<Split, { by: 'rows' }>] => e[1].by === 'rows')
+  .map(([base, split]) => ({ op: op.name, base, split })));
+/** The kernels whose per-row losses the caller adds (cross-entropy). */
+const ROW_LOSSES = ENTRIES.flatMap((op) => Object.entries(op.kernels).filter(([, s]) => s.by === 'rowLosses').map(([base]) => ({ op: op.name, base })));
+
+/** The axis kernels (assembly/axis/) split by inner positions, with or without per-position losses. */
+const POSITION_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
+  .filter(([, s]) => s.by === 'positions' || s.by === 'positionLosses')
+  .map(([base, s]) => ({ op: op.name, base, losses: s.by === 'positionLosses' })));
+
+/**
+ * Every export a pool job may run, by name (the pool numbers them in this order; its test hook's
+ * dispatch() runs the first, softmax_f32, on empty rows).
+ */
+const POOL_JOBS: readonly string[] = [
+  ...ROW_SPLITS.flatMap(({ base }) => [`${base}_f32`, `${base}_f64`]),
+  ...ROW_LOSSES.flatMap(({ base }) => [`${base}_rows_f32`, `${base}_rows_f64`]),
   ...LINEAR_PHASES,
-  'row_blocks_max_f32', 'row_blocks_max_f64', 'softmax_row_blocks_f32', 'softmax_row_blocks_f64',
-  'row_blocks_scale_f32', 'row_blocks_scale_f64', 'log_softmax_row_blocks_f32', 'log_softmax_row_blocks_f64',
-  'log_softmax_row_out_f32', 'log_softmax_row_out_f64',
-  'softmax_axis_f32', 'softmax_axis_f64', 'log_softmax_axis_f32', 'log_softmax_axis_f64',
-  'cross_entropy_axis_f32', 'cross_entropy_axis_f64',
-] as const;
-/** The number of a chunked export in ROW_KERNELS (the job's function). */
-const kernel = (name: (typeof ROW_KERNELS)[number]): number => ROW_KERNELS.indexOf(name);
+  ...LONG_ROW_JOBS,
+  ...POSITION_SPLITS.flatMap(({ base }) => [`${base}_f32`, `${base}_f64`]),
+];
 
 function single(reason: string | undefined): ThreadsHandle {
   return {
@@ -153,10 +173,13 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     return single(`the threads build could not be loaded (${(e as Error)?.message ?? e})`);
   }
   const raw = instance!.exports as unknown as SoftmaxWasmExports & Record<string, (...a: number[]) => number>;
-  const fns = ROW_KERNELS.map((n) => raw[n]);
+  const fns = POOL_JOBS.map((n) => raw[n]);
+  const jobIndex = new Map(POOL_JOBS.map((n, i) => [n, i]));
+  /** The pool's number of a job export (every name used below is in POOL_JOBS). */
+  const job = (name: string): number => jobIndex.get(name)!;
   const test = (options as Record<symbol, ThreadsTestOptions> | undefined)?.[THREADS_TEST_OPTIONS] ?? {};
   const { pool, failed } = await Pool.start({
-    module: module!, bytes: bytes!, memory, names: [...ROW_KERNELS], fns, workers: want - 1,
+    module: module!, bytes: bytes!, memory, names: [...POOL_JOBS], fns, workers: want - 1,
     spinMs: want <= cores ? 0.25 : 0, startTimeoutMs: test.startTimeoutMs, brokenWorkerSource: test.brokenWorkerSource,
   });
   if (pool.workers() === 0) {
@@ -198,50 +221,57 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     const maxes = rowBuffer(blocks * 12 + 16 + blocks * slots * 16);
     const counts = maxes + blocks * 8, partials = (counts + blocks * 4 + 15) & ~15;
     // phase 1: the max, folded over the blocks (order-free)
-    pool.run(kernel(`row_blocks_max_${sfx}`), [x, blocks, x + rowBytes, maxes], [blockBytes, 0, 0, 8], 1, blocks, 1, false, what);
+    pool.run(job(`row_blocks_max_${sfx}`), [x, blocks, x + rowBytes, maxes], [blockBytes, 0, 0, 8], 1, blocks, 1, false, what);
     let m = -Infinity;
     for (const v of new Float64Array(memory.buffer, maxes, blocks)) if (v > m) m = v;
     if (m === -Infinity || (log && m === Infinity)) { whole(x, out, 1, cols); return; }
     const inPlace = overlaps(x, rowBytes, out, rowBytes);
     if (log) {
       // phase 2: rest sums by group and counts of the max; the caller's finish; phase 3: the output
-      pool.run(kernel(`log_softmax_row_blocks_${sfx}`), [x, blocks, x + rowBytes, m, partials, counts],
+      pool.run(job(`log_softmax_row_blocks_${sfx}`), [x, blocks, x + rowBytes, m, partials, counts],
         [blockBytes, 0, 0, 0, slots * 16, 4], 1, blocks, 1, false, what);
       const ls = rawx[`log_softmax_row_finish_${sfx}`](x, cols, m, partials, counts, blocks);
-      pool.run(kernel(`log_softmax_row_out_${sfx}`), [x, out, blocks, x + rowBytes, m, ls], [blockBytes, blockBytes, 0, 0, 0, 0], 2,
+      pool.run(job(`log_softmax_row_out_${sfx}`), [x, out, blocks, x + rowBytes, m, ls], [blockBytes, blockBytes, 0, 0, 0, 0], 2,
         blocks, 1, inPlace, what);
     } else {
       // phase 2: exps and their sums by sum block; the caller's finish (the sum); phase 3: out *= 1/sum (in place)
-      pool.run(kernel(`softmax_row_blocks_${sfx}`), [x, out, blocks, x + rowBytes, m, partials],
+      pool.run(job(`softmax_row_blocks_${sfx}`), [x, out, blocks, x + rowBytes, m, partials],
         [blockBytes, blockBytes, 0, 0, 0, slots * 16], 2, blocks, 1, inPlace, what);
       const sum = rawx[`softmax_row_finish_${sfx}`](x, out, cols, m, partials);
-      pool.run(kernel(`row_blocks_scale_${sfx}`), [out, blocks, out + rowBytes, sum], [blockBytes, 0, 0, 0], 1, blocks, 1, true, what);
+      pool.run(job(`row_blocks_scale_${sfx}`), [out, blocks, out + rowBytes, sum], [blockBytes, 0, 0, 0], 1, blocks, 1, true, what);
     }
   };
-  const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
-    const whole = fns[idx] as (...a: number[]) => void;
-    if (pool.workers() > 0 && arena && rows < LONG_ROW_MAX_ROWS && cols >= PARALLEL_MIN_ELEMS) {
-      for (let i = 0; i < rows; i++) longRow(what === 'logSoftmax', E, whole, x + i * cols * E, out + i * cols * E, cols);
-      return;
-    }
-    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { whole(x, out, rows, cols); return; }
-    const rb = cols * E;
-    pool.run(idx, [x, out, rows, cols], [rb, rb, 0, 0], 2, rows, plan.rowsPerChunk, overlaps(x, rows * rb, out, rows * rb), what);
+  /**
+   * The pool's version of a row kernel `name` (E bytes per element) of op `what`, split as its
+   * registry entry says: chunks of whole rows above the size threshold (partition.ts), each
+   * argument advanced per row by its RowArg; with `longRow`, fewer than LONG_ROW_MAX_ROWS long rows
+   * go in blocks instead; otherwise the single call.
+   */
+  const byRows = (name: string, E: number, what: string, split: Extract<Split, { by: 'rows' }>) => {
+    const whole = rawx[name];
+    const idx = job(name);
+    const rowsArg = split.args.indexOf('rows'), colsArg = split.args.indexOf('cols');
+    const ins = split.args.flatMap((a, i) => (a === 'in' ? [i] : []));
+    const outs = split.args.flatMap((a, i) => (a === 'out' || a === 'outElem' || a === 'outI32' ? [i] : []));
+    const log = name.startsWith('log_');
+    return (...v: number[]): void => {
+      const rows = v[rowsArg], cols = v[colsArg];
+      if (split.longRow && pool.workers() > 0 && arena && rows < LONG_ROW_MAX_ROWS && cols >= PARALLEL_MIN_ELEMS) {
+        for (let i = 0; i < rows; i++) longRow(log, E, whole, v[0] + i * cols * E, v[1] + i * cols * E, cols);
+        return;
+      }
+      const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+      if (!plan) { whole(...v); return; }
+      const rb = cols * E;
+      const steps = split.args.map((a) => (a === 'in' || a === 'out' ? rb : a === 'outElem' ? E : a === 'outI32' ? 4 : 0));
+      const inPlace = outs.some((o) => ins.some((i) => overlaps(v[o], rows * steps[o], v[i], rows * steps[i])));
+      pool.run(idx, v, steps, rowsArg, rows, plan.rowsPerChunk, inPlace, what);
+    };
   };
-  ex.softmax_f32 = rowwise(0, 4, 'softmax');
-  ex.softmax_f64 = rowwise(1, 8, 'softmax');
-  ex.log_softmax_f32 = rowwise(2, 4, 'logSoftmax');
-  ex.log_softmax_f64 = rowwise(3, 8, 'logSoftmax');
-  const backward = (idx: number, E: number) => (y: number, dy: number, out: number, rows: number, cols: number): void => {
-    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { (fns[idx] as (...a: number[]) => void)(y, dy, out, rows, cols); return; }
-    const rb = cols * E, nb = rows * rb;
-    pool.run(idx, [y, dy, out, rows, cols], [rb, rb, rb, 0, 0], 3, rows, plan.rowsPerChunk,
-      overlaps(out, nb, y, nb) || overlaps(out, nb, dy, nb), 'softmaxBackward');
-  };
-  ex.softmax_backward_f32 = backward(4, 4);
-  ex.softmax_backward_f64 = backward(5, 8);
+  for (const { op, base, split } of ROW_SPLITS) {
+    ex[`${base}_f32`] = byRows(`${base}_f32`, 4, op, split);
+    ex[`${base}_f64`] = byRows(`${base}_f64`, 8, op, split);
+  }
   const crossEntropy = (idx: number, E: number, whole: SoftmaxWasmExports['cross_entropy_f32'],
     denominator: (rows: number, labels: number, targets: number, weights: number, ignore: number) => number) =>
     (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
@@ -262,61 +292,51 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
       for (let i = 0; i < rows; i++) total += v[i];
       return mean ? total / denom : total;
     };
-  ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
-  ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+  for (const { base } of ROW_LOSSES) {
+    ex[`${base}_f32`] = crossEntropy(job(`${base}_rows_f32`), 4, rawx[`${base}_f32`], rawx[`${base}_denominator_f32`]);
+    ex[`${base}_f64`] = crossEntropy(job(`${base}_rows_f64`), 8, rawx[`${base}_f64`], rawx[`${base}_denominator_f64`]);
+  }
 
   /**
-   * softmax / logSoftmax over a non-last axis (assembly/axis/softmax.ts): chunks of inner positions
-   * (a multiple of 16, every outer block), each position computed by the same code as in the single
-   * call, so the bits do not depend on the split.
+   * The axis kernels (assembly/axis/): chunks of inner positions (a multiple of 16, every outer
+   * block), each position computed by the same code as in the single call, so the bits do not depend
+   * on the split. softmax_axis(x, out, outer, C, inner, s, count); cross_entropy_axis(logits, outer, C,
+   * inner, count, labels, targets, weights, ignore, eps, rD, losses, grad, l64): its per-position
+   * losses (l64) are added here in position order, as the single call adds them.
    */
-  const axisWise = (name: (typeof ROW_KERNELS)[number], E: number, what: string) =>
-    (x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void => {
-      const idx = kernel(name);
-      const whole = fns[idx] as (...a: number[]) => void;
-      const total = outer * C * count;
-      if (pool.workers() === 0 || count !== inner || total < PARALLEL_MIN_ELEMS || inner < 32) { whole(x, out, outer, C, inner, s, count); return; }
-      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (Math.max(C, 1) * outer) / 16) * 16);
+  const byPositions = (name: string, E: number, what: string, losses: boolean) => {
+    const whole = rawx[name];
+    const idx = job(name);
+    return (...v: number[]): number => {
+      const [outer, C, inner] = losses ? [v[1], v[2], v[3]] : [v[2], v[3], v[4]];
+      const countArg = losses ? 4 : 6;
+      const weight = losses ? 2 : 1;
+      if (pool.workers() === 0 || v[countArg] !== inner || outer * C * inner * weight < PARALLEL_MIN_ELEMS || inner < 32) return whole(...v);
+      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (weight * Math.max(C, 1) * outer) / 16) * 16);
       per = Math.max(per, Math.ceil(inner / MAX_CHUNKS / 16) * 16);
-      if (per >= inner) { whole(x, out, outer, C, inner, s, count); return; }
-      const nb = total * E;
-      pool.run(idx, [x, out, outer, C, inner, s, count], [E, E, 0, 0, 0, 0, 0], 6, inner, per, overlaps(x, nb, out, nb), what);
-    };
-  ex.softmax_axis_f32 = axisWise('softmax_axis_f32', 4, 'softmax');
-  ex.softmax_axis_f64 = axisWise('softmax_axis_f64', 8, 'softmax');
-  ex.log_softmax_axis_f32 = axisWise('log_softmax_axis_f32', 4, 'logSoftmax');
-  ex.log_softmax_axis_f64 = axisWise('log_softmax_axis_f64', 8, 'logSoftmax');
-
-  /**
-   * Cross-entropy over a non-last class axis (assembly/axis/cross_entropy.ts): the same chunks of
-   * positions; every position's loss goes to l64 and the caller adds them in position order, as the
-   * single call does.
-   */
-  const ceAxis = (name: (typeof ROW_KERNELS)[number], E: number) =>
-    (logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number, weights: number,
-      ignore: number, eps: number, rD: number, losses: number, grad: number, l64: number): number => {
-      const idx = kernel(name);
-      const whole = fns[idx] as (...a: number[]) => number;
-      const all = [logits, outer, C, inner, count, labels, targets, weights, ignore, eps, rD, losses, grad, l64];
-      const total = outer * C * count * 2;
-      if (pool.workers() === 0 || count !== inner || total < PARALLEL_MIN_ELEMS || inner < 32) return whole(...all);
-      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (2 * Math.max(C, 1) * outer) / 16) * 16);
-      per = Math.max(per, Math.ceil(inner / MAX_CHUNKS / 16) * 16);
-      if (per >= inner) return whole(...all);
+      if (per >= inner) return whole(...v);
       const nb = outer * C * inner * E;
-      pool.run(idx, all, [E, 0, 0, 0, 0, labels ? 4 : 0, targets ? E : 0, 0, 0, 0, 0, losses ? E : 0, grad ? E : 0, 8], 4, inner, per,
-        grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
-      const v = new Float64Array(memory.buffer, l64, outer * inner);
+      if (!losses) {
+        pool.run(idx, v, [E, E, 0, 0, 0, 0, 0], countArg, inner, per, overlaps(v[0], nb, v[1], nb), what);
+        return 0;
+      }
+      const [logits, labels, targets, lossOut, grad, l64] = [v[0], v[5], v[6], v[11], v[12], v[13]];
+      pool.run(idx, v, [E, 0, 0, 0, 0, labels ? 4 : 0, targets ? E : 0, 0, 0, 0, 0, lossOut ? E : 0, grad ? E : 0, 8], countArg, inner, per,
+        grad !== 0 && overlaps(grad, nb, logits, nb), what);
+      const l = new Float64Array(memory.buffer, l64, outer * inner);
       let sum = 0;
-      for (let i = 0; i < v.length; i++) sum += v[i];
+      for (let i = 0; i < l.length; i++) sum += l[i];
       return sum;
     };
-  ex.cross_entropy_axis_f32 = ceAxis('cross_entropy_axis_f32', 4);
-  ex.cross_entropy_axis_f64 = ceAxis('cross_entropy_axis_f64', 8);
+  };
+  for (const { op, base, losses } of POSITION_SPLITS) {
+    ex[`${base}_f32`] = byPositions(`${base}_f32`, 4, op, losses);
+    ex[`${base}_f64`] = byPositions(`${base}_f64`, 8, op, losses);
+  }
 
   // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
   Object.assign(ex, threadedLinear({
-    pool, raw, first: ROW_KERNELS.indexOf(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
+    pool, raw, first: job(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
   }));
 
   const testing: PoolTesting = pool.testing();
