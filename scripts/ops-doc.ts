@@ -32,14 +32,14 @@ export function opsDoc(): string {
     'Every public op of `SoftmaxKernels` (on `reference` and on the kernels of `loadWasm()`), in the',
     'order of the registry. Each one is declared once, in its family file under `src/ops/`: its',
     'arguments and their checks, its result, its WASM kernels (exported as `<kernel>_f32` and',
-    '`<kernel>_f64`), its float64 reference, how the thread pool runs it, its bench rows and its',
-    'digest cases. ARCHITECTURE.md says how to add one.',
+    '`<kernel>_f64`, with their raw parameters), its float64 reference, how the thread pool runs',
+    'each kernel, its bench rows and its digest cases. ARCHITECTURE.md says how to add one.',
     '',
     '| op | call | computes | kernels → thread pool |',
     '| --- | --- | --- | --- |',
   ];
   for (const op of ENTRIES) {
-    const kernels = Object.entries(op.kernels).map(([k, s]) => `\`${k}\` → ${pool(s)}`).join('<br>');
+    const kernels = Object.entries(op.kernels).map(([k, s]) => `\`${k}_f32/_f64(${s.params})\` → ${pool(s)}`).join('<br>');
     lines.push(`| \`${op.name}\` | \`${op.signature}\` | ${op.summary} | ${kernels} |`);
   }
   return lines.join('\n') + '\n';

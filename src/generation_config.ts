@@ -63,8 +63,7 @@ const isTokenList = (v: unknown): v is number[] => Array.isArray(v) && v.every((
  * distribution and is not implemented (`no_repeat_ngram_size`, `epsilon_cutoff`, `num_beams` > 1, …)
  * is refused, every one named in the SoftmaxInputError.
  * @example
- * generationConfig({ do_sample: true, temperature: 0.7, top_p: 0.8, top_k: 20, repetition_penalty: 1.05 })
- * // { temperature: 0.7, topK: 20, topP: 0.8, repetitionPenalty: 1.05 }
+ * generationConfig({ do_sample: true, temperature: 0.7, top_p: 0.8, top_k: 20, repetition_penalty: 1.05 }); // → { temperature: 0.7, topK: 20, topP: 0.8, repetitionPenalty: 1.05 }
  */
 export function generationConfig(json: object): FilterOptions {
   const fn = 'generationConfig';

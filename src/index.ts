@@ -10,7 +10,7 @@ export type {
 export { SoftmaxInputError } from './errors.js';
 export { matrix } from './matrix.js';
 export { reference } from './reference/index.js';
-export { loadWasm } from './wasm/kernels.js';
+export { loadWasm } from './wasm/load_wasm.js';
 export { MAX_JACOBIAN_LENGTH } from './ops/backward.js';
 export { trainSoftmaxClassifier } from './train/trainer.js';
 export { loadSoftmaxClassifier, softmaxClassifier } from './train/model.js';

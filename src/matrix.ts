@@ -1,5 +1,5 @@
-import type { FloatArray, Matrix } from './types.js';
-import { checkFloatArray, checkSize, fail } from './validate.js';
+import type { FloatArray, Matrix } from './types_core.js';
+import { checkFloatArray, checkSize, fail, lengthOf } from './validate.js';
 
 /**
  * Wraps a typed array as a row-major `rows × cols` matrix, checking that `data` is a
@@ -18,6 +18,8 @@ export function matrix<A extends FloatArray>(data: A, rows: number, cols: number
   checkFloatArray('matrix', 'data', data);
   const r = checkSize('matrix', 'rows', rows);
   const c = checkSize('matrix', 'cols', cols);
-  if (data.length !== r * c) fail('matrix', 'data', `must have length rows·cols = ${r}·${c} = ${r * c}, got length ${data.length}`);
+  // the intrinsic length, as every call checks it (a subclass's `length` getter cannot lie here)
+  const n = lengthOf(data);
+  if (n !== r * c) fail('matrix', 'data', `must have length rows·cols = ${r}·${c} = ${r * c}, got length ${n}`);
   return { data, rows, cols };
 }

@@ -4,7 +4,7 @@
  * SharedArrayBuffer inputs staged and SharedArrayBuffer outputs probed. No user code runs here.
  */
 import type { FloatArray } from './types_core.js';
-import { fail, isDetached, isShared } from './validate.js';
+import { checkLabelValues, fail, isDetached, isShared, overlaps } from './validate.js';
 
 export type NumArray = FloatArray | Int32Array;
 
@@ -86,8 +86,7 @@ function relation(a: Entry, b: Entry): 'same' | 'maybe' | 'no' {
 }
 
 function rangesOverlap(a: Entry, b: Entry): boolean {
-  const aEnd = a.byteOffset + a.length * a.bpe, bEnd = b.byteOffset + b.length * b.bpe;
-  return a.length > 0 && b.length > 0 && a.byteOffset < bEnd && b.byteOffset < aEnd;
+  return overlaps(a.byteOffset, a.length * a.bpe, b.byteOffset, b.length * b.bpe);
 }
 
 function checkOverlaps(fn: string, entries: readonly Entry[], out: Entry): void {
@@ -109,14 +108,7 @@ function checkLabels(fn: string, e: Entry): void {
   // The private copy: the engine reads this, so what is checked here is what it sees.
   const copy = new Int32Array(n);
   copy.set(e.holder.data as Int32Array);
-  const c = classes(), ignore = ignoreIndex();
-  for (let i = 0; i < n; i++) {
-    const y = copy[i];
-    if ((y < 0 || y >= c) && y !== ignore) {
-      const extra = ignore !== undefined ? ` and is not ignoreIndex (${ignore})` : '';
-      fail(fn, `${e.arg}[${i}]`, `= ${y} is outside [0, ${c})${extra}`);
-    }
-  }
+  checkLabelValues(fn, e.arg, copy, classes(), ignoreIndex());
   e.holder.data = copy;
   e.buffer = copy.buffer;
   e.byteOffset = 0;

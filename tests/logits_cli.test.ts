@@ -22,7 +22,7 @@ describe('softmax-wasm sample', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('| wasm sample with a 200-token history, repetition 1.1, presence 0.5, frequency 0.2, 10 logit biases, an allowed mask (0.9), typical-p 0.9, top-nσ 2, top 5 log-probs, n 4 |');
     expect(r.stdout).toContain('| wasm filter with the same options, into WASM memory |');
-    expect(r.stdout).toMatch(/sample with the decoding options \/ plain sample: [\d.]+×   filter \/ softmax: [\d.]+×/);
+    expect(r.stdout).toMatch(/sample with the decoding options \/ plain sample: [\d.]+× \(\/ plain sample of the processed row: [\d.]+×\)   filter \/ softmax: [\d.]+×/);
     const bad = cli(['sample', '--typical-p', '0']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--typical-p must be a number in (0, 1]; got '0'");

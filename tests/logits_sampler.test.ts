@@ -188,6 +188,22 @@ describe.each(engineRows(wasm))('%s: filter, n, topLogProbs', (_name, k) => {
   });
 });
 
+// ---- result types narrow from the options (a compile-time check: tsc -p . covers tests/) ----
+it('result types narrow: logProbs with logProbs: true, topIndices / topLogProbs with topLogProbs', () => {
+  const x = matrix(Float64Array.from([0, 2, 1, 3]), 1, 4);
+  const r = reference.sample(x, { logProbs: true, topLogProbs: 2, seed: 1 });
+  const lp: Float64Array = r.logProbs; // no `!`: present in the type
+  const flp: Float64Array = r.filteredLogProbs;
+  const ti: Int32Array = r.topIndices.data;
+  const tl: Float64Array = r.topLogProbs.data;
+  expect([lp.length, flp.length, ti.length, tl.length]).toEqual([1, 1, 2, 2]);
+  expect(Array.from(ti)).toEqual([3, 1]);
+  const plain = reference.sample(x, { seed: 1 });
+  // @ts-expect-error without logProbs the field may be absent
+  const no: Float64Array = plain.logProbs;
+  expect(no).toBeUndefined();
+});
+
 // ---- the exact distribution: chi-square over 10⁶ draws per new option ----
 const ROW = [2.1, 0.3, 1.7, 1.7, -0.4, 3.0, 0.9, 1.7, -2.2, 2.6, 0.0, -Infinity];
 const HIST = Int32Array.from([5, 5, 9, 0, 5, 2]);

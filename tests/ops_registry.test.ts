@@ -31,6 +31,18 @@ describe('op registry', () => {
     }
   });
 
+  it('a kernel split by rows says how each of its parameters advances', () => {
+    for (const op of ENTRIES) {
+      for (const [base, k] of Object.entries(op.kernels)) {
+        if (k.by !== 'rows') continue;
+        const params = k.params.split(',').map((p) => p.trim());
+        expect(k.args.length, `${op.name}: ${base}`).toBe(params.length);
+        expect(params[k.args.indexOf('rows')], `${op.name}: ${base}`).toBe('rows');
+        expect(params[k.args.indexOf('cols')], `${op.name}: ${base}`).toBe('cols');
+      }
+    }
+  });
+
   it('every op has bench rows (standard and tiny) and digest cases', () => {
     for (const which of ['standard', 'tiny'] as const) {
       const ops = new Set(declaredRows(which).map((r) => r.op));

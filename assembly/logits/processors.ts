@@ -15,28 +15,42 @@
 import { hsum } from '../vec';
 import { key_of, select_prefix, sel_key } from './common';
 
-/** dst ← src (cols elements), −∞ where bit t of the allowed bitmask (u32 words) is 0; mask = 0: plain copy. */
+/**
+ * dst ← src (cols elements), −∞ where bit t of the allowed bitmask (u32 words) is 0; mask = 0: plain
+ * copy. One pass: per 32-token word, whole-word fast paths (all allowed: copy; none: −∞), else each
+ * 4 (f32) or 2 (f64) tokens' bits expanded to a lane mask and blended.
+ */
 export function copy_masked<T>(src: usize, dst: usize, cols: i32, mask: usize): void {
-  memory.copy(dst, src, <usize>cols << alignof<T>());
-  if (!mask) return;
+  if (!mask) { memory.copy(dst, src, <usize>cols << alignof<T>()); return; }
+  // splat constants
   const ninf = v128.splat<T>(<T>-Infinity);
-  const words = (cols + 31) >> 5;
-  for (let b = 0; b < words; b++) {
+  const vbits = sizeof<T>() == 4 ? i32x4(1, 2, 4, 8) : i64x2(1, 2);
+  const lanes = 16 / sizeof<T>();
+  const wordBytes: usize = <usize>32 << alignof<T>();
+  const full = cols >> 5;
+  // whole words
+  for (let b = 0; b < full; b++) {
     const w = load<u32>(mask + (<usize>b << 2));
-    if (w == 0xFFFFFFFF) continue;
-    const t0 = b << 5;
-    const base = dst + (<usize>t0 << alignof<T>());
-    if (w == 0 && t0 + 32 <= cols) { // a whole word disallowed: 128 (f32) or 256 (f64) bytes of −∞
-      for (let o: usize = 0; o < (<usize>32 << alignof<T>()); o += 16) v128.store(base + o, ninf);
-      continue;
+    const o = <usize>b * wordBytes;
+    if (w == 0xFFFFFFFF) {
+      for (let q: usize = 0; q < wordBytes; q += 16) v128.store(dst + o + q, v128.load(src + o + q));
+    } else if (w == 0) {
+      for (let q: usize = 0; q < wordBytes; q += 16) v128.store(dst + o + q, ninf);
+    } else {
+      for (let g = 0; g < 32 / lanes; g++) {
+        const bits = (w >> (g * lanes)) & ((1 << lanes) - 1);
+        const vk = sizeof<T>() == 4
+          ? i32x4.ne(v128.and(i32x4.splat(bits), vbits), i32x4.splat(0))
+          : i64x2.ne(v128.and(i64x2.splat(<i64>bits), vbits), i64x2.splat(0));
+        const q = o + (<usize>g << 4);
+        v128.store(dst + q, v128.bitselect(v128.load(src + q), ninf, vk));
+      }
     }
-    let z = ~w; // bits of the disallowed tokens
-    while (z) {
-      const t = t0 + ctz<u32>(z);
-      if (t >= cols) break;
-      store<T>(dst + (<usize>t << alignof<T>()), <T>-Infinity);
-      z &= z - 1;
-    }
+  }
+  // tail: the last, partial word
+  for (let t = full << 5; t < cols; t++) {
+    const allowed = (load<u32>(mask + (<usize>(t >> 5) << 2)) >> (t & 31)) & 1;
+    store<T>(dst + (<usize>t << alignof<T>()), allowed ? load<T>(src + (<usize>t << alignof<T>())) : <T>-Infinity);
   }
 }
 
@@ -48,14 +62,54 @@ export function apply_bias<T>(dst: usize, idx: usize, val: usize, n: i32): void 
   }
 }
 
+/** The penalized value of one token seen `c` times (c ≥ 1): repetition, then presence / frequency, each rounded to T. */
+// @ts-ignore: decorator
+@inline function penalize<T>(q: usize, c: i32, rep: f64, pres: f64, freq: f64): void {
+  let v = <f64>load<T>(q);
+  if (rep != 1) v = <f64><T>(v < 0 ? v * rep : v / rep);
+  if (pres != 0 || freq != 0) v = <f64><T>(v - (<f64>c * freq + pres));
+  store<T>(q, <T>v);
+}
+
 /**
  * Repetition, presence and frequency penalties over the tokens hist[start..end) (i32, each in
- * [0, cols)). seen: a zeroed bitset of ceil(cols/32) words, left zeroed again on return; counts:
- * cols i32 of any content (an entry is written before it is read, guarded by its seen bit).
+ * [0, cols)): each distinct token once, with its count. The counts live in an open-addressing table
+ * (token, count) of 2–4× the window's length (a Fibonacci hash, linear probing) when it fits in
+ * `counts` (cols i32, any content), so a window of a few thousand tokens touches a few dozen KiB
+ * rather than a count per vocabulary entry; a longer window uses a count per token, guarded by the
+ * seen bitset (ceil(cols/32) zeroed words, left zeroed on return). Every distinct token is
+ * independent of the others, so the order they are applied in does not matter.
  */
-export function apply_penalties<T>(dst: usize, hist: usize, start: i32, end: i32, rep: f64, pres: f64, freq: f64,
+export function apply_penalties<T>(dst: usize, cols: i32, hist: usize, start: i32, end: i32, rep: f64, pres: f64, freq: f64,
   seen: usize, counts: usize): void {
-  // count the occurrences of each distinct token
+  const L = end - start;
+  if (L <= 0) return;
+  let cap = 16;
+  while (cap < 2 * L) cap <<= 1;
+  if (<i64>cap * 8 <= <i64>cols * 4) {
+    // the table: cap slots of (token, count), empty = −1
+    memory.fill(counts, 0xFF, <usize>cap << 3);
+    const shift = <u32>(32 - ctz<i32>(cap));
+    const maskIdx = cap - 1;
+    for (let t = start; t < end; t++) {
+      const tok = load<i32>(hist + (<usize>t << 2));
+      let h = <i32>((<u32>tok * 0x9E3779B1) >> shift);
+      while (true) {
+        const sp = counts + (<usize>h << 3);
+        const k = load<i32>(sp);
+        if (k == tok) { store<i32>(sp, load<i32>(sp, 4) + 1, 4); break; }
+        if (k == -1) { store<i32>(sp, tok); store<i32>(sp, 1, 4); break; }
+        h = (h + 1) & maskIdx;
+      }
+    }
+    for (let h = 0; h < cap; h++) {
+      const sp = counts + (<usize>h << 3);
+      const tok = load<i32>(sp);
+      if (tok >= 0) penalize<T>(dst + (<usize>tok << alignof<T>()), load<i32>(sp, 4), rep, pres, freq);
+    }
+    return;
+  }
+  // a count per token, guarded by the seen bits
   for (let t = start; t < end; t++) {
     const tok = load<i32>(hist + (<usize>t << 2));
     const wp = seen + (<usize>(tok >> 5) << 2), bit: u32 = 1 << (tok & 31);
@@ -65,18 +119,13 @@ export function apply_penalties<T>(dst: usize, hist: usize, start: i32, end: i32
     else { store<u32>(wp, w | bit); store<i32>(cp, 1); }
   }
   // each distinct token once (its seen bit cleared as it is done)
-  const penal = pres != 0 || freq != 0;
   for (let t = start; t < end; t++) {
     const tok = load<i32>(hist + (<usize>t << 2));
     const wp = seen + (<usize>(tok >> 5) << 2), bit: u32 = 1 << (tok & 31);
     const w = load<u32>(wp);
     if (!(w & bit)) continue;
     store<u32>(wp, w & ~bit);
-    const q = dst + (<usize>tok << alignof<T>());
-    let v = <f64>load<T>(q);
-    if (rep != 1) v = <f64><T>(v < 0 ? v * rep : v / rep);
-    if (penal) v = <f64><T>(v - (<f64>load<i32>(counts + (<usize>tok << 2)) * freq + pres));
-    store<T>(q, <T>v);
+    penalize<T>(dst + (<usize>tok << alignof<T>()), load<i32>(counts + (<usize>tok << 2)), rep, pres, freq);
   }
 }
 

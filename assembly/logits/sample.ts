@@ -147,9 +147,13 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
 /** The N most likely tokens of row p (order: x desc, index asc) and their log-probs (x_j − m)·invT − log Z (T = 0: 0 for the first, −∞ after). */
 // @ts-ignore: decorator
 @inline function top_logprobs<T>(p: usize, e: usize, cols: i32, N: i32, m: T, invT: f64, logZ: f64, greedy: bool,
-  cand: usize, list: usize, surv: usize, hist: usize, oi: usize, ol: usize): void {
+  cand: usize, list: usize, surv: usize, hist: usize, oi: usize, ol: usize, survN: i32): void {
   let cnt = -1;
-  if (!greedy && cols >= PREFILTER_MIN_COLS) {
+  if (survN >= N) { // the sampler's own prefilter set (a prefix of the order) already holds the top N
+    memory.copy(cand, surv, <usize>survN << 2);
+    select_prefix<T>(p, e, false, cand, survN, false, <f64>N, hist);
+    cnt = gather_list<T>(p, surv, survN, list);
+  } else if (!greedy && cols >= PREFILTER_MIN_COLS) {
     let sN = prefilter<T>(e, cols, N, 0, surv, <T>0.0625, <T>0.001953125, <T>0.00006103515625);
     if (sN < 0) sN = prefilter<T>(e, cols, N, 0, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
     if (sN >= 0) {
@@ -203,7 +207,7 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
       if (o_biasN > 0) apply_bias<T>(xp, o_biasIdx, o_biasVal, o_biasN);
       if (penalOn) {
         const r = o_histRange + (<usize>i << 3);
-        apply_penalties<T>(xp, o_hist, load<i32>(r), load<i32>(r, 4), o_rep, o_pres, o_freq, seen, counts);
+        apply_penalties<T>(xp, cols, o_hist, load<i32>(r), load<i32>(r, 4), o_rep, o_pres, o_freq, seen, counts);
       }
     }
     const end = p + rowBytes;
@@ -218,7 +222,7 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
         const pick = row_find<T>(p, cols, mx);
         for (let d = 0; d < nd; d++) put<T>(out, logp, flogp, k0d + <usize>d, pick, 0, 0);
         if (o_topN > 0) top_logprobs<T>(p, e, cols, o_topN, mx, 0, 0, true, cand, list, surv, hist,
-          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()));
+          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()), -1);
         if (support) { const sp = support + <usize>i * <usize>cols; memory.fill(sp, 0, <usize>cols); store<u8>(sp + <usize>pick, 1); }
         if (fo) { row_fill<T>(fo, fo + rowBytes, <T>-Infinity); store<T>(fo + (<usize>pick << alignof<T>()), load<T>(p + (<usize>pick << alignof<T>()))); }
       }
@@ -263,8 +267,6 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
       }
       if (Z == Z) { // a NaN or +∞ in the row makes Z NaN (m = −∞: NaN too, from −∞ − −∞)
         valid = true;
-        if (o_topN > 0) top_logprobs<T>(p, e, cols, o_topN, m, invT, Math.log(Z), false, cand, list, surv, hist,
-          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()));
         // 1a. top-nσ (before top-k, as llama.cpp's default chain): θσ = m − n·σ; e = 0 below it
         let Zf = Z;
         let thetaS = <T>-Infinity;
@@ -285,6 +287,9 @@ let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize =
           // flatter rows: a second pass with lower thresholds (2^-20, 2^-30, 2^-60)
           if (survN < 0) survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Zf, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
         }
+        // top-N log-probs (by x, before the selects reuse cand / list): from the prefilter's set when it holds N
+        if (o_topN > 0) top_logprobs<T>(p, e, cols, o_topN, m, invT, Math.log(Z), false, cand, list, surv, hist,
+          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()), survN);
         // 2. top-k
         if (kOn) {
           if (survN >= 0) {

@@ -87,7 +87,7 @@ function backward<const N extends 'softmaxBackward' | 'logSoftmaxBackward'>(name
       const k = w.kernel(kernel, a.y.data);
       c.run(() => k(sy.ptr, sdy.ptr, so.ptr, a.y.rows, a.y.cols));
     },
-    kernels: { [kernel]: { by: 'rows', args: ['in', 'in', 'out', 'rows', 'cols'] } },
+    kernels: { [kernel]: { params: 'y, dy, out, rows, cols', by: 'rows', args: ['in', 'in', 'out', 'rows', 'cols'] } },
     bench: {
       inputs: (s) => ({ x: [s.rows, s.cols], dy: [s.rows, s.cols] }),
       outputs: (s) => ({ out: [s.rows, s.cols] }),
@@ -135,7 +135,7 @@ export const softmaxJacobian = defineOp({
     const k = w.kernel('softmax_jacobian', a.y);
     c.run(() => k(sy.ptr, so.ptr, a.y.length));
   },
-  kernels: { softmax_jacobian: { by: 'caller', why: 'one small vector (n ≤ 8192): a single call' } },
+  kernels: { softmax_jacobian: { params: 'y, out, n', by: 'caller', why: 'one small vector (n ≤ 8192): a single call' } },
   bench: {
     inputs: (s) => ({ x: [1, s.cols] }), outputs: () => ({}),
     shapeX: (x, rows, cols) => toProbabilities(x, rows, cols),

@@ -196,7 +196,14 @@ export const softmaxCrossEntropy = defineOp({
     return call.run(() => k(sl.ptr, a.logits.rows, a.logits.cols, p(slab), p(stg), p(sw),
       a.ignoreIndex, a.smoothing, a.reduction, p(sloss), p(sg)));
   },
-  kernels: { cross_entropy: { by: 'rowLosses' }, cross_entropy_axis: { by: 'positionLosses' } },
+  kernels: {
+    cross_entropy: {
+      params: 'logits, rows, cols, labels, targets, weights, ignore_index, smoothing, reduction, losses, grad', by: 'rowLosses',
+    },
+    cross_entropy_axis: {
+      params: 'logits, outer, C, inner, count, labels, targets, weights, ignore_index, eps, rD, losses, grad, l64', by: 'positionLosses',
+    },
+  },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols], labels: [1, s.rows], ...(s.options.weights ? { weights: [1, s.cols] as [number, number] } : {}) }),
     outputs: (s) => ({ grad: [s.rows, s.cols] }),

@@ -6,7 +6,7 @@
  *
  * Derived from it: the public methods (src/api.ts createKernels), the Backend type both engines
  * implement (below), the reference engine (src/reference/backend.ts), the WASM engine's dispatch
- * (src/wasm/engine.ts) and loadWasm's forwarding backend (src/wasm/kernels.ts), the pool's split
+ * (src/wasm/engine.ts) and loadWasm's forwarding backend (src/wasm/load_wasm.ts), the pool's split
  * (src/wasm/threaded.ts), bench/ops.ts and bench/workloads.ts, scripts/digest.ts and docs/ops.md
  * (scripts/ops-doc.ts).
  */

@@ -161,7 +161,7 @@ export const linearSoftmaxLoss = defineOp({
     const k = w.kernel('linear_softmax_loss', a.X.data);
     return call.run(() => k(sX.ptr, slab.ptr, sW.ptr, ptr(sb), n, d, c, a.reg, sdW.ptr, sdb.ptr, ptr(sdX), work.ptr));
   },
-  kernels: { linear_softmax_loss: { by: 'phases' } },
+  kernels: { linear_softmax_loss: { params: 'X, labels, W, bias, n, d, c, reg, dW, db, dX, scratch', by: 'phases' } },
   bench: {
     inputs: (s) => ({ ...linearInputs(s), labels: [1, s.rows] }),
     outputs: (s) => ({ dW: [s.d, s.cols], db: [1, s.cols], ...(s.options.inputGrad ? { dX: [s.rows, s.d] as [number, number] } : {}) }),
@@ -226,7 +226,7 @@ export const linearScores = defineOp({
     const k = w.kernel('linear_scores', a.X.data);
     call.run(() => k(sX.ptr, sW.ptr, ptr(sb), a.X.rows, a.X.cols, a.W.cols, so.ptr));
   },
-  kernels: { linear_scores: { by: 'caller', why: 'one GEMM, not split yet' } },
+  kernels: { linear_scores: { params: 'X, W, bias, n, d, c, out', by: 'caller', why: 'one GEMM, not split yet' } },
   bench: {
     inputs: linearInputs, outputs: (s) => ({ out: [s.rows, s.cols] }), flops: (s) => gemmFlops(1, s),
     call: (k: LinearMethods, a, out) => {

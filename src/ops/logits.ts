@@ -81,7 +81,7 @@ export const logSumExp = defineOp({
     const k = w.kernel('log_sum_exp', a.x.data);
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
-  kernels: { log_sum_exp: { by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
+  kernels: { log_sum_exp: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outElem'] } },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows] }),
     call: (k: LogitsMethods, a, out) => k.logSumExp(a.x, out?.out.data as Float | undefined),
@@ -115,8 +115,8 @@ export const argmax = defineOp({
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, so.ptr));
   },
   kernels: {
-    argmax: { by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] },
-    argmax_last: { by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] },
+    argmax: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] },
+    argmax_last: { params: 'x, rows, cols, out', by: 'rows', args: ['in', 'rows', 'cols', 'outI32'] },
   },
   bench: {
     inputs: rowsByCols, outputs: (s) => ({ out: [1, s.rows, 'i32'] }),
@@ -157,8 +157,8 @@ export const topK = defineOp({
     call.run(() => k(sx.ptr, a.x.rows, a.x.cols, a.k, sv.ptr, si.ptr, work.ptr));
   },
   kernels: {
-    topk: { by: 'caller', why: 'its workspace is one per call' },
-    topk_smallest: { by: 'caller', why: 'its workspace is one per call' },
+    topk: { params: 'x, rows, cols, k, values, indices, work', by: 'caller', why: 'its workspace is one per call' },
+    topk_smallest: { params: 'x, rows, cols, k, values, indices, work', by: 'caller', why: 'its workspace is one per call' },
   },
   bench: {
     inputs: rowsByCols, outputs: () => ({}),

@@ -44,7 +44,8 @@ export type RowArg = 'in' | 'out' | 'outElem' | 'outI32' | 'rows' | 'cols' | 'sc
 /** How the thread pool (src/wasm/threaded.ts) runs one kernel of an op. */
 export type Split =
   /** Chunks of whole rows, each computed by the single call's code (bit-identical for any thread
-   * count). `longRow`: fewer than 4 long rows go in blocks of one row instead (softmax, log-softmax). */
+   * count); `args`: how each parameter advances per row. `longRow`: fewer than 4 long rows go in
+   * blocks of one row instead (softmax, log-softmax). */
   | { by: 'rows'; args: readonly RowArg[]; longRow?: boolean }
   /** Chunks of whole rows with each row's loss kept as an f64, added by the caller in row order. */
   | { by: 'rowLosses' }
@@ -57,6 +58,13 @@ export type Split =
   | { by: 'positionLosses' }
   /** Always the single call on the calling thread; `why` says why. */
   | { by: 'caller'; why: string };
+
+/**
+ * One WASM kernel of an op, exported as `<base>_f32` and `<base>_f64`: its raw parameters (names,
+ * comma-separated: the ABI, which tests/abi.test.ts checks against the modules, so a new kernel needs
+ * no line in src/wasm/abi.ts) and how the pool runs it.
+ */
+export type Kernel = Split & { params: string };
 
 // ---- bench (bench/ops.ts, bench/workloads.ts) ----
 
@@ -153,8 +161,8 @@ export interface Op<Name extends string, Args, K = unknown> {
   reference(a: Args): number | void;
   /** The WASM engine's marshalling plan and kernel call. */
   wasm(w: WasmContext, a: Args): number | void;
-  /** The op's kernels by base name (exported as `<base>_f32` / `<base>_f64`) and how the pool runs each. */
-  kernels: Readonly<Record<string, Split>>;
+  /** The op's kernels by base name (exported as `<base>_f32` / `<base>_f64`): parameters and how the pool runs each. */
+  kernels: Readonly<Record<string, Kernel>>;
   bench: BenchSpec<K, never>;
   digest: DigestSpec<K>;
 }

@@ -113,7 +113,7 @@ export interface SampleMethods {
    * not filtered. `out` may be `logits` itself (in place).
    * @param out optional rows×C of the same float type. @returns `out`, or a new matrix.
    * @example
-   * reference.filter(matrix(new Float64Array([0, 2, 1]), 1, 3), { topK: 2 }).data // Float64Array [-Infinity, 2, 1]
+   * reference.filter(matrix(new Float64Array([0, 2, 1]), 1, 3), { topK: 2 }).data // → Float64Array [-Infinity, 2, 1]
    */
   filter<A extends FloatArray>(logits: Matrix<A>, options?: FilterOptions, out?: Matrix<A>): Matrix<A>;
 }
@@ -244,8 +244,14 @@ export const sample = defineOp({
   reference,
   wasm: wasmSample,
   kernels: {
-    sample: { by: 'caller', why: 'its workspace is one per call' },
-    sample_ex: { by: 'caller', why: 'its workspace is one per call' },
+    sample: {
+      params: 'x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support',
+      by: 'caller', why: 'its workspace is one per call',
+    },
+    sample_ex: {
+      params: 'x, rows, cols, temperature, topk, topp, logMinP, n, uniforms, out, logp, flogp, topN, topIdx, topLp, filt, work, support',
+      by: 'caller', why: 'its workspace is one per call',
+    },
   },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols] }), outputs: () => ({}),
@@ -300,7 +306,12 @@ export const filter = defineOp({
   },
   reference,
   wasm: wasmSample,
-  kernels: { sample_ex: { by: 'caller', why: 'its workspace is one per call' } },
+  kernels: {
+    sample_ex: {
+      params: 'x, rows, cols, temperature, topk, topp, logMinP, n, uniforms, out, logp, flogp, topN, topIdx, topLp, filt, work, support',
+      by: 'caller', why: 'its workspace is one per call',
+    },
+  },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols] }), outputs: (s) => ({ out: [s.rows, s.cols] }),
     call: (k: SampleMethods, a, out, s) => {

@@ -130,9 +130,9 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
       }
     },
     kernels: {
-      [kernel]: { by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
-      [`${kernel}_temperature`]: { by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
-      [`${kernel}_axis`]: { by: 'positions' },
+      [kernel]: { params: 'x, out, rows, cols', by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
+      [`${kernel}_temperature`]: { params: 'x, out, rows, cols, invT', by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
+      [`${kernel}_axis`]: { params: 'x, out, outer, C, inner, s, count', by: 'positions' },
     },
     bench: {
       inputs: rowsByCols, outputs: sameAsX,

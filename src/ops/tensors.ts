@@ -199,7 +199,7 @@ export const nllLoss = defineOp({
     const k = w.kernel('nll_loss', a.x);
     return call.run(() => k(sx.ptr, a.outer, a.classes, a.inner, slab.ptr, p(sw), a.ignoreIndex, a.reduction, p(sloss), p(sg)));
   },
-  kernels: { nll_loss: { by: 'caller', why: 'a gather bound by the zero fill of its gradient; one pass' } },
+  kernels: { nll_loss: { params: 'x, outer, C, inner, labels, weights, ignore_index, reduction, losses, grad', by: 'caller', why: 'a gather bound by the zero fill of its gradient; one pass' } },
   bench: {
     inputs: (s) => ({ x: [s.rows, s.cols], labels: [1, s.rows] }),
     outputs: () => ({}),

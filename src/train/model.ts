@@ -6,9 +6,8 @@
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, Matrix, SoftmaxKernels } from '../types.js';
 import { checkFloatArray, checkLabels, checkMatrix, checkOptions, describe, fail, floatArg, matrixArg, type DType } from '../validate.js';
-import { argmaxRows } from '../reference/linear_scores.js';
 import type { EpochRecord, LabelledSet, SavedSoftmaxClassifier, SoftmaxClassifier } from './types.js';
-import { newArray } from './workspace.js';
+import { newArray } from '../alloc.js';
 
 /** The `format` tag of a saved model. */
 export const SAVED_MODEL_FORMAT = 'softmax-wasm/linear-softmax-classifier';
@@ -16,7 +15,7 @@ export const SAVED_MODEL_FORMAT = 'softmax-wasm/linear-softmax-classifier';
 /** Mean cross-entropy and accuracy of (W, b) on a set; `scores` is a preallocated N×C buffer, `pred` N entries. */
 export function measure<A extends FloatArray>(k: SoftmaxKernels, W: Matrix<A>, b: A, set: LabelledSet<A>, scores: Matrix<A>, pred: Int32Array): { loss: number; accuracy: number } {
   k.linearScores(set.X, W, { bias: b, out: scores });
-  argmaxRows(scores, pred);
+  k.argmax(scores, pred);
   let hits = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === set.y[i]) hits++;
   const n = set.y.length;
@@ -44,11 +43,11 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
       const s = scores(X);
       return k.softmax(s, s);
     },
-    predict(X) { return argmaxRows(scores(X)); },
+    predict(X) { return k.argmax(scores(X)); },
     evaluate(X, y) {
       checkMatrix('evaluate', 'X', X, dt, null, D);
       checkLabels('evaluate', 'y', y, X.rows, C);
-      return measure(k, W, b, { X, y }, { data: newArray<A>(dt, X.rows * C), rows: X.rows, cols: C }, new Int32Array(X.rows));
+      return measure(k, W, b, { X, y }, { data: newArray<A>('evaluate', dt, X.rows * C), rows: X.rows, cols: C }, new Int32Array(X.rows));
     },
     toJSON(): SavedSoftmaxClassifier {
       return { format: SAVED_MODEL_FORMAT, version: 1, dtype: dt, features: D, classes: C, W: toBase64(W.data), b: toBase64(b), bestEpoch, history };
@@ -75,7 +74,7 @@ export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels,
   const W = matrixArg<A>(fn, 'params.W', p.W);
   const dt = checkFloatArray(fn, 'params.W.data', W.data);
   if (W.cols < 1) fail(fn, 'params.W', `must have at least one column (one per class), got ${W.rows}×${W.cols}`);
-  const b = p.b === undefined ? newArray<A>(dt, W.cols) : floatArg<A>(fn, 'params.b', p.b, dt, W.cols);
+  const b = p.b === undefined ? newArray<A>(fn, dt, W.cols) : floatArg<A>(fn, 'params.b', p.b, dt, W.cols);
   const Wc = { data: W.data.slice() as A, rows: W.rows, cols: W.cols };
   return createModel(kernels, dt, Wc, b.slice() as A, [], 0, false);
 }
@@ -139,7 +138,7 @@ function fromBase64<A extends FloatArray>(fn: string, arg: string, v: unknown, d
   if (bin.length !== length * size) fail(fn, arg, `must hold ${length} ${dt} values (${length * size} bytes), got ${bin.length} bytes`);
   const view = new DataView(new ArrayBuffer(bin.length));
   for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
-  const out = newArray<A>(dt, length);
+  const out = newArray<A>(fn, dt, length);
   for (let i = 0; i < length; i++) out[i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
   return out;
 }

@@ -137,7 +137,7 @@ export interface SoftmaxClassifier<A extends FloatArray = FloatArray> {
   scores(X: Matrix<A>): Matrix<A>;
   /** softmax(X·W + b), N×C, with the kernels the model was trained with. */
   predictProba(X: Matrix<A>): Matrix<A>;
-  /** The most likely class of each row. */
+  /** The most likely class of each row: the kernels' argmax of the scores (first index on ties). */
   predict(X: Matrix<A>): Int32Array;
   /** Mean cross-entropy (no reg term) and accuracy in [0, 1] on a labelled set. */
   evaluate(X: Matrix<A>, y: Int32Array): { loss: number; accuracy: number };

@@ -3,8 +3,8 @@
  * the same sources compiled with `--enable threads`, importing a shared memory with a declared
  * maximum) instantiated on the calling thread and in every worker of a Pool over one shared
  * WebAssembly.Memory, and the raw exports wrapped so that the row-wise kernels run in chunks on
- * the pool. The engine in kernels.ts marshals exactly as for one thread: it sees the same exports
- * (pointer-level signatures), only faster.
+ * the pool. The engine (engine.ts, made by loadWasm in load_wasm.ts) marshals exactly as for one
+ * thread: it sees the same exports (pointer-level signatures), only faster.
  *
  * Which kernels are split is declared by each op's registry entry (`kernels` in src/ops/<family>.ts,
  * read here by name), and why the bits cannot change:
@@ -12,7 +12,7 @@
  *     logSumExp, argmax): chunks of whole rows; each row is computed by the same code as in the
  *     single call.
  *   'rows' with longRow (softmax, logSoftmax of a few long rows: fewer than LONG_ROW_MAX_ROWS rows of
- *     at least PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/threads.ts):
+ *     at least PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/long_row.ts):
  *     block maxes (order-free), block exps with their sum blocks' lane sums stored and added by the
  *     caller in block order (the single call's addition sequence), then the output pass by block.
  *   'rowLosses' (softmaxCrossEntropy): chunks of whole rows (cross_entropy_rows_*); each row's loss
@@ -32,10 +32,12 @@ import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
 import { ENTRIES } from '../ops/index.js';
-import type { Split } from '../ops/op.js';
+import type { Kernel, Split } from '../ops/op.js';
+import { REDUCTION_MEAN } from '../codes.js';
 import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
 import { platform } from '#platform';
+import { loadFirstBuild } from './builds.js';
 import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
 import { CHUNK_ELEMS, MAX_CHUNKS, overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
@@ -44,9 +46,6 @@ import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
 
 /** Softmax / logSoftmax calls with fewer rows than this, each of ≥ PARALLEL_MIN_ELEMS, split every row into blocks. */
 const LONG_ROW_MAX_ROWS = 4;
-/** Bytes of row per lane-sum slot of the long-row phase 2 (row.ts: EXPSUM_BLOCK, REST_GROUP). */
-const EXPSUM_BLOCK_BYTES = 2048;
-const REST_GROUP_BYTES = 4096;
 
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
@@ -82,14 +81,14 @@ export interface ThreadsHandle {
   decorate<K extends object>(k: K): K;
 }
 
-/** The long-row block kernels of softmax / log-softmax (assembly/threads.ts), run on the pool by name. */
+/** The long-row block kernels of softmax / log-softmax (assembly/long_row.ts), run on the pool by name. */
 const LONG_ROW_JOBS = [
   'row_blocks_max', 'softmax_row_blocks', 'row_blocks_scale', 'log_softmax_row_blocks', 'log_softmax_row_out',
 ].flatMap((k) => [`${k}_f32`, `${k}_f64`]);
 
 /** The kernels the registry (src/ops/) splits by rows, with the op they belong to. */
 const ROW_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
-  .filter((e): e is [string, Extract<Split, { by: 'rows' }>] => e[1].by === 'rows')
+  .filter((e): e is [string, Extract<Kernel, { by: 'rows' }>] => e[1].by === 'rows')
   .map(([base, split]) => ({ op: op.name, base, split })));
 /** The kernels whose per-row losses the caller adds (cross-entropy). */
 const ROW_LOSSES = ENTRIES.flatMap((op) => Object.entries(op.kernels).filter(([, s]) => s.by === 'rowLosses').map(([base]) => ({ op: op.name, base })));
@@ -157,18 +156,11 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   let module: WebAssembly.Module;
   let instance: WebAssembly.Instance;
   try {
-    const builds: Array<'baseline' | 'relaxed'> = build === 'relaxed' && (options?.simd ?? 'auto') === 'auto' ? ['relaxed', 'baseline'] : [build];
-    let err: unknown;
-    for (const b of builds) {
-      try {
-        bytes = new Uint8Array(await platform.shipped(b === 'relaxed' ? 'relaxed-threads' : 'baseline-threads') as ArrayBuffer);
-        module = await WebAssembly.compile(bytes as BufferSource);
-        instance = await WebAssembly.instantiate(module, { env: { memory } });
-        err = undefined;
-        break;
-      } catch (e) { err = e; }
-    }
-    if (err !== undefined) throw err;
+    ({ bytes, module, instance } = await loadFirstBuild(options?.simd, build, async (b) => {
+      const bytes = new Uint8Array(await platform.shipped(b === 'relaxed' ? 'relaxed-threads' : 'baseline-threads') as ArrayBuffer);
+      const module = await WebAssembly.compile(bytes as BufferSource);
+      return { bytes, module, instance: await WebAssembly.instantiate(module, { env: { memory } }) };
+    }));
   } catch (e) {
     return single(`the threads build could not be loaded (${(e as Error)?.message ?? e})`);
   }
@@ -206,6 +198,8 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   const linearBuffer = keep('linearSoftmaxLoss');
 
   const rowBuffer = keep('softmax');
+  // Bytes of row per lane-sum slot of the long-row phase 2: the kernels' own sum blocks (row.ts).
+  const EXPSUM_BLOCK_BYTES = raw.expsum_block_bytes(), REST_GROUP_BYTES = raw.rest_group_bytes();
   const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
   const ex: Record<string, unknown> = { ...raw };
   /**
@@ -272,29 +266,37 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     ex[`${base}_f32`] = byRows(`${base}_f32`, 4, op, split);
     ex[`${base}_f64`] = byRows(`${base}_f64`, 8, op, split);
   }
-  const crossEntropy = (idx: number, E: number, whole: SoftmaxWasmExports['cross_entropy_f32'],
-    denominator: (rows: number, labels: number, targets: number, weights: number, ignore: number) => number) =>
-    (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
+  /**
+   * The pool's version of a 'rowLosses' kernel (cross-entropy): the caller's once-per-call setup
+   * (denominator, Σw, max |w|: `<base>_setup_*`), the row chunks (`<base>_rows_*`, each row's loss an
+   * f64), then the caller's sum in row order, divided by the same denominator, as the single call.
+   */
+  const rowLosses = (base: string, sfx: 'f32' | 'f64', what: string) => {
+    const E = sfx === 'f32' ? 4 : 8, idx = job(`${base}_rows_${sfx}`);
+    const whole = rawx[`${base}_${sfx}`], setup = rawx[`${base}_setup_${sfx}`];
+    return (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
       ignore: number, smoothing: number, reduction: number, losses: number, grad: number): number => {
       const plan = pool.workers() > 0 && arena ? planRows(rows, cols, 2) : null;
       if (!plan) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
-      const denom = denominator(rows, labels, targets, weights, ignore);
-      const mean = reduction === 0;
+      const l64 = lossBuffer(rows * 8 + 24), consts = l64 + rows * 8;
+      setup(rows, cols, labels, targets, weights, ignore, consts);
+      const [denom, wsum, wmax] = new Float64Array(memory.buffer, consts, 3);
+      const mean = reduction === REDUCTION_MEAN;
       if (mean && denom === 0) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
       const rb = cols * E, nb = rows * rb;
-      const l64 = lossBuffer(rows * 8);
-      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64],
-        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8], 1, rows,
-        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
+      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64, wsum, wmax],
+        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8, 0, 0], 1, rows,
+        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), what);
       // the single call's sum: row order, in f64
       const v = new Float64Array(memory.buffer, l64, rows);
       let total = 0;
       for (let i = 0; i < rows; i++) total += v[i];
       return mean ? total / denom : total;
     };
-  for (const { base } of ROW_LOSSES) {
-    ex[`${base}_f32`] = crossEntropy(job(`${base}_rows_f32`), 4, rawx[`${base}_f32`], rawx[`${base}_denominator_f32`]);
-    ex[`${base}_f64`] = crossEntropy(job(`${base}_rows_f64`), 8, rawx[`${base}_f64`], rawx[`${base}_denominator_f64`]);
+  };
+  for (const { op, base } of ROW_LOSSES) {
+    ex[`${base}_f32`] = rowLosses(base, 'f32', op);
+    ex[`${base}_f64`] = rowLosses(base, 'f64', op);
   }
 
   /**
