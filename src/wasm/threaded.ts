@@ -18,11 +18,13 @@
  *   'rowLosses' (softmaxCrossEntropy): chunks of whole rows (cross_entropy_rows_*); each row's loss
  *     is kept as an f64 and the caller adds them in row order and divides by the same denominator,
  *     which is exactly what the single call does.
- *   'phases' (linearSoftmaxLoss): the phases of assembly/linear_softmax/ (threaded_linear.ts).
+ *   'phases' (linearSoftmaxLoss, linearScores): threaded_linear.ts — the phases of
+ *     assembly/linear_softmax/ (every cross-chunk sum in a fixed order, dWᵀ partials per fixed chunk
+ *     of rows), and linearScores by rows or column panels (each score is one chain over k).
  *   'positions' / 'positionLosses' (softmax, logSoftmax, softmaxCrossEntropy over a non-last axis,
  *     assembly/axis/): chunks of inner positions (multiples of 16) of every outer block, each position
  *     computed by the single call's code; per-position losses added by the caller in position order.
- *   'caller' (softmaxJacobian, linearScores, topK, sample), and one long row of the ops split by
+ *   'caller' (softmaxJacobian, topK, sample), and one long row of the ops split by
  *     rows without longRow: on the calling thread, the single-threaded code (their row sums are not
  *     blocked: a split would change the order of the additions).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
@@ -336,7 +338,7 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     ex[`${base}_f64`] = byPositions(`${base}_f64`, 8, op, losses);
   }
 
-  // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
+  // linearSoftmaxLoss, linearScores: threaded_linear.ts
   Object.assign(ex, threadedLinear({
     pool, raw, first: job(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
   }));
