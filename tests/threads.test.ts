@@ -280,7 +280,7 @@ describe('threads: dispatch', () => {
       one.dispose();
       let joined = 0;
       // the caller alone would take all 256 chunks (several ms) if the sleeping worker were not woken
-      for (let t = 0; t < 5 && joined === 0; t++) {
+      for (let t = 0; t < 10 && joined === 0; t++) {
         await new Promise((r) => setTimeout(r, 20));
         hook(k).phases(true);
         k.logSumExp(x, out);
