@@ -37,6 +37,13 @@ describe('matrix()', () => {
   it('rejects a detached buffer', () => {
     expectInputError(() => matrix(detachedArray('f32', 4) as Float32Array, 2, 2), 'detached');
   });
+  it('checks the intrinsic length, as every call does (a subclass whose length getter lies is refused by both)', () => {
+    class Liar extends Float32Array { override get length(): number { return 6; } }
+    const data = new Liar(3);
+    expect(data.length).toBe(6);
+    expectInputError(() => matrix(data, 2, 3), 'length rows·cols = 2·3 = 6', 'length 3');
+    expectInputError(() => reference.softmax({ data, rows: 2, cols: 3 }), 'x has data.length 3 but rows·cols = 2·3 = 6');
+  });
 });
 
 describe.each(engines)('%s engine', (_name, get) => {
@@ -69,7 +76,8 @@ describe.each(engines)('%s engine', (_name, get) => {
     const labels = new Int32Array([0, 1, 2, 1]);
     const ce = (l: unknown, o?: unknown) => () => k().softmaxCrossEntropy(logits, l as never, o as never);
     expectInputError(ce(new Int32Array([0, 1, 3, 1])), 'softmaxCrossEntropy: labels[2] = 3 is outside [0, 3)');
-    expectInputError(ce(new Int32Array([0, 1, -100, 1])), 'labels[2] = -100 is outside [0, 3)');
+    expectInputError(ce(new Int32Array([0, 1, -1, 1])), 'labels[2] = -1 is outside [0, 3)', 'not ignoreIndex (-100)');
+    expectInputError(ce(new Int32Array([0, 1, -100, 1]), { ignoreIndex: 2 }), 'labels[2] = -100 is outside [0, 3)', 'not ignoreIndex (2)');
     expectInputError(ce(new Int32Array([0, 1, 7, 1]), { ignoreIndex: -100 }), 'labels[2] = 7', 'not ignoreIndex (-100)');
     expectInputError(ce(new Int32Array([0, 1])), 'labels must have length 4', 'length 2');
     expectInputError(ce([0, 1, 2, 1]), 'labels must be an Int32Array of 4 class indices or a 4×3 matrix', 'Array(4)');
