@@ -10,7 +10,9 @@ import type { FloatArray, Matrix } from './types_core.js';
  * (see tensor()). A `Matrix` is the 2-D case `{ data, shape: [rows, cols] }`.
  */
 export interface Tensor<A extends FloatArray | Int32Array = Float32Array> {
+  /** The elements, row-major: exactly the product of `shape` of them (not copied by tensor()). */
   data: A;
+  /** The size of each axis, outermost first: non-negative integers, at most 32 of them. */
   shape: readonly number[];
 }
 
