@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matrix, reference as ref, type CrossEntropyOptions, type FloatArray } from '../../src/index.js';
 import { DESIGN_TUTORIAL, SOFTMAX_EXAMPLE } from '../fixtures/design_tutorial.js';
-import { arr, f32, f64, m64, matmulBias, relErr, relErrScalar, type DT } from '../support/index.js';
+import { arr, f32, m64, matmulBias, relErr, relErrScalar, type DT } from '../support/index.js';
 import { expectClose } from '../support/vitest.js';
 
 const fixtureDir = new URL('../fixtures/', import.meta.url);
