@@ -2,7 +2,7 @@
  * Vite config of the browser demo (web/): `vite -c vite.web.config.ts` serves it, `vite build -c
  * vite.web.config.ts` writes dist-web/. The page imports the library from src/, which loads the
  * kernels from the inlined modules (src/wasm/platform.inline.ts), as browsers do from the package.
- * web/public/digits.bin (scripts/pack-digits.mjs) is copied as is.
+ * web/public/digits.bin (scripts/demo/pack-digits.mjs) is copied as is.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';

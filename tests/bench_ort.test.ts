@@ -2,22 +2,27 @@
  * The onnxruntime-node bench peer computes what the library computes: the cross-entropy and linear-classifier graphs written by
  * bench/engines/onnx-model.ts, run in ORT on small odd shapes with a nonzero bias and a large reg,
  * match the float64 `reference` (loss, grad / dW, db) within the f32 tolerance. Skipped when
- * onnxruntime-node cannot load on this machine (it is a devDependency of the bench only).
+ * onnxruntime-node cannot load on this machine or the bench package (bench/package.json) is not
+ * installed.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { matrix, reference } from '../src/index.js';
 import { crossEntropyModel, linearSoftmaxModel } from '../bench/engines/onnx-model.js';
 import { gaussianF32, uniformLabels } from '../bench/workloads.js';
+import { benchDepsMissing } from '../scripts/bench/ensure-deps.mjs';
 import { relErr, TOL } from './support/index.js';
 
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort | null = null;
-let why = '';
-try {
-  ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
-} catch (e) {
-  why = (e as Error).message.split('\n')[0];
+// onnxruntime-node lives in the bench package (bench/package.json), installed by `npm run bench`
+let why = benchDepsMissing() ?? '';
+if (!why) {
+  try {
+    ort = createRequire(new URL('../bench/package.json', import.meta.url))('onnxruntime-node') as Ort;
+  } catch (e) {
+    why = (e as Error).message.split('\n')[0];
+  }
 }
 
 describe.skipIf(!ort)(`ORT bench graphs agree with the reference${why ? ` (skipped: ${why})` : ''}`, () => {

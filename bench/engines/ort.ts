@@ -20,7 +20,7 @@ import { ORT_GRAPHS, type OrtLike, type OrtResults as Results } from './ort-grap
 import { peerSupports } from './peer.js';
 
 type Ort = typeof import('onnxruntime-node');
-type OrtTensor = import('onnxruntime-node').Tensor;
+type OrtTensor = InstanceType<Ort['Tensor']>;
 type Feeds = Record<string, OrtTensor>;
 
 interface NativeSession {

@@ -17,7 +17,7 @@ import type { Workload } from '../workloads.js';
 import type { PeerCases } from './peer.js';
 
 export type TF = typeof import('@tensorflow/tfjs-core');
-export type Tensor = import('@tensorflow/tfjs-core').Tensor;
+export type Tensor = ReturnType<TF['tensor']>;
 
 /** The cases of TF.js `t`: tensors uploaded by `up` (disposed with the case), each timed call in tf.tidy. */
 export function tfCases(t: TF, up: <T extends Tensor>(v: T) => T): PeerCases {

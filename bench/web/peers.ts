@@ -16,7 +16,7 @@ import type { Workload } from '../workloads.js';
 
 const F32_ONLY = 'the browser peers run f32 only';
 
-/** This checkout's node_modules as the page's server serves it (scripts/bench-web.mjs defines it). */
+/** The bench package's node_modules (bench/node_modules) as the page's server serves it (scripts/bench/bench-web.mjs defines it). */
 declare const __NODE_MODULES__: string;
 const modules = (dir: string): string => new URL(`${__NODE_MODULES__}${dir}`, location.href).href;
 

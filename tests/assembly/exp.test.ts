@@ -1,6 +1,6 @@
 // Raw exp_f32 / exp_f64 exports of build/softmax.wasm (assembly/exp.ts): the documented ulp bounds
 // over dense sweeps, special values, and position independence (SIMD body vs scalar tail).
-// The full measurement (every f32 in [−87.3, 0]) is scripts/exp-ulp.mjs; this is a lighter sweep
+// The full measurement (every f32 in [−87.3, 0]) is scripts/numerics/exp-ulp.mjs; this is a lighter sweep
 // of the same kind that must stay under the bounds quoted in assembly/exp.ts.
 import { describe, expect, it } from 'vitest';
 import { ex, useRawModule } from './raw_module.js';

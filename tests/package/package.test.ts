@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRuntimes, runtimes } from '../../scripts/runtimes.mjs';
+import { ensureRuntimes, runtimes } from '../../scripts/test/runtimes.mjs';
 import { findChromium } from '../../scripts/chromium.mjs';
 import {
   FIREFOX, REPORT, ROOT, inChromium, inFirefox, note, packAndInstall, run, runAsync, serve, startServer, writeHtml, type Installed,

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const build = join(root, 'build');
 const out = join(root, 'src', 'wasm', 'inline');
 mkdirSync(out, { recursive: true });
@@ -16,7 +16,7 @@ for (const f of files) {
   const dst = join(out, f.replace(/\.wasm$/, '.ts'));
   if (existsSync(dst) && statSync(dst).mtimeMs >= statSync(src).mtimeMs) continue;
   const bytes = readFileSync(src);
-  writeFileSync(dst, `// auto-generated from build/${f} by scripts/inline-wasm.mjs (npm run build); do not edit.\n`
+  writeFileSync(dst, `// auto-generated from build/${f} by scripts/build/inline-wasm.mjs (npm run build); do not edit.\n`
     + `/** build/${f} (${bytes.length} bytes) as base64. */\n`
     + `export const base64 = '${bytes.toString('base64')}';\n`);
   console.log(`inline-wasm: ${dst.slice(root.length + 1)} (${bytes.length} bytes)`);

@@ -16,14 +16,14 @@
  *   4  u32 N = 10000      8  u32 nTrain = 8000      12  u32 D = 784      16  u32 classes = 10
  *  20  N labels (uint8), then N×D pixels (uint8, row-major)
  *
- * Usage: node scripts/pack-digits.mjs [--force] [--out PATH]   (skips the work if the file exists)
+ * Usage: node scripts/demo/pack-digits.mjs [--force] [--out PATH]   (skips the work if the file exists)
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEADER = 20;
 
 /** The uint8 → float32 value the `mnist` package stores for pixel k (its 3-decimal rounding). */
@@ -31,7 +31,7 @@ export const pixelValue = (k) => Math.fround(Math.round((k / 255) * 1000) / 1000
 
 export async function packDigits({ out = resolve(root, 'web/public/digits.bin'), force = false } = {}) {
   if (!force && existsSync(out)) return { out, written: false };
-  const { loadDigits } = await tsImport('../apps/datasets/digits.ts', import.meta.url);
+  const { loadDigits } = await tsImport('../../apps/datasets/digits.ts', import.meta.url);
   const ds = loadDigits({ dtype: 'f32' });
   const D = ds.features;
   const nTrain = ds.train.y.length;

@@ -1,6 +1,6 @@
 // One raw kernel of a built module, called repeatedly (no package code in between): the unit of
-// scripts/callgrind-engines.mjs (instruction counts per call on every engine) and a quick timer.
-//   <runtime> scripts/kernel-loop.mjs <file.wasm> softmax|ce|linear|exp <iters> [time]
+// scripts/bench/callgrind-engines.mjs (instruction counts per call on every engine) and a quick timer.
+//   <runtime> scripts/bench/kernel-loop.mjs <file.wasm> softmax|ce|linear|exp <iters> [time]
 // softmax: softmax_f32 1×131072; ce: cross_entropy_f32 4096×1000 with grad (labels, mean);
 // exp: exp_f32 over 131072 values in [−80, 0]. Inputs: fixed LCG, logits in [−8, 8).
 import { readFileSync } from 'node:fs';

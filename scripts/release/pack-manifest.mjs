@@ -2,14 +2,14 @@
 // warns about it as an install script on every install of the tarball), but the git repository
 // needs it: npm builds a git dependency only through `prepare` (pacote runs no prepack there), and a
 // source checkout's `npm ci` builds through it too.
-//   prepack:  node scripts/pack-manifest.mjs strip    (package.json without scripts.prepare; original kept)
-//   postpack: node scripts/pack-manifest.mjs restore  (puts the original back)
+//   prepack:  node scripts/release/pack-manifest.mjs strip    (package.json without scripts.prepare; original kept)
+//   postpack: node scripts/release/pack-manifest.mjs restore  (puts the original back)
 // Writes go through a temporary file and a rename, so a concurrent reader never sees a partial file.
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'package.json');
 const saved = join(root, '.package.json.prepack');
 
@@ -31,5 +31,5 @@ if (mode === 'strip') {
     unlinkSync(saved);
   }
 } else {
-  throw new Error('usage: node scripts/pack-manifest.mjs strip|restore');
+  throw new Error('usage: node scripts/release/pack-manifest.mjs strip|restore');
 }

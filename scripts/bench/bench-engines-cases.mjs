@@ -1,5 +1,5 @@
-// The cases of `npm run bench:engines`, shared by the runtime worker (scripts/bench-engines-worker.mjs)
-// and the Chromium page (scripts/bench-engines-chromium.mjs): softmax 1×131072, CE+grad 4096×1000
+// The cases of `npm run bench:engines`, shared by the runtime worker (scripts/bench/bench-engines-worker.mjs)
+// and the Chromium page (scripts/bench/bench-engines-chromium.mjs): softmax 1×131072, CE+grad 4096×1000
 // (labels, mean), linear 500×3073×10 (loss + dW, db, reg 1e-3); zero-copy (alloc() inputs and
 // outputs), f32, one thread. Each figure: the median of `reps` samples (the fastest with `best`),
 // each the mean of n calls sized to ~20 ms, after a warm-up of ≥ 300 ms per case (the optimising

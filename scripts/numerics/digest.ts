@@ -2,10 +2,10 @@
 // both float types, every cross-entropy and linear-classifier option, the logits toolkit) on each
 // shipped build and thread count, and prints one sha256 per (build, threads, op). Two checkouts that
 // print the same lines compute the same bits.
-// Usage: node --experimental-wasm-relaxed-simd --import tsx scripts/digest.ts [--threads 1,2,3] (Node 20; Node ≥ 22 needs no flag)
+// Usage: node --experimental-wasm-relaxed-simd --import tsx scripts/numerics/digest.ts [--threads 1,2,3] (Node 20; Node ≥ 22 needs no flag)
 import { createHash } from 'node:crypto';
-import { loadWasm, Rng } from '../src/index.js';
-import type { WasmKernels } from '../src/types.js';
+import { loadWasm, Rng } from '../../src/index.js';
+import type { WasmKernels } from '../../src/types.js';
 
 type DT = 'f32' | 'f64';
 const arg = process.argv.indexOf('--threads');
