@@ -83,3 +83,16 @@ export function tfCases(t: TF, up: <T extends Tensor>(v: T) => T): PeerCases {
     },
   };
 }
+
+/** A TF.js column's cases (tfCases of `t`) whose uploaded tensors live until the prepared case's dispose(): tfjs.ts and the browser page's tfjs-wasm-tN. */
+export function tfColumn(t: TF): { cases: PeerCases; prepare(w: Workload): Promise<Case> } {
+  const keep: Tensor[] = [];
+  const cases = tfCases(t, (v) => (keep.push(v), v));
+  return {
+    cases,
+    async prepare(w) {
+      const c = await cases[w.op]!(w);
+      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
+    },
+  };
+}

@@ -10,8 +10,8 @@
  */
 import type { Case, InProcessEngine } from '../harness.js';
 import { ORT_GRAPHS, type OrtLike, type OrtResults } from '../engines/ort-graphs.js';
-import { peerSupports, type PeerCases } from '../engines/peer.js';
-import { tfCases, type TF, type Tensor } from '../engines/tf-cases.js';
+import { peerSupports } from '../engines/peer.js';
+import { tfColumn, type TF } from '../engines/tf-cases.js';
 import type { Workload } from '../workloads.js';
 
 const F32_ONLY = 'the browser peers run f32 only';
@@ -59,9 +59,8 @@ export function ortWebEngine(threads: number): PageEngine {
 
 export function tfjsThreadedEngine(threads: number): PageEngine {
   let tf: TF | null = null;
-  let cases: PeerCases = {};
+  let col: ReturnType<typeof tfColumn> | null = null;
   let info = '';
-  const keep: Tensor[] = [];
   return {
     kind: 'inprocess',
     name: `tfjs-wasm-t${threads}`,
@@ -80,15 +79,12 @@ export function tfjsThreadedEngine(threads: number): PageEngine {
       if (!ok) return `the TF.js wasm backend did not initialize${failure.length ? `: ${failure.join('; ').slice(0, 300)}` : ''}`;
       await core.ready();
       tf = core;
-      cases = tfCases(tf, (v) => (keep.push(v), v));
+      col = tfColumn(tf);
       info = `TF.js ${tf.version_core}, wasm backend: SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'OFF'}, ` +
         `threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 'off'}`;
     },
     info: () => info,
-    supports: (w) => (w.dtype === 'f32' ? peerSupports('TF.js', cases, w, ['bias']) : F32_ONLY),
-    async prepare(w) {
-      const c = await cases[w.op]!(w);
-      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
-    },
+    supports: (w) => (w.dtype === 'f32' ? peerSupports('TF.js', col?.cases ?? {}, w, ['bias']) : F32_ONLY),
+    prepare: (w) => col!.prepare(w),
   };
 }

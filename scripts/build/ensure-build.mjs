@@ -1,7 +1,8 @@
-// `npm start` / `npm test` hook (prestart, pretest): runs `npm run build` unless its outputs are
-// newer than every input, so a fresh clone's `npm ci && npm test` builds first (installs do not
-// build: the package builds in `prepack`, which npm also runs for git dependencies), and a second
-// run costs a few file stats.
+// The build hook of `prepare`, `prepack`, `prestart` and `pretest`: runs `npm run build` unless its
+// outputs are newer than every input. So a clone's `npm ci` builds (through `prepare`, which is
+// also how npm builds a git dependency), `npm pack` packs a fresh build, `npm start` / `npm test`
+// rebuild after a change, and a second run costs a few file stats. Installs of the packed package
+// run nothing: scripts/release/pack-manifest.mjs strips `prepare` from it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
