@@ -13,6 +13,7 @@ import { gaussianF32, uniformLabels } from '../bench/workloads.js';
 import { benchDepsMissing } from '../scripts/bench/ensure-deps.mjs';
 import { relErr, TOL } from './support/index.js';
 
+// @ts-ignore: a peer of the bench package (bench/package.json), not resolvable from tests/: `any`
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort | null = null;
 // onnxruntime-node lives in the bench package (bench/package.json), installed by `npm run bench`

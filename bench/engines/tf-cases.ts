@@ -16,6 +16,9 @@ import type { Case } from '../harness.js';
 import type { Workload } from '../workloads.js';
 import type { PeerCases } from './peer.js';
 
+// The bench package's TF.js types when it is installed; `any` in a checkout without it (the root typecheck
+// needs no bench install).
+// @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
 export type TF = typeof import('@tensorflow/tfjs-core');
 export type Tensor = ReturnType<TF['tensor']>;
 

@@ -22,9 +22,12 @@ let loading: Promise<TF | string> | null = null;
 function loadTf(): Promise<TF | string> {
   loading ??= (async () => {
     try {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const core = await import('@tensorflow/tfjs-core');
       const tf = ((core as { softmax?: unknown }).softmax ? core : (core as unknown as { default: TF }).default) as TF;
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs-backend-cpu');
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
       const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
@@ -32,6 +35,7 @@ function loadTf(): Promise<TF | string> {
         ?? (wasm as unknown as { default: { setWasmPaths: (p: string) => void } }).default.setWasmPaths;
       setWasmPaths(dist);
       tf.enableProdMode();
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs'); // registers every op's gradient on this tfjs-core
       return tf;
     } catch (e) {

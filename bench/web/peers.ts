@@ -37,6 +37,7 @@ export function ortWebEngine(threads: number): PageEngine {
     name: `ort-web-t${threads}`,
     title: `onnxruntime-web wasm EP (threaded SIMD build), numThreads ${threads}, the graphs of bench/engines/ort-graphs.ts, session.run awaited`,
     async init() {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       ort = (await import('onnxruntime-web/wasm')) as unknown as OrtWeb;
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.wasmPaths = modules('onnxruntime-web/dist/');
@@ -66,8 +67,11 @@ export function tfjsThreadedEngine(threads: number): PageEngine {
     name: `tfjs-wasm-t${threads}`,
     title: `TF.js tfjs-backend-wasm threaded SIMD, setThreadsCount(${threads}), valueAndGrads, dataSync() in the timed call`,
     async init() {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const core = (await import('@tensorflow/tfjs-core')) as unknown as TF;
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(modules('@tensorflow/tfjs-backend-wasm/dist/'));
       wasm.setThreadsCount(threads);
