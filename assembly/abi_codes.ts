@@ -20,7 +20,7 @@
 @inline export const SIMD_BUILD_RELAXED: i32 = 1;
 
 /**
- * Elements per block of one long row split across threads (assembly/threads.ts, src/wasm/threaded.ts):
+ * Elements per block of one long row split across threads (assembly/long_row.ts, src/wasm/threaded.ts):
  * a multiple of the 2 KiB / 4 KiB sum blocks of row.ts for both float types.
  */
 // @ts-ignore: decorator

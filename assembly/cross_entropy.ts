@@ -27,6 +27,7 @@
 // Layout: cross_entropy/rows.ts (one handler per kind of row), cross_entropy/passes.ts (passes 2
 // and 3, the element-wise gradient forms), cross_entropy/targets.ts (the accumulation modes and
 // target weights), cross_entropy/call.ts (the per-call constants).
+import { call, set_class_sums } from './cross_entropy/call';
 import { ce_rows } from './cross_entropy/rows';
 import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, ACC_WQ } from './cross_entropy/targets';
 import { REDUCTION_MEAN } from './abi_codes';
@@ -46,6 +47,27 @@ import { REDUCTION_MEAN } from './abi_codes';
   return denom;
 }
 
+/**
+ * The one dispatch on the accumulation mode (ε/C = 0 in f64, e.g. ε = 5e-324: no smoothing), for the
+ * single call and the pool's row chunks alike: rows [0, rows) by ce_rows (cross_entropy/rows.ts), each
+ * mode with its own specialised row loop. call.wsum / call.wmax are set before (set_class_sums).
+ */
+// @ts-ignore: decorator
+@inline function ce_dispatch<T>(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize, weights: usize,
+  ignore_index: i32, smoothing: f64, D: f64, losses: usize, grad: usize, loss64: usize): f64 {
+  if (targets) {
+    return weights
+      ? ce_rows<T>(ACC_WQ, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64)
+      : ce_rows<T>(ACC_Q, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+  }
+  if (smoothing / <f64>cols == 0) {
+    return ce_rows<T>(ACC_NONE, logits, rows, cols, labels, targets, weights, ignore_index, 0, D, losses, grad, loss64);
+  }
+  return weights
+    ? ce_rows<T>(ACC_WD, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64)
+    : ce_rows<T>(ACC_D, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+}
+
 // @ts-ignore: decorator
 @inline function cross_entropy<T>(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
   weights: usize, ignore_index: i32, smoothing: f64, reduction: i32, losses: usize, grad: usize): f64 {
@@ -58,20 +80,9 @@ import { REDUCTION_MEAN } from './abi_codes';
     if (losses) memory.fill(losses, 0, <usize>rows * sizeof<T>());
     return NaN;
   }
-  const D: f64 = mean ? denom : 1;
-  // one specialised row loop per accumulation mode (ε/C = 0 in f64, e.g. ε = 5e-324: no smoothing)
-  let total: f64;
-  if (targets) {
-    total = weights
-      ? ce_rows<T>(ACC_WQ, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad)
-      : ce_rows<T>(ACC_Q, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad);
-  } else if (smoothing / <f64>cols == 0) {
-    total = ce_rows<T>(ACC_NONE, logits, rows, cols, labels, targets, weights, ignore_index, 0, D, losses, grad);
-  } else {
-    total = weights
-      ? ce_rows<T>(ACC_WD, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad)
-      : ce_rows<T>(ACC_D, logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad);
-  }
+  set_class_sums<T>(cols, weights, targets != 0);
+  const total = ce_dispatch<T>(logits, rows, cols, labels, targets, weights, ignore_index, smoothing,
+    mean ? denom : 1, losses, grad, 0);
   return mean ? total / denom : total;
 }
 
@@ -89,4 +100,53 @@ export function cross_entropy_f32(logits: usize, rows: i32, cols: i32, labels: u
 export function cross_entropy_f64(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
   weights: usize, ignore_index: i32, smoothing: f64, reduction: i32, losses: usize, grad: usize): f64 {
   return cross_entropy<f64>(logits, rows, cols, labels, targets, weights, ignore_index, smoothing, reduction, losses, grad);
+}
+
+// ---- the pool's entries (src/wasm/threaded.ts, split 'rowLosses'): the single call's work in row
+// chunks, with every cross-chunk reduction left to the caller in a fixed order, so the result is
+// bit-identical to the single call for any number of threads. The caller runs the setup once per
+// call (the denominator and the class sums); each chunk runs the same dispatch and row code as the
+// single call and stores each row's loss as an f64 in loss64[i]; the caller adds loss64[0],
+// loss64[1], … in that order (the single call's f64 sum) and divides by the same denominator.
+
+/**
+ * The once-per-call setup of a threaded cross_entropy_f32: writes the mean's denominator, Σ_c w_c
+ * and max(1, max |w_c|) (set_class_sums) as three f64 at out.
+ */
+export function cross_entropy_setup_f32(rows: i32, cols: i32, labels: usize, targets: usize, weights: usize, ignore_index: i32, out: usize): void {
+  ce_setup<f32>(rows, cols, labels, targets, weights, ignore_index, out);
+}
+
+/** cross_entropy_setup_f32 for f64 logits. */
+export function cross_entropy_setup_f64(rows: i32, cols: i32, labels: usize, targets: usize, weights: usize, ignore_index: i32, out: usize): void {
+  ce_setup<f64>(rows, cols, labels, targets, weights, ignore_index, out);
+}
+
+// @ts-ignore: decorator
+@inline function ce_setup<T>(rows: i32, cols: i32, labels: usize, targets: usize, weights: usize, ignore_index: i32, out: usize): void {
+  store<f64>(out, ce_denominator<T>(rows, labels, targets, weights, ignore_index));
+  set_class_sums<T>(cols, weights, targets != 0);
+  store<f64>(out, call.wsum, 8);
+  store<f64>(out, call.wmax, 16);
+}
+
+/**
+ * Rows [0, rows) of cross_entropy_f32 (pointers already advanced to the chunk's first row), with
+ * D the divisor of the reduction (the denominator for 'mean', 1 otherwise; never 0 here) and wsum,
+ * wmax from cross_entropy_setup_f32. Writes losses (or 0) and grad (or 0) as the whole call does,
+ * and each row's loss as an f64 in loss64.
+ */
+export function cross_entropy_rows_f32(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
+  weights: usize, ignore_index: i32, smoothing: f64, D: f64, losses: usize, grad: usize, loss64: usize, wsum: f64, wmax: f64): void {
+  call.wsum = wsum;
+  call.wmax = wmax;
+  ce_dispatch<f32>(logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
+}
+
+/** cross_entropy_rows_f32 for f64 logits. */
+export function cross_entropy_rows_f64(logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
+  weights: usize, ignore_index: i32, smoothing: f64, D: f64, losses: usize, grad: usize, loss64: usize, wsum: f64, wmax: f64): void {
+  call.wsum = wsum;
+  call.wmax = wmax;
+  ce_dispatch<f64>(logits, rows, cols, labels, targets, weights, ignore_index, smoothing, D, losses, grad, loss64);
 }

@@ -2,13 +2,13 @@
 // with a scalar tail that uses the same operations: max, NaN test, fill, scale, the blocked
 // Σ exp((x − m)·s) of softmax (optionally storing the exps), the log Σ exp of log-softmax and the
 // output pass x − m − log Σ. Shared by softmax, softmax backward, cross-entropy, the linear
-// classifier, the logits toolkit and the long-row phases of assembly/threads.ts.
+// classifier, the logits toolkit and the long-row phases of assembly/long_row.ts.
 //
 // The exp sums are blocked at fixed byte offsets from the row start (softmax: a block of
 // EXPSUM_BLOCK bytes, accumulators restarting per block; log-softmax: groups of REST_GROUP bytes
 // of 256-byte sub-blocks), and a row's sum is its block sums added in block order, then the tail.
 // expsum_block computes one block and rest_span a run of whole groups, so a row split into chunks
-// of whole blocks (assembly/threads.ts) adds the same numbers in the same order as the single call.
+// of whole blocks (assembly/long_row.ts) adds the same numbers in the same order as the single call.
 import { exp_v128, exp_scalar, exp_k, exp_v128_k } from './exp';
 import { hcount, hmax, hsum } from './vec';
 

@@ -8,7 +8,7 @@
  * No Node imports: the browser page uses it too.
  */
 import { Rng } from '../src/train/rng.js';
-import { OPS, type Float, type InputName, type OpName, type OpOptions, type OpShape } from './ops.js';
+import { declaredRows, OPS, type BenchSpec as Spec, type Float, type InputName, type OpName, type OpOptions, type OpShape } from './ops.js';
 
 export type DType = 'f32' | 'f64';
 export type { Float };
@@ -60,7 +60,7 @@ export function uniformLabels(n: number, c: number, seed: number): Int32Array {
   return out;
 }
 
-export interface Spec { op: OpName; rows: number; cols: number; d?: number; options?: OpOptions; note?: string }
+export type { Spec };
 
 /** The options that label a row (the defaults of the standard rows, reg and sampling settings, do not). */
 function tags(o: OpOptions): string {
@@ -71,6 +71,10 @@ function tags(o: OpOptions): string {
   if (o.labelSmoothing) t.push(`+labelSmoothing ${o.labelSmoothing}`);
   if (o.k) t.push(`k=${o.k}`);
   if (o.temperature !== undefined) t.push(`T=${o.temperature}${o.topP !== undefined ? ` top-p ${o.topP}` : ''}`);
+  if (o.topK !== undefined) t.push(`top-k ${o.topK}`);
+  if (o.decoding) t.push('+decoding');
+  if (o.topLogProbs !== undefined) t.push(`top-logprobs ${o.topLogProbs}`);
+  if (o.n !== undefined) t.push(`n=${o.n}`);
   return t.length ? ` ${t.join(' ')}` : '';
 }
 
@@ -142,55 +146,14 @@ function build(specs: Spec[], f64: (s: Spec) => boolean): Workload[] {
   return out;
 }
 
-const SAMPLING: OpOptions = { temperature: 0.8, topP: 0.9, seed: 7 };
-
-/** The rows of `npm run bench`: every public op in f32, the linear classifier again in f64. */
+/** The rows of `npm run bench` (each op's `bench.standard` in the registry): f32, and f64 where a row asks for it. */
 export function standardWorkloads(): Workload[] {
-  const llm = 'LLM-vocabulary logits';
-  return build([
-    { op: 'softmax', rows: 1, cols: 131072, note: llm },
-    { op: 'softmax', rows: 1, cols: 32000, note: llm },
-    { op: 'softmax', rows: 256, cols: 1000 },
-    { op: 'softmax', rows: 4096, cols: 10 },
-    { op: 'logSoftmax', rows: 256, cols: 1000 },
-    { op: 'softmaxBackward', rows: 256, cols: 1000 },
-    { op: 'logSoftmaxBackward', rows: 256, cols: 1000 },
-    { op: 'softmaxJacobian', rows: 1, cols: 256, note: 'one 256-vector, 256×256 result' },
-    { op: 'exp', rows: 1, cols: 131072, note: 'the raw kernel (not public): x ≤ 0' },
-    { op: 'softmaxCrossEntropy', rows: 4096, cols: 1000 },
-    { op: 'softmaxCrossEntropy', rows: 256, cols: 10 },
-    { op: 'softmaxCrossEntropy', rows: 4096, cols: 1000, options: { weights: true, labelSmoothing: 0.1 } },
-    { op: 'linearSoftmaxLoss', rows: 500, d: 3073, cols: 10, options: { reg: 5e-6 }, note: 'CIFAR-10 / CS231n' },
-    { op: 'linearSoftmaxLoss', rows: 256, d: 784, cols: 10, options: { reg: 5e-6 }, note: 'MNIST minibatch' },
-    { op: 'linearSoftmaxLoss', rows: 64, d: 512, cols: 10000, options: { reg: 5e-6 }, note: 'large class count' },
-    { op: 'linearSoftmaxLoss', rows: 256, d: 784, cols: 10, options: { reg: 5e-6, bias: true, inputGrad: true }, note: 'MNIST, a layer below' },
-    { op: 'linearScores', rows: 500, d: 3073, cols: 10, options: { bias: true }, note: 'predict on CIFAR-10' },
-    { op: 'logSumExp', rows: 64, cols: 32000, note: llm },
-    { op: 'argmax', rows: 64, cols: 32000, note: llm },
-    { op: 'topK', rows: 1, cols: 32000, options: { k: 50 }, note: llm },
-    { op: 'sample', rows: 1, cols: 32000, options: SAMPLING, note: llm },
-  ], (s) => s.op === 'linearSoftmaxLoss' && !s.options?.bias);
+  return build(declaredRows('standard'), (s) => s.f64 === true);
 }
 
 /** Every op on tiny shapes with remainders (not multiples of the SIMD width), f32 and f64, for tests/bench.test.ts. */
 export function tinyWorkloads(): Workload[] {
-  return build([
-    { op: 'softmax', rows: 3, cols: 37 },
-    { op: 'logSoftmax', rows: 3, cols: 37 },
-    { op: 'softmaxBackward', rows: 3, cols: 37 },
-    { op: 'logSoftmaxBackward', rows: 3, cols: 37 },
-    { op: 'softmaxJacobian', rows: 1, cols: 37 },
-    { op: 'exp', rows: 3, cols: 37 },
-    { op: 'softmaxCrossEntropy', rows: 5, cols: 7 },
-    { op: 'softmaxCrossEntropy', rows: 5, cols: 7, options: { weights: true, labelSmoothing: 0.1 } },
-    { op: 'linearSoftmaxLoss', rows: 6, d: 13, cols: 5, options: { reg: 5e-6 } },
-    { op: 'linearSoftmaxLoss', rows: 6, d: 13, cols: 5, options: { reg: 5e-6, bias: true, inputGrad: true } },
-    { op: 'linearScores', rows: 6, d: 13, cols: 5, options: { bias: true } },
-    { op: 'logSumExp', rows: 3, cols: 37 },
-    { op: 'argmax', rows: 3, cols: 37 },
-    { op: 'topK', rows: 3, cols: 37, options: { k: 5 } },
-    { op: 'sample', rows: 3, cols: 37, options: SAMPLING },
-  ], () => true);
+  return build(declaredRows('tiny'), () => true);
 }
 
 /** Keeps the workloads whose id contains one of the comma-separated substrings (case-insensitive). */

@@ -6,6 +6,11 @@
 export class SoftmaxInputError extends Error {
   /** The argument at fault, e.g. `"labels"` or `"options.reg"`. */
   readonly argument: string;
+  /**
+   * An error for the argument `argument` (thrown by the library; rarely built by hand).
+   * @param message the whole sentence: function, argument, what was expected, the value seen.
+   * @param argument the argument's path, as {@link SoftmaxInputError.argument}.
+   */
   constructor(message: string, argument = '') {
     super(message);
     this.name = 'SoftmaxInputError';

@@ -10,8 +10,8 @@ export type {
 export { SoftmaxInputError } from './errors.js';
 export { matrix } from './matrix.js';
 export { reference } from './reference/index.js';
-export { loadWasm } from './wasm/kernels.js';
-export { MAX_JACOBIAN_LENGTH } from './api.js';
+export { loadWasm } from './wasm/load_wasm.js';
+export { MAX_JACOBIAN_LENGTH } from './ops/backward.js';
 export { trainSoftmaxClassifier } from './train/trainer.js';
 export { loadSoftmaxClassifier, softmaxClassifier } from './train/model.js';
 export type {
@@ -20,4 +20,5 @@ export type {
 export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';
 export { Rng } from './train/rng.js';
-export type { SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
+export type { FilterOptions, SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
+export { generationConfig } from './generation_config.js';

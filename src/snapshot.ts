@@ -5,8 +5,9 @@
  * A call has two phases:
  *
  * 1. **Read** (`matrix`, `array`, `labels`, `options`, `read`): every property of every argument is
- *    read exactly once, in the order the API code asks for them (documented per function in
- *    docs/readme/rel.md). User code (getters, Proxy traps) can run only here. Shapes and types are
+ *    read exactly once, in the order the op's public body asks for them (its registry entry in
+ *    src/ops/ says the order in a `// Read order:` comment). User code (getters, Proxy traps) can
+ *    run only here. Shapes and types are
  *    checked as they are read; arrays are remembered as (buffer, byteOffset, length), not trusted as
  *    views. Anything a read throws (a throwing getter, a revoked Proxy) becomes a SoftmaxInputError
  *    naming the argument (the original error is its `cause`).
@@ -32,30 +33,15 @@
  * is read back, and the byte is restored at once (outputs only, never inputs); if the flip shows
  * through, the outputs share memory and the call fails with SoftmaxInputError, nothing changed.
  */
-import type { Backend } from './backend.js';
 import { SoftmaxInputError } from './errors.js';
-import type { FloatArray, Matrix } from './types.js';
-import { sealEntries, type Entry, type Held, type NumArray } from './snapshot_seal.js';
+import type { FloatArray, Matrix } from './types_core.js';
+import { sealEntries, type EngineMemory, type Entry, type Held, type NumArray } from './snapshot_seal.js';
 import {
-  bufferOf, byteLengthOf, byteOffsetOf, checkSize, describe, fail, isDetached, lengthOf, typedArrayName,
-  type DType,
+  bufferOf, byteLengthOf, byteOffsetOf, checkFloatFacts, checkInt32Facts, checkMatrixShape, checkSize, describe, fail,
+  failNotMatrix, isDetached, isSize, lengthOf, typedArrayName, type ArrayFacts, type DType,
 } from './validate.js';
 
-export type { Held } from './snapshot_seal.js';
-
-const MAX_DIM = 2 ** 31 - 1;
-/** The fast path of checkSize (which builds the message). */
-const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
-
-/** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
-export interface MemoryHost {
-  /** True when `buffer` is, or was before a grow, this engine's memory. */
-  isMemory(buffer: ArrayBufferLike): boolean;
-  /** The memory's current buffer. */
-  buffer(): ArrayBuffer;
-  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
-  blockId(ptr: number, bytes: number): number;
-}
+export type { EngineMemory, Held, MemoryHost } from './snapshot_seal.js';
 
 function errorName(e: unknown): string {
   try {
@@ -87,10 +73,11 @@ export class CallSnapshot {
   /** `positional`: the call's arguments; typed arrays among them are captured at once, before any getter runs. */
   constructor(
     readonly fn: string,
-    private readonly backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>,
+    private readonly backend: EngineMemory,
     private readonly guard: (fn: string) => void,
     positional: readonly unknown[] = [],
   ) {
+    guard(fn); // first of all: the instance may have been disposed
     for (const v of positional) this.capture(v);
   }
 
@@ -109,22 +96,20 @@ export class CallSnapshot {
     this.facts.set(v, { name, buffer, detached, byteOffset, length, block });
   }
 
-  /** A Float32Array/Float64Array (as captured) of the expected dtype and length; same messages as validate's checkFloatArray. */
-  private floatFacts(argBase: string, suffix: string, v: unknown, dtype?: DType, length?: number): Facts {
+  /** The facts of `v` as captured, in the checks' terms (src/validate.ts ArrayFacts). */
+  private checked(v: unknown): { f: Facts | undefined; a: ArrayFacts } {
     this.capture(v);
     const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
-    const dt: DType | null = f?.name === 'Float32Array' ? 'f32' : f?.name === 'Float64Array' ? 'f64' : null;
-    if (f !== undefined && dt !== null && !f.detached && (dtype === undefined || dt === dtype) && (length === undefined || f.length === length)) return f;
-    const arg = argBase + suffix;
-    if (f === undefined || dt === null) {
-      const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
-      return fail(this.fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
-    }
-    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
-    if (dtype !== undefined && dt !== dtype) {
-      fail(this.fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
-    }
-    return fail(this.fn, arg, `must have length ${length}, got length ${f.length}`);
+    const kind = f?.name === 'Float32Array' ? 'f32' : f?.name === 'Float64Array' ? 'f64' : f?.name === 'Int32Array' ? 'i32' : null;
+    return { f, a: { kind, detached: f?.detached ?? false, length: f?.length ?? 0 } };
+  }
+
+  /** A Float32Array/Float64Array (as captured) of the expected dtype and length: validate's checks on the captured facts. */
+  private floatFacts(arg: string, v: unknown, dtype?: DType, length?: number): Facts {
+    const { f, a } = this.checked(v);
+    if (f !== undefined && (a.kind === 'f32' || a.kind === 'f64') && !f.detached && (dtype === undefined || a.kind === dtype) && (length === undefined || f.length === length)) return f;
+    checkFloatFacts(this.fn, arg, v, a, dtype, length);
+    return f!;
   }
 
   /** Runs one read of a caller's object; whatever it throws becomes a SoftmaxInputError naming `arg`. */
@@ -163,9 +148,7 @@ export class CallSnapshot {
 
   /** A matrix `{ data, rows, cols }` (read in that order), checked; returns the snapshot to compute on. */
   matrix<A extends FloatArray>(arg: string, m: unknown, spec: MatrixSpec = {}): Matrix<A> {
-    if (!this.isPlainObject(arg, m)) {
-      fail(this.fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
-    }
+    if (!this.isPlainObject(arg, m)) failNotMatrix(this.fn, arg, m);
     const mm = m as { data: unknown; rows: unknown; cols: unknown };
     let data: unknown, r0: unknown, c0: unknown;
     let step = 'data';
@@ -182,13 +165,9 @@ export class CallSnapshot {
     // (argument names are built only for a message: this runs on every call)
     const r = isSize(r0) ? r0 : checkSize(this.fn, `${arg}.rows`, r0);
     const c = isSize(c0) ? c0 : checkSize(this.fn, `${arg}.cols`, c0);
-    const f = this.floatFacts(arg, '.data', data, spec.dtype);
-    const n = f.length;
-    if (n !== r * c) fail(this.fn, arg, `has data.length ${n} but rows·cols = ${r}·${c} = ${r * c}`);
+    const f = this.floatFacts(`${arg}.data`, data, spec.dtype);
     const rows = spec.rows ?? null, cols = spec.cols ?? null;
-    if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
-      fail(this.fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
-    }
+    if (f.length !== r * c || (rows !== null && r !== rows) || (cols !== null && c !== cols)) checkMatrixShape(this.fn, arg, f.length, r, c, rows, cols);
     const holder: Matrix<A> = { data: data as A, rows: r, cols: c };
     this.track(arg, holder, f, spec.out ?? false, spec.mayAlias ?? []);
     return holder;
@@ -196,7 +175,7 @@ export class CallSnapshot {
 
   /** A Float32Array/Float64Array (optionally of one dtype and length). */
   array<A extends FloatArray>(arg: string, v: unknown, spec: { dtype?: DType; length?: number; out?: boolean } = {}): Held<A> {
-    const f = this.floatFacts(arg, '', v, spec.dtype, spec.length);
+    const f = this.floatFacts(arg, v, spec.dtype, spec.length);
     const holder: Held<A> = { data: v as A };
     this.track(arg, holder, f, spec.out ?? false, []);
     return holder;
@@ -207,15 +186,10 @@ export class CallSnapshot {
    * array() (length, live buffer); an output takes part in the overlap checks of seal().
    */
   int32<A extends Int32Array>(arg: string, v: unknown, spec: { length?: number; out?: boolean } = {}): Held<A> {
-    this.capture(v);
-    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
-    if (f === undefined || f.name !== 'Int32Array') {
-      return fail(this.fn, arg, `must be an Int32Array${spec.length !== undefined ? ` of length ${spec.length}` : ''}, got ${describe(v)}`);
-    }
-    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
-    if (spec.length !== undefined && f.length !== spec.length) fail(this.fn, arg, `must have length ${spec.length}, got length ${f.length}`);
+    const { f, a } = this.checked(v);
+    checkInt32Facts(this.fn, arg, v, a, spec.length);
     const holder: Held<A> = { data: v as A };
-    this.track(arg, holder, f, spec.out ?? false, []);
+    this.track(arg, holder, f!, spec.out ?? false, []);
     return holder;
   }
 
@@ -224,13 +198,10 @@ export class CallSnapshot {
    * the engine reads: each in [0, classes()) or equal to ignoreIndex().
    */
   labels(arg: string, v: unknown, n: number, classes: () => number, ignoreIndex: () => number | undefined = () => undefined): Held<Int32Array> {
-    this.capture(v);
-    const f = typeof v === 'object' && v !== null ? this.facts.get(v) : undefined;
-    if (f === undefined || f.name !== 'Int32Array') return fail(this.fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
-    if (f.detached) fail(this.fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
-    if (f.length !== n) fail(this.fn, arg, `must have length ${n} (one label per row), got length ${f.length}`);
+    const { f, a } = this.checked(v);
+    checkInt32Facts(this.fn, arg, v, a, n, true);
     const holder: Held<Int32Array> = { data: v as Int32Array };
-    this.track(arg, holder, f, false, [], { n, classes, ignoreIndex });
+    this.track(arg, holder, f!, false, [], { n, classes, ignoreIndex });
     return holder;
   }
 

@@ -3,12 +3,32 @@
  * every view rebuilt from what was read, overlaps decided, integer labels checked on a private copy,
  * SharedArrayBuffer inputs staged and SharedArrayBuffer outputs probed. No user code runs here.
  */
-import type { Backend } from './backend.js';
-import type { MemoryHost } from './snapshot.js';
-import type { FloatArray } from './types.js';
-import { fail, isDetached, isShared } from './validate.js';
+import type { FloatArray } from './types_core.js';
+import { checkLabelValues, fail, isDetached, isShared, overlaps } from './validate.js';
 
 export type NumArray = FloatArray | Int32Array;
+
+/** An engine's own linear memory (the WASM engine), so that arrays living in it survive memory.grow. */
+export interface MemoryHost {
+  /** True when `buffer` is, or was before a grow, this engine's memory. */
+  isMemory(buffer: ArrayBufferLike): boolean;
+  /** The memory's current buffer. */
+  buffer(): ArrayBuffer;
+  /** The allocation id of the live alloc() block holding [ptr, ptr + bytes), 0 if none. */
+  blockId(ptr: number, bytes: number): number;
+}
+
+/** What the seal needs to know of the engine a call goes to (part of the Backend, src/ops/index.ts). */
+export interface EngineMemory {
+  /**
+   * True when the engine copies every input that is not in its own memory before it writes any
+   * output (the WASM engine). Otherwise the seal stages SharedArrayBuffer inputs that may share
+   * memory with an output (see src/snapshot.ts).
+   */
+  readonly stagesInputs?: boolean;
+  /** The engine's own memory (the WASM engine), so arrays in it are re-derived after growth. */
+  readonly ownMemory?: MemoryHost;
+}
 
 /** Where a snapshot keeps a checked array; `data` is replaced by the rebuilt view at seal(). */
 export interface Held<A extends NumArray> { data: A }
@@ -32,7 +52,7 @@ export interface Entry {
 }
 
 /** Runs the seal checks on a call's entries, in order; afterwards every holder's `data` is what the engine uses. */
-export function sealEntries(fn: string, entries: readonly Entry[], backend: Pick<Backend, 'ownMemory' | 'stagesInputs'>): void {
+export function sealEntries(fn: string, entries: readonly Entry[], backend: EngineMemory): void {
   for (const e of entries) rebuild(fn, e, backend.ownMemory);
   for (const e of entries) if (e.out) checkOverlaps(fn, entries, e);
   for (const e of entries) if (e.labels) checkLabels(fn, e);
@@ -66,8 +86,7 @@ function relation(a: Entry, b: Entry): 'same' | 'maybe' | 'no' {
 }
 
 function rangesOverlap(a: Entry, b: Entry): boolean {
-  const aEnd = a.byteOffset + a.length * a.bpe, bEnd = b.byteOffset + b.length * b.bpe;
-  return a.length > 0 && b.length > 0 && a.byteOffset < bEnd && b.byteOffset < aEnd;
+  return overlaps(a.byteOffset, a.length * a.bpe, b.byteOffset, b.length * b.bpe);
 }
 
 function checkOverlaps(fn: string, entries: readonly Entry[], out: Entry): void {
@@ -89,14 +108,7 @@ function checkLabels(fn: string, e: Entry): void {
   // The private copy: the engine reads this, so what is checked here is what it sees.
   const copy = new Int32Array(n);
   copy.set(e.holder.data as Int32Array);
-  const c = classes(), ignore = ignoreIndex();
-  for (let i = 0; i < n; i++) {
-    const y = copy[i];
-    if ((y < 0 || y >= c) && y !== ignore) {
-      const extra = ignore !== undefined ? ` and is not ignoreIndex (${ignore})` : '';
-      fail(fn, `${e.arg}[${i}]`, `= ${y} is outside [0, ${c})${extra}`);
-    }
-  }
+  checkLabelValues(fn, e.arg, copy, classes(), ignoreIndex());
   e.holder.data = copy;
   e.buffer = copy.buffer;
   e.byteOffset = 0;

@@ -13,10 +13,13 @@ export interface LoadWasmOptions {
   wasm?: WasmBytes | WasmUrlLike | WasmResponseLike | WasmModuleLike;
   /**
    * Which of the two shipped modules to load when `wasm` is not given (ignored with `wasm`: that
-   * module is used as given):
-   * - `'auto'` (default): `build/softmax.relaxed.wasm` if the engine supports relaxed SIMD
-   *   (`WebAssembly.validate` of a tiny `f32x4.relaxed_madd` probe; e.g. Chromium ≥ 114, Node ≥ 22,
-   *   Node 20 only with `node --experimental-wasm-relaxed-simd`), else `build/softmax.wasm`.
+   * module is used as given); with `threads`, the threads build of the one chosen:
+   * - `'auto'` (default): the faster build on this engine, from a per-engine table (no load-time
+   *   measurement): V8 (Node ≥ 22, Deno, Chromium; Node 20 only with
+   *   `node --experimental-wasm-relaxed-simd`) → `build/softmax.relaxed.wasm`; JavaScriptCore (Bun,
+   *   Safari) → `build/softmax.wasm`, where the relaxed build measured slower; other engines → relaxed
+   *   where `WebAssembly.validate` accepts a `f32x4.relaxed_madd` probe; no relaxed SIMD → baseline.
+   *   `build` and `buildReason` on the kernels say which ran and why.
    * - `'baseline'`: always `build/softmax.wasm` (plain SIMD-128; bit-for-bit reproducible everywhere).
    * - `'relaxed'`: `build/softmax.relaxed.wasm`; throws an Error where relaxed SIMD is unsupported.
    *
@@ -41,15 +44,21 @@ export type WasmBytes = ArrayBufferLike | ArrayBufferView;
 
 /** A `URL` object (only `href` and `protocol` are read). */
 export interface WasmUrlLike {
+  /** The whole URL, e.g. `"https://example.com/assets/softmax.wasm"`. */
   readonly href: string;
+  /** Its scheme with the colon, e.g. `"file:"` (read from disk in Node, Bun and Deno) or `"https:"` (fetched). */
   readonly protocol: string;
 }
 
 /** A fetch `Response` (a real one is compiled while streaming; others give `arrayBuffer()`). */
 export interface WasmResponseLike {
+  /** False for an HTTP error status: loadWasm then throws an Error naming `status` and `url`. */
   readonly ok: boolean;
+  /** The HTTP status, e.g. 200 or 404. */
   readonly status: number;
+  /** Where the response came from (quoted in error messages). */
   readonly url: string;
+  /** The body's bytes, read when the response cannot be compiled while streaming. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

@@ -4,7 +4,7 @@
  * or touches an output, so a failed call changes nothing.
  */
 import { SoftmaxInputError } from './errors.js';
-import type { FloatArray, Matrix } from './types.js';
+import type { FloatArray, Matrix } from './types_core.js';
 
 export type DType = 'f32' | 'f64';
 
@@ -124,32 +124,86 @@ export function fail(fn: string, arg: string, message: string): never {
   throw new SoftmaxInputError(`${fn}: ${arg} ${message}`, arg);
 }
 
+/** A matrix dimension: a non-negative integer ≤ MAX_DIM (the test without the message). */
+export const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIM;
+
 export function checkSize(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_DIM) {
-    fail(fn, arg, `must be a non-negative integer, got ${describe(v)}`);
-  }
+  if (!isSize(v)) fail(fn, arg, `must be a non-negative integer, got ${describe(v)}`);
   return v;
 }
 
-function checkNotDetached(fn: string, arg: string, a: ArrayBufferView): void {
-  if (isDetached(BUFFER.call(a) as ArrayBufferLike)) fail(fn, arg, 'is backed by a detached ArrayBuffer (it was transferred); pass a live array');
+/**
+ * What the checks need to know of an argument, read once from its internal slots (here, or by a
+ * CallSnapshot when the argument is read): its kind ('f32', 'f64', 'i32', or null for anything
+ * else), whether its buffer is detached, its length.
+ */
+export interface ArrayFacts { kind: DType | 'i32' | null; detached: boolean; length: number }
+
+/** The facts of any value (see ArrayFacts). */
+export function factsOf(v: unknown): ArrayFacts {
+  const name = typedArrayName(v);
+  const kind = name === 'Float32Array' ? 'f32' : name === 'Float64Array' ? 'f64' : name === 'Int32Array' ? 'i32' : null;
+  if (kind === null) return { kind, detached: false, length: 0 };
+  const detached = isDetached(BUFFER.call(v) as ArrayBufferLike);
+  return { kind, detached, length: detached ? 0 : LENGTH.call(v) as number };
+}
+
+const DETACHED = 'is backed by a detached ArrayBuffer (it was transferred); pass a live array';
+
+/** A Float32Array/Float64Array (optionally of one dtype and length), from its facts; returns its dtype. */
+export function checkFloatFacts(fn: string, arg: string, v: unknown, f: ArrayFacts, dtype?: DType, length?: number): DType {
+  if (f.kind !== 'f32' && f.kind !== 'f64') {
+    const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
+    fail(fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
+  }
+  if (f.detached) fail(fn, arg, DETACHED);
+  if (dtype !== undefined && f.kind !== dtype) {
+    fail(fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
+  }
+  if (length !== undefined && f.length !== length) fail(fn, arg, `must have length ${length}, got length ${f.length}`);
+  return f.kind;
+}
+
+/**
+ * An Int32Array (optionally of one length), from its facts. `labels`: it is the label vector of
+ * `length` rows (the messages say so).
+ */
+export function checkInt32Facts(fn: string, arg: string, v: unknown, f: ArrayFacts, length?: number, labels = false): void {
+  if (f.kind !== 'i32') {
+    fail(fn, arg, labels ? `must be an Int32Array of ${length} class indices, got ${describe(v)}`
+      : `must be an Int32Array${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
+  }
+  if (f.detached) fail(fn, arg, DETACHED);
+  if (length !== undefined && f.length !== length) {
+    fail(fn, arg, `must have length ${length}${labels ? ' (one label per row)' : ''}, got length ${f.length}`);
+  }
+}
+
+/** Label values: each in [0, classes) or equal to ignoreIndex; `arg[i]` names the first that is not. */
+export function checkLabelValues(fn: string, arg: string, a: Int32Array, classes: number, ignoreIndex?: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const y = a[i];
+    if ((y < 0 || y >= classes) && y !== ignoreIndex) {
+      const extra = ignoreIndex !== undefined ? ` and is not ignoreIndex (${ignoreIndex})` : '';
+      fail(fn, `${arg}[${i}]`, `= ${y} is outside [0, ${classes})${extra}`);
+    }
+  }
+}
+
+/** Not a matrix-shaped object. */
+export function failNotMatrix(fn: string, arg: string, m: unknown): never {
+  return fail(fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
+}
+
+/** A matrix's data length n must be r·c, and its shape rows×cols where given (null = any). */
+export function checkMatrixShape(fn: string, arg: string, n: number, r: number, c: number, rows: number | null, cols: number | null): void {
+  if (n !== r * c) fail(fn, arg, `has data.length ${n} but rows·cols = ${r}·${c} = ${r * c}`);
+  if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) fail(fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
 }
 
 /** A Float32Array/Float64Array of any view kind; returns its dtype. */
 export function checkFloatArray(fn: string, arg: string, v: unknown, dtype?: DType, length?: number): DType {
-  const dt = dtypeOf(v);
-  if (dt === null) {
-    const want = dtype === 'f64' ? 'a Float64Array' : dtype === 'f32' ? 'a Float32Array' : 'a Float32Array or Float64Array';
-    fail(fn, arg, `must be ${want}${length !== undefined ? ` of length ${length}` : ''}, got ${describe(v)}`);
-  }
-  const a = v as FloatArray;
-  checkNotDetached(fn, arg, a);
-  if (dtype !== undefined && dt !== dtype) {
-    fail(fn, arg, `must be a ${dtype === 'f32' ? 'Float32Array' : 'Float64Array'} like the other inputs of this call (all share one float type), got ${describe(v)}`);
-  }
-  const n = LENGTH.call(a) as number;
-  if (length !== undefined && n !== length) fail(fn, arg, `must have length ${length}, got length ${n}`);
-  return dt;
+  return checkFloatFacts(fn, arg, v, factsOf(v), dtype, length);
 }
 
 /** checkFloatArray, returning the array as a canonical view (see canonicalView) to compute on. */
@@ -167,21 +221,14 @@ export function floatArg<A extends FloatArray>(fn: string, arg: string, v: unkno
 export function matrixArg<A extends FloatArray>(
   fn: string, arg: string, m: unknown, dtype?: DType, rows: number | null = null, cols: number | null = null,
 ): Matrix<A> {
-  if (m === null || typeof m !== 'object' || ArrayBuffer.isView(m) || Array.isArray(m)) {
-    fail(fn, arg, `must be a matrix { data: Float32Array | Float64Array, rows, cols } (see matrix()), got ${describe(m)}`);
-  }
+  if (m === null || typeof m !== 'object' || ArrayBuffer.isView(m) || Array.isArray(m)) failNotMatrix(fn, arg, m);
   const mm = m as { data: unknown; rows: unknown; cols: unknown };
   const data = mm.data, r0 = mm.rows, c0 = mm.cols;
   const r = checkSize(fn, `${arg}.rows`, r0);
   const c = checkSize(fn, `${arg}.cols`, c0);
   checkFloatArray(fn, `${arg}.data`, data, dtype);
   const view = canonicalView(data as A);
-  if (view.length !== r * c) {
-    fail(fn, arg, `has data.length ${view.length} but rows·cols = ${r}·${c} = ${r * c}`);
-  }
-  if ((rows !== null && r !== rows) || (cols !== null && c !== cols)) {
-    fail(fn, arg, `must be ${rows ?? r}×${cols ?? c}, got ${r}×${c}`);
-  }
+  checkMatrixShape(fn, arg, view.length, r, c, rows, cols);
   return { data: view, rows: r, cols: c };
 }
 
@@ -197,17 +244,9 @@ export function checkMatrix(
  * Returns a canonical view (see canonicalView).
  */
 export function checkLabels(fn: string, arg: string, v: unknown, n: number, classes: number, ignoreIndex?: number): Int32Array {
-  if (!isInt32Array(v)) fail(fn, arg, `must be an Int32Array of ${n} class indices, got ${describe(v)}`);
-  checkNotDetached(fn, arg, v);
-  const a = canonicalView(v);
-  if (a.length !== n) fail(fn, arg, `must have length ${n} (one label per row), got length ${a.length}`);
-  for (let i = 0; i < n; i++) {
-    const y = a[i];
-    if ((y < 0 || y >= classes) && y !== ignoreIndex) {
-      const extra = ignoreIndex !== undefined ? ` and is not ignoreIndex (${ignoreIndex})` : '';
-      fail(fn, `${arg}[${i}]`, `= ${y} is outside [0, ${classes})${extra}`);
-    }
-  }
+  checkInt32Facts(fn, arg, v, factsOf(v), n, true);
+  const a = canonicalView(v as Int32Array);
+  checkLabelValues(fn, arg, a, classes, ignoreIndex);
   return a;
 }
 
@@ -242,6 +281,24 @@ export function checkNumberInRange(fn: string, arg: string, v: unknown, lo: numb
   return v;
 }
 
+/**
+ * A temperature: undefined → 1; a finite number > 0 (≥ 0 when zeroOk: 0 = argmax) whose 1/T is
+ * finite and non-zero in the float type.
+ */
+export function checkTemperature(fn: string, v: unknown, dt: DType, zeroOk: boolean): number {
+  if (v === undefined) return 1;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(zeroOk ? v >= 0 : v > 0)) {
+    fail(fn, 'options.temperature', `must be a finite number ${zeroOk ? '≥ 0 (0 = argmax)' : '> 0'}, got ${describe(v)}`);
+  }
+  if (v > 0) {
+    const inv = dt === 'f32' ? Math.fround(1 / v) : 1 / v;
+    if (!Number.isFinite(inv) || inv === 0) {
+      fail(fn, 'options.temperature', `= ${v} makes 1/T leave the ${dt} range; use a temperature in [${dt === 'f32' ? '3e-38, 3e38' : '6e-308, 1e308'}]`);
+    }
+  }
+  return v;
+}
+
 export function checkInt32(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
     fail(fn, arg, `must be an integer in the 32-bit range, got ${describe(v)}`);
@@ -249,30 +306,9 @@ export function checkInt32(fn: string, arg: string, v: unknown): number {
   return v;
 }
 
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteLength > 0 && b.byteLength > 0 &&
-    a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
-function identical(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
-}
-
-/**
- * An output may be exactly an input listed in `mayAlias`, and must not otherwise share memory with
- * any input or another output (a partial overlap would make the result depend on the order of work).
- */
-export function checkNoOverlap(
-  fn: string, outName: string, out: ArrayBufferView,
-  others: ReadonlyArray<readonly [string, ArrayBufferView | null | undefined, boolean]>,
-): void {
-  for (const [name, other, mayAlias] of others) {
-    if (!other || !overlaps(out, other)) continue;
-    if (mayAlias && identical(out, other)) continue;
-    fail(fn, outName, mayAlias
-      ? `partially overlaps ${name}; it may be exactly ${name} (same memory) or separate, not a shifted view`
-      : `shares memory with ${name}; pass a separate array`);
-  }
+/** Whether byte ranges [a, a + na) and [b, b + nb) overlap (empty ranges never do). */
+export function overlaps(a: number, na: number, b: number, nb: number): boolean {
+  return na > 0 && nb > 0 && a < b + nb && b < a + na;
 }
 
 /** Bounds for {@link checkNumber}: [min, max] by default; `minOpen`/`maxOpen` exclude an end; `int` asks for an integer. */

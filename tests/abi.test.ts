@@ -4,11 +4,30 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENTRIES } from '../src/ops/index.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
-/** name → { params, optional } from the interface body of SoftmaxWasmExports (comments stripped). */
+/** name → params of the kernels the op registry declares (src/ops/: each `<base>_f32` / `<base>_f64`). */
+function registryKernels(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const op of ENTRIES) {
+    for (const [base, k] of Object.entries(op.kernels)) for (const dt of ['f32', 'f64']) out.set(`${base}_${dt}`, k.params.split(',').length);
+  }
+  return out;
+}
+
+/**
+ * name → { params, optional }: the interface body of SoftmaxWasmExports (comments stripped) and the
+ * kernels of the op registry (a new op's kernels are declared there only).
+ */
 function declared(): Map<string, { params: number | null; optional: boolean }> {
+  const out = abiDeclared();
+  for (const [name, params] of registryKernels()) if (!out.has(name)) out.set(name, { params, optional: false });
+  return out;
+}
+
+function abiDeclared(): Map<string, { params: number | null; optional: boolean }> {
   const src = readFileSync(root('src/wasm/abi.ts'), 'utf8');
   const body = src.slice(src.indexOf('export interface SoftmaxWasmExports {'));
   const code = body.slice(body.indexOf('{') + 1, body.indexOf('\n}')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
@@ -85,5 +104,12 @@ describe.each(['build/softmax.wasm', 'build/softmax.relaxed.wasm'])('%s exports 
       if (typeof f === 'function' && d.params !== null && f.length !== d.params) wrong.push(`${name}: wasm ${f.length}, abi.ts ${d.params}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the op registry\'s kernels and src/wasm/abi.ts', () => {
+  it('agree on the parameter count where both declare a kernel', () => {
+    const abi = abiDeclared();
+    for (const [name, params] of registryKernels()) if (abi.has(name)) expect(abi.get(name)!.params, name).toBe(params);
   });
 });

@@ -129,6 +129,9 @@ describe('bench workloads', () => {
       'linearSoftmaxLoss 500×3073×10 f32', 'linearSoftmaxLoss 256×784×10 f32', 'linearSoftmaxLoss 64×512×10000 f32',
       'linearSoftmaxLoss +bias +inputGrad 256×784×10 f32', 'linearScores +bias 500×3073×10 f32',
       'logSumExp 64×32000 f32', 'argmax 64×32000 f32', 'topK k=50 1×32000 f32', 'sample T=0.8 top-p 0.9 1×32000 f32',
+      'sample T=0.8 top-p 0.9 top-k 50 1×128256 f32', 'sample T=0.8 top-p 0.9 top-k 50 +decoding 1×128256 f32',
+      'sample T=0.8 top-p 0.9 top-k 50 top-logprobs 20 1×128256 f32', 'sample T=0.8 top-p 0.9 top-k 50 n=8 1×128256 f32',
+      'sample T=0.8 top-p 0.9 top-k 50 +decoding 8×128256 f32', 'filter T=0.8 top-p 0.9 top-k 50 1×128256 f32',
       'linearSoftmaxLoss 500×3073×10 f64', 'linearSoftmaxLoss 256×784×10 f64', 'linearSoftmaxLoss 64×512×10000 f64',
     ]);
     expect(new Set(standardWorkloads().map((w) => w.op))).toEqual(new Set(Object.keys(OPS)));

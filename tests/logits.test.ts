@@ -1,4 +1,4 @@
-// The logits toolkit through the public API (src/api_logits.ts): logSumExp, argmax, topK, sample,
+// The logits toolkit through the public API (src/ops/logits.ts, src/ops/sample.ts): logSumExp, argmax, topK, sample,
 // logSoftmaxBackward and softmax / logSoftmax with a temperature, WASM against the float64
 // reference on random shapes (odd sizes, around the SIMD widths), ties, ±∞, NaN and masked rows;
 // out / aliasing; validation (SoftmaxInputError before anything is written); seeded reproducibility.

@@ -4,15 +4,20 @@
  * pools inside worker threads, shared-memory growth, flat memory, dispose(). Faults (workers that
  * die or hang): tests/threads_faults.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, SoftmaxInputError, type FloatArray, type WasmKernels } from '../src/index.js';
-import { LONG_ROW_BLOCK } from '../src/wasm/abi.js';
+import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from '../src/wasm/abi.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
 import { THREADS_TEST_OPTIONS } from '../src/wasm/threaded.js';
 import { firstDiff, threadsBattery } from './fixtures/threads-battery.js';
 import { randLabels, randMatrix, relErr, TOL } from './support/index.js';
+
+/** The raw module, for the kernels' own block sizes (tests derive their edge lengths from them). */
+const KERNEL = (await WebAssembly.instantiate(readFileSync(new URL('../build/softmax.wasm', import.meta.url)), {}))
+  .instance.exports as unknown as SoftmaxWasmExports;
 
 type Hook = PoolTesting & { exited(): Promise<void> };
 const hook = (k: WasmKernels): Hook => (k as unknown as Record<symbol, Hook>)[THREADS_TESTING];
@@ -50,15 +55,42 @@ describe('threads: bit-identical results for any thread count', () => {
     }, 300_000);
   }
 
-  // One long row in blocks of LONG_ROW_BLOCK (assembly/threads.ts): rows below the threshold (6 blocks),
+  it('the row ops the registry splits by rows run on the pool: logSoftmaxBackward, logSumExp, argmax, softmax / logSoftmax with a temperature', () => {
+    const x = randMatrix('f32', 64, 4000, 11, 3), dy = randMatrix('f32', 64, 4000, 12);
+    const y = k1.logSoftmax(x);
+    const calls: Array<[string, (k: WasmKernels) => ArrayBufferView]> = [
+      ['logSoftmaxBackward', (k) => k.logSoftmaxBackward(y, dy).data],
+      ['logSumExp', (k) => k.logSumExp(x)],
+      ['argmax', (k) => k.argmax(x)],
+      ['softmax T', (k) => k.softmax(x, undefined, { temperature: 0.5 }).data],
+      ['logSoftmax T', (k) => k.logSoftmax(x, undefined, { temperature: 2 }).data],
+    ];
+    const bytes = (a: ArrayBufferView): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    for (const [name, f] of calls) {
+      const want = bytes(f(k1));
+      for (const k of kn) {
+        const jobs = hook(k).jobs();
+        expect(bytes(f(k)), `${name} threads ${k.threads}`).toEqual(want);
+        expect(hook(k).jobs() - jobs, `${name} jobs`).toBe(1);
+      }
+    }
+  });
+
+  // One long row in blocks of LONG_ROW_BLOCK (assembly/long_row.ts): rows below the threshold (6 blocks),
   // at it, around block edges, a row ending in a sliver shorter than a vector step, several long rows.
+  // Also rows whose last block ends on the edges of the kernels' sum blocks (their sizes read from the
+  // module: 2 KiB exp-sum blocks of softmax, 4 KiB rest groups of log-softmax), where the finish adds a
+  // partial block or a tail shorter than 32 bytes.
   const B = LONG_ROW_BLOCK;
   const LONG_ROWS: Array<[number, number]> = [[1, 131072], [1, 3 * B + 5], [1, 6 * B - 1], [1, 6 * B], [1, 6 * B + 1],
     [1, 8 * B - 1], [1, 8 * B + 1], [1, 16 * B + 5], [2, 6 * B + 3], [3, 7 * B + 33]];
+  const sumEdges = (E: number): Array<[number, number]> => [KERNEL.expsum_block_bytes() / E, KERNEL.rest_group_bytes() / E]
+    .flatMap((b) => [b - 1, b, b + 1, b + 32 / E - 1, b + 32 / E, 2 * b + 3])
+    .map((d): [number, number] => [1, 6 * B + d]);
   for (const dt of ['f32', 'f64'] as const) {
     it(`one long row in blocks of ${B}, ${dt}: softmax and logSoftmax give the same bytes for threads 1–4, in place too, and match the reference`, () => {
       const bytes = (a: FloatArray): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-      for (const [r, c] of LONG_ROWS) {
+      for (const [r, c] of [...LONG_ROWS, ...sumEdges(dt === 'f32' ? 4 : 8)]) {
         const split = r < 4 && c >= 6 * B; // the threshold of src/wasm/threaded.ts
         const x = randMatrix(dt, r, c, c + r, 4);
         if (r > 1) { x.data[c + 5 * B + 7] = NaN; x.data.fill(-Infinity, 0, c); } // a NaN late in row 1; row 0 fully masked

@@ -27,7 +27,7 @@ const MIME: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'appli
 const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
 <script type="importmap">{ "imports": { "@assemblyscript/loader": "./node_modules/@assemblyscript/loader/index.js", "#platform": "./dist/wasm/platform.inline.js" } }</script>
 <script type="module">
-import { loadWasm } from './dist/wasm/kernels.js';
+import { loadWasm } from './dist/wasm/load_wasm.js';
 import { matrix } from './dist/matrix.js';
 import { pageBattery } from './tests/fixtures/threads-page-battery.js';
 pageBattery({ loadWasm, matrix }, 2).then((r) => { window.result = r; document.querySelector('#out').textContent = 'done'; },

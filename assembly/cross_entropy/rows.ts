@@ -92,13 +92,14 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, row_t_sum } from './targets';
 }
 
 /**
- * Rows [0, rows) of a cross-entropy call in accumulation mode `mode`: writes losses[i] (if losses)
- * and the grad rows (if grad; grad may alias logits); returns Σ loss_i in row order, in f64.
- * denom: the reduction's divisor D (never 0).
+ * Rows [0, rows) of a cross-entropy call in accumulation mode `mode`: writes losses[i] (if losses),
+ * the grad rows (if grad; grad may alias logits) and each row's loss as an f64 at loss64[i] (if
+ * loss64; 0 for an ignored row); returns Σ loss_i in row order, in f64. denom: the reduction's
+ * divisor D (never 0). call.wsum / call.wmax are set (set_class_sums) before.
  */
 // @ts-ignore: decorator
 @inline export function ce_rows<T>(mode: i32, logits: usize, rows: i32, cols: i32, labels: usize, targets: usize,
-  weights: usize, ignore_index: i32, smoothing: f64, denom: f64, losses: usize, grad: usize): f64 {
+  weights: usize, ignore_index: i32, smoothing: f64, denom: f64, losses: usize, grad: usize, loss64: usize): f64 {
   const isProb = mode >= ACC_Q;
   set_call<T>(cols, weights, smoothing, denom, isProb);
   const rowBytes = <usize>cols * sizeof<T>();
@@ -118,6 +119,7 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, row_t_sum } from './targets';
         // ignored row: no loss (not added to the total), zero grad
         if (losses) store<T>(losses + <usize>i * sizeof<T>(), 0);
         if (grad) row_fill<T>(p + gd, end + gd, 0);
+        if (loss64) store<f64>(loss64 + (<usize>i << 3), 0);
         continue;
       }
       if (weights) wy = <f64>load<T>(weights + <usize>y * sizeof<T>());
@@ -129,6 +131,7 @@ import { ACC_D, ACC_NONE, ACC_Q, ACC_WD, row_t_sum } from './targets';
       ? masked_row<T>(mode, p, end, gd, wd, qd, y, wy, T64, grad != 0)
       : finite_row<T>(mode, p, end, m, gd, wd, qd, y, wy, T64, grad != 0);
     if (losses) store<T>(losses + <usize>i * sizeof<T>(), <T>loss);
+    if (loss64) store<f64>(loss64 + (<usize>i << 3), loss);
     total += loss;
   }
   return total;

@@ -27,16 +27,17 @@
 //
 // Invalid rows (no finite maximum: all −∞, any NaN or +∞, or cols = 0): index −1, log-probs NaN.
 // T = 0: argmax (first index of the max), log-probs 0.
-import { row_max } from '../row';
+import { row_fill, row_max } from '../row';
 import { hsum } from '../vec';
 import { row_find, row_max_nan } from './argmax';
 import { exp_k, exp_v128_k } from '../exp';
 import {
   SELECT_HIST_BYTES, key_of, select_prefix, sel_count, sel_index, sel_key,
-  sel_ties, sel_ties_total,
+  sel_ties, sel_ties_total, sort_indices,
 } from './common';
 import { gather_list, gather_prefix } from './topk';
 import { PREFILTER_MIN_COLS, prefilter } from './prefilter';
+import { apply_bias, apply_penalties, copy_masked, top_n_sigma_threshold, typical_bytes, typical_filter, zero_below } from './processors';
 
 // @ts-ignore: decorator
 @inline function al16(b: i32): i32 { return (b + 15) & ~15; }
@@ -124,26 +125,107 @@ const BLOCK: usize = 256;
   return v128.any_true(any);
 }
 
+// The extended options of the next sample_ex_* call (set by sample_ex_set): WASM globals, not a heap
+// object (the stub runtime's heap is the host's arena).
+let gTypicalP: f64 = 1, gNSigma: f64 = 0, gHist: usize = 0, gHistRange: usize = 0, gRep: f64 = 1, gPres: f64 = 0, gFreq: f64 = 0;
+let gBiasIdx: usize = 0, gBiasVal: usize = 0, gBiasN: i32 = 0, gAllowed: usize = 0;
+
+/** Bytes of the extended sampler's workspace beyond sample_scratch_bytes (processed row, seen bits, counts, typical-p). */
+// @ts-ignore: decorator
+@inline function ext_bytes<T>(cols: i32): f64 {
+  return <f64>al16(cols << alignof<T>()) + <f64>al16(((cols + 31) >> 5) << 2) + <f64>al16(cols * 4) + typical_bytes(cols);
+}
+
+/** Stores one draw's results at position k (row·n + draw). */
+// @ts-ignore: decorator
+@inline function put<T>(out: usize, logp: usize, flogp: usize, k: usize, pick: i32, lp: f64, flp: f64): void {
+  store<i32>(out + (k << 2), pick);
+  if (logp) store<T>(logp + (k << alignof<T>()), <T>lp);
+  if (flogp) store<T>(flogp + (k << alignof<T>()), <T>flp);
+}
+
+/** The N most likely tokens of row p (order: x desc, index asc) and their log-probs (x_j − m)·invT − log Z (T = 0: 0 for the first, −∞ after). */
+// @ts-ignore: decorator
+@inline function top_logprobs<T>(p: usize, e: usize, cols: i32, N: i32, m: T, invT: f64, logZ: f64, greedy: bool,
+  cand: usize, list: usize, surv: usize, hist: usize, oi: usize, ol: usize, survN: i32): void {
+  let cnt = -1;
+  if (survN >= N) { // the sampler's own prefilter set (a prefix of the order) already holds the top N
+    memory.copy(cand, surv, <usize>survN << 2);
+    select_prefix<T>(p, e, false, cand, survN, false, <f64>N, hist);
+    cnt = gather_list<T>(p, surv, survN, list);
+  } else if (!greedy && cols >= PREFILTER_MIN_COLS) {
+    let sN = prefilter<T>(e, cols, N, 0, surv, <T>0.0625, <T>0.001953125, <T>0.00006103515625);
+    if (sN < 0) sN = prefilter<T>(e, cols, N, 0, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
+    if (sN >= 0) {
+      memory.copy(cand, surv, <usize>sN << 2);
+      select_prefix<T>(p, e, false, cand, sN, false, <f64>N, hist);
+      cnt = gather_list<T>(p, surv, sN, list);
+    }
+  }
+  if (cnt < 0) {
+    select_prefix<T>(p, e, false, cand, cols, true, <f64>N, hist);
+    cnt = gather_prefix<T>(p, cols, list);
+  }
+  sort_indices<T>(p, list, cnt);
+  for (let r = 0; r < N; r++) {
+    const j = load<i32>(list + (<usize>r << 2));
+    store<i32>(oi + (<usize>r << 2), j);
+    const v = greedy ? (r == 0 ? 0.0 : -Infinity) : (<f64>load<T>(p + (<usize>j << alignof<T>())) - <f64>m) * invT - logZ;
+    store<T>(ol + (<usize>r << alignof<T>()), <T>v);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function sample_rows<T>(x: usize, rows: i32, cols: i32, temperature: f64, topk: i32, topp: f64,
-  logMinP: f64, uniforms: usize, out: usize, logp: usize, flogp: usize, work: usize, support: usize): void {
+  logMinP: f64, uniforms: usize, out: usize, logp: usize, flogp: usize, work: usize, support: usize,
+  o_typicalP: f64, o_nSigma: f64, o_hist: usize, o_histRange: usize, o_rep: f64, o_pres: f64, o_freq: f64, o_biasIdx: usize, o_biasVal: usize, o_biasN: i32, o_allowed: usize, o_nd: i32, o_topN: i32, o_topIdx: usize, o_topLp: usize, o_filt: usize): void {
   const rowBytes = <usize>cols << alignof<T>();
   const hist = work;
   const e = hist + <usize>SELECT_HIST_BYTES;
   const cand = e + <usize>al16(cols << alignof<T>());
   const list = cand + <usize>al16(cols * 4);
   const surv = list + <usize>al16(cols * 4);
+  // the extended sampler's part of the workspace (ext_bytes)
+  const xp = surv + <usize>al16(cols * 4);
+  const words = (cols + 31) >> 5;
+  const seen = xp + <usize>al16(cols << alignof<T>());
+  const counts = seen + <usize>al16(words << 2);
+  const typ = counts + <usize>al16(cols * 4);
+  const penalOn = o_hist != 0 && (o_rep != 1 || o_pres != 0 || o_freq != 0);
+  const procOn = penalOn || o_biasN > 0 || o_allowed != 0;
+  if (penalOn) memory.fill(seen, 0, <usize>words << 2);
+  const nd = o_nd;
   const invT = 1.0 / temperature;
   const s = <T>invT;
   for (let i = 0; i < rows; i++) {
-    const p = x + <usize>i * rowBytes;
+    const xi = x + <usize>i * rowBytes;
+    let p = xi;
+    // 0. processors on the row's copy: allowed mask, logit bias, repetition / presence / frequency
+    if (procOn) {
+      p = xp;
+      copy_masked<T>(xi, xp, cols, o_allowed ? o_allowed + <usize>i * (<usize>words << 2) : 0);
+      if (o_biasN > 0) apply_bias<T>(xp, o_biasIdx, o_biasVal, o_biasN);
+      if (penalOn) {
+        const r = o_histRange + (<usize>i << 3);
+        apply_penalties<T>(xp, cols, o_hist, load<i32>(r), load<i32>(r, 4), o_rep, o_pres, o_freq, seen, counts);
+      }
+    }
     const end = p + rowBytes;
-    let pick = -1;
-    let lp: f64 = NaN, flp: f64 = NaN;
+    const fo = o_filt ? o_filt + <usize>i * rowBytes : 0;
+    const k0d = <usize>i * <usize>nd;
+    let valid = false;
     if (cols > 0 && temperature == 0) {
       // greedy
       const mx = row_max_nan<T>(p, end);
-      if (mx - mx == 0) { pick = row_find<T>(p, cols, mx); lp = 0; flp = 0; }
+      if (mx - mx == 0) {
+        valid = true;
+        const pick = row_find<T>(p, cols, mx);
+        for (let d = 0; d < nd; d++) put<T>(out, logp, flogp, k0d + <usize>d, pick, 0, 0);
+        if (o_topN > 0) top_logprobs<T>(p, e, cols, o_topN, mx, 0, 0, true, cand, list, surv, hist,
+          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()), -1);
+        if (support) { const sp = support + <usize>i * <usize>cols; memory.fill(sp, 0, <usize>cols); store<u8>(sp + <usize>pick, 1); }
+        if (fo) { row_fill<T>(fo, fo + rowBytes, <T>-Infinity); store<T>(fo + (<usize>pick << alignof<T>()), load<T>(p + (<usize>pick << alignof<T>()))); }
+      }
     } else if (cols > 0) {
       const m = row_max<T>(p, end);
       // 1. e = exp((x − m)/T), Z
@@ -184,19 +266,30 @@ const BLOCK: usize = 256;
         Z = NaN;
       }
       if (Z == Z) { // a NaN or +∞ in the row makes Z NaN (m = −∞: NaN too, from −∞ − −∞)
+        valid = true;
+        // 1a. top-nσ (before top-k, as llama.cpp's default chain): θσ = m − n·σ; e = 0 below it
+        let Zf = Z;
+        let thetaS = <T>-Infinity;
+        if (o_nSigma > 0) {
+          thetaS = ceil_to<T>(top_n_sigma_threshold<T>(p, cols, m, o_nSigma));
+          Zf = zero_below<T>(p, e, cols, thetaS);
+        }
         pOn = false; pAllTies = true; pTies = 0; pKey = 0;
         let useList = false;
         let listN = 0;
-        let Zk = Z;
+        let Zk = Zf;
         const kOn = topk > 0 && topk < cols;
         const pOnF = topp < 1;
         // prefilter: a prefix {e ≥ θ} that holds what the filters keep
         let survN = -1;
         if (cols >= PREFILTER_MIN_COLS && (kOn || pOnF)) {
-          survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv, <T>0.0625, <T>0.001953125, <T>0.00006103515625);
+          survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Zf, surv, <T>0.0625, <T>0.001953125, <T>0.00006103515625);
           // flatter rows: a second pass with lower thresholds (2^-20, 2^-30, 2^-60)
-          if (survN < 0) survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Z, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
+          if (survN < 0) survN = prefilter<T>(e, cols, kOn ? topk : 0, kOn ? 0 : topp * Zf, surv, <T>9.5367431640625e-7, <T>9.313225746154785e-10, <T>8.673617379884035e-19);
         }
+        // top-N log-probs (by x, before the selects reuse cand / list): from the prefilter's set when it holds N
+        if (o_topN > 0) top_logprobs<T>(p, e, cols, o_topN, m, invT, Math.log(Z), false, cand, list, surv, hist,
+          o_topIdx + (<usize>i * <usize>o_topN << 2), o_topLp + (<usize>i * <usize>o_topN << alignof<T>()), survN);
         // 2. top-k
         if (kOn) {
           if (survN >= 0) {
@@ -232,10 +325,23 @@ const BLOCK: usize = 256;
             useList = true;
           }
         }
-        // 4. min-p threshold
-        const theta = logMinP == -Infinity ? <T>-Infinity : ceil_to<T>(<f64>m + temperature * logMinP);
+        // 4. min-p threshold (and top-nσ's)
+        let theta = logMinP == -Infinity ? <T>-Infinity : ceil_to<T>(<f64>m + temperature * logMinP);
+        if (thetaS > theta) theta = thetaS;
         const tau = pOn ? load<T>(p + (<usize>sel_index << alignof<T>())) : <T>-Infinity;
-        const u = load<f64>(uniforms + (<usize>i << 3));
+        // 4b. typical-p on the explicit kept list; the list is then exactly the kept set
+        if (o_typicalP < 1) {
+          let n = 0;
+          tieRank = 0;
+          const cnt = useList ? listN : cols;
+          for (let t = 0; t < cnt; t++) {
+            const j = useList ? load<i32>(list + (<usize>t << 2)) : t;
+            const xj = load<T>(p + (<usize>j << alignof<T>()));
+            if (is_member<T>(xj, theta) && xj != <T>-Infinity) { store<i32>(list + (<usize>n << 2), j); n++; }
+          }
+          listN = typical_filter<T>(p, e, list, n, m, invT, o_typicalP, typ, cand, hist);
+          useList = true; pOn = false; pAllTies = true; theta = <T>-Infinity;
+        }
         if (support) { // the kept set (masked −∞ tokens excluded) as a 0/1 byte per element (tests)
           const sp = support + <usize>i * <usize>cols;
           memory.fill(sp, 0, <usize>cols);
@@ -253,31 +359,19 @@ const BLOCK: usize = 256;
             }
           }
         }
-        // 5. draw
+        // 5. draws: Z_S once, then one search per uniform (row i's n uniforms, in order)
         let ZS: f64 = 0;
+        const vtheta = v128.splat<T>(theta);
+        const vtau = v128.splat<T>(tau);
+        const full = rowBytes & ~(BLOCK - 1);
+        vtheta_is_all = theta == <T>-Infinity;
         if (useList) {
           tieRank = 0;
           for (let t = 0; t < listN; t++) {
             const j = load<i32>(list + (<usize>t << 2));
             if (is_member<T>(load<T>(p + (<usize>j << alignof<T>())), theta)) ZS += <f64>load<T>(e + (<usize>j << alignof<T>()));
           }
-          const target = u * ZS;
-          let cum: f64 = 0;
-          tieRank = 0;
-          for (let t = 0; t < listN; t++) {
-            const j = load<i32>(list + (<usize>t << 2));
-            if (!is_member<T>(load<T>(p + (<usize>j << alignof<T>())), theta)) continue;
-            const ej = <f64>load<T>(e + (<usize>j << alignof<T>()));
-            if (ej == 0) continue;
-            pick = j; // the last kept element with mass, if rounding never crosses
-            cum += ej;
-            if (cum > target) break;
-          }
-        } else {
-          const vtheta = v128.splat<T>(theta);
-          const vtau = v128.splat<T>(tau);
-          const full = rowBytes & ~(BLOCK - 1);
-          vtheta_is_all = theta == <T>-Infinity;
+        } else if (nd > 0) {
           // pass A: Z_S
           tieRank = 0;
           for (let q: usize = 0; q < full; q += BLOCK) {
@@ -286,66 +380,131 @@ const BLOCK: usize = 256;
           for (let q = full; q < rowBytes; q += sizeof<T>()) {
             if (is_member<T>(load<T>(p + q), theta)) ZS += <f64>load<T>(e + q);
           }
-          // pass B: the block where the running mass crosses target, then the element
-          const target = u * ZS;
-          let cum: f64 = 0;
-          tieRank = 0;
-          let found = false;
-          let lastBlock: usize = -1;
-          for (let q: usize = 0; q < full; q += BLOCK) {
-            const rank0 = tieRank;
-            const sc = block_scalar<T>(p, q, vtau);
-            const bm = block_mass<T>(p, e, q, vtheta, vtau, theta, sc);
-            if (bm > 0) lastBlock = q;
-            if (cum + bm > target) {
-              tieRank = rank0;
-              let c2 = cum;
-              for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
-                if (!is_member<T>(load<T>(p + q + o), theta)) continue;
-                const ej = <f64>load<T>(e + q + o);
-                if (ej == 0) continue;
-                pick = <i32>((q + o) >> alignof<T>());
-                c2 += ej;
-                if (c2 > target) break;
-              }
-              found = true;
-              break;
-            }
-            cum += bm;
-          }
-          if (!found) {
-            for (let q = full; q < rowBytes; q += sizeof<T>()) {
-              if (!is_member<T>(load<T>(p + q), theta)) continue;
-              const ej = <f64>load<T>(e + q);
-              if (ej == 0) continue;
-              pick = <i32>(q >> alignof<T>());
-              cum += ej;
-              if (cum > target) { found = true; break; }
-            }
-          }
-          if (!found && pick < 0 && lastBlock != -1) {
-            // rounding kept the running mass at or below target: the last kept element with mass
-            tieRank = 0;
-            for (let q: usize = 0; q < lastBlock; q += BLOCK) {
-              if (block_scalar<T>(p, q, vtau)) block_mass<T>(p, e, q, vtheta, vtau, theta, true);
-            }
-            for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
-              if (is_member<T>(load<T>(p + lastBlock + o), theta) && load<T>(e + lastBlock + o) > <T>0) {
-                pick = <i32>((lastBlock + o) >> alignof<T>());
-              }
-            }
-          }
         }
-        if (pick >= 0) {
-          const z = (<f64>load<T>(p + (<usize>pick << alignof<T>())) - <f64>m) * invT;
-          lp = z - Math.log(Z);
-          flp = z - Math.log(ZS);
+        for (let d = 0; d < nd; d++) {
+          const u = load<f64>(uniforms + ((k0d + <usize>d) << 3));
+          let pick = -1;
+          const target = u * ZS;
+          if (useList) {
+            let cum: f64 = 0;
+            tieRank = 0;
+            for (let t = 0; t < listN; t++) {
+              const j = load<i32>(list + (<usize>t << 2));
+              if (!is_member<T>(load<T>(p + (<usize>j << alignof<T>())), theta)) continue;
+              const ej = <f64>load<T>(e + (<usize>j << alignof<T>()));
+              if (ej == 0) continue;
+              pick = j; // the last kept element with mass, if rounding never crosses
+              cum += ej;
+              if (cum > target) break;
+            }
+          } else {
+            // pass B: the block where the running mass crosses target, then the element
+            let cum: f64 = 0;
+            tieRank = 0;
+            let found = false;
+            let lastBlock: usize = -1;
+            for (let q: usize = 0; q < full; q += BLOCK) {
+              const rank0 = tieRank;
+              const sc = block_scalar<T>(p, q, vtau);
+              const bm = block_mass<T>(p, e, q, vtheta, vtau, theta, sc);
+              if (bm > 0) lastBlock = q;
+              if (cum + bm > target) {
+                tieRank = rank0;
+                let c2 = cum;
+                for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
+                  if (!is_member<T>(load<T>(p + q + o), theta)) continue;
+                  const ej = <f64>load<T>(e + q + o);
+                  if (ej == 0) continue;
+                  pick = <i32>((q + o) >> alignof<T>());
+                  c2 += ej;
+                  if (c2 > target) break;
+                }
+                found = true;
+                break;
+              }
+              cum += bm;
+            }
+            if (!found) {
+              for (let q = full; q < rowBytes; q += sizeof<T>()) {
+                if (!is_member<T>(load<T>(p + q), theta)) continue;
+                const ej = <f64>load<T>(e + q);
+                if (ej == 0) continue;
+                pick = <i32>(q >> alignof<T>());
+                cum += ej;
+                if (cum > target) { found = true; break; }
+              }
+            }
+            if (!found && pick < 0 && lastBlock != -1) {
+              // rounding kept the running mass at or below target: the last kept element with mass
+              tieRank = 0;
+              for (let q: usize = 0; q < lastBlock; q += BLOCK) {
+                if (block_scalar<T>(p, q, vtau)) block_mass<T>(p, e, q, vtheta, vtau, theta, true);
+              }
+              for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
+                if (is_member<T>(load<T>(p + lastBlock + o), theta) && load<T>(e + lastBlock + o) > <T>0) {
+                  pick = <i32>((lastBlock + o) >> alignof<T>());
+                }
+              }
+            }
+          }
+          let lp: f64 = NaN, flp: f64 = NaN;
+          if (pick >= 0) {
+            const z = (<f64>load<T>(p + (<usize>pick << alignof<T>())) - <f64>m) * invT;
+            lp = z - Math.log(Z);
+            flp = z - Math.log(ZS);
+          }
+          put<T>(out, logp, flogp, k0d + <usize>d, pick, lp, flp);
+        }
+        // 6. filter's output: x·(1/T) on the kept set, −∞ elsewhere (read before written: fo may be xi)
+        if (fo) {
+          tieRank = 0;
+          if (useList) {
+            for (let t = 0; t < listN; t++) { // values parked in e, then the row is filled
+              const j = <usize>load<i32>(list + (<usize>t << 2));
+              const xj = load<T>(p + (j << alignof<T>()));
+              store<T>(e + (j << alignof<T>()), is_member<T>(xj, theta) ? xj * s : <T>-Infinity);
+            }
+            row_fill<T>(fo, fo + rowBytes, <T>-Infinity);
+            for (let t = 0; t < listN; t++) {
+              const j = <usize>load<i32>(list + (<usize>t << 2));
+              store<T>(fo + (j << alignof<T>()), load<T>(e + (j << alignof<T>())));
+            }
+          } else {
+            const ninf = v128.splat<T>(<T>-Infinity);
+            for (let q: usize = 0; q < full; q += BLOCK) {
+              if (block_scalar<T>(p, q, vtau)) {
+                for (let o: usize = 0; o < BLOCK; o += sizeof<T>()) {
+                  const xj = load<T>(p + q + o);
+                  store<T>(fo + q + o, is_member<T>(xj, theta) ? xj * s : <T>-Infinity);
+                }
+                continue;
+              }
+              for (let o: usize = 0; o < BLOCK; o += 16) {
+                const v = v128.load(p + q + o);
+                let mk = v128.ge<T>(v, vtheta);
+                if (pOn) mk = v128.and(mk, pAllTies ? v128.ge<T>(v, vtau) : v128.gt<T>(v, vtau));
+                v128.store(fo + q + o, v128.bitselect(v128.mul<T>(v, v128.splat<T>(s)), ninf, mk));
+              }
+            }
+            for (let q = full; q < rowBytes; q += sizeof<T>()) {
+              const xj = load<T>(p + q);
+              store<T>(fo + q, is_member<T>(xj, theta) ? xj * s : <T>-Infinity);
+            }
+          }
         }
       }
     }
-    store<i32>(out + (<usize>i << 2), pick);
-    if (logp) store<T>(logp + (<usize>i << alignof<T>()), <T>lp);
-    if (flogp) store<T>(flogp + (<usize>i << alignof<T>()), <T>flp);
+    if (!valid) {
+      for (let d = 0; d < nd; d++) put<T>(out, logp, flogp, k0d + <usize>d, -1, NaN, NaN);
+      if (o_topN > 0) {
+        for (let r = 0; r < o_topN; r++) {
+          store<i32>(o_topIdx + ((<usize>i * <usize>o_topN + <usize>r) << 2), -1);
+          store<T>(o_topLp + ((<usize>i * <usize>o_topN + <usize>r) << alignof<T>()), <T>NaN);
+        }
+      }
+      if (support && cols > 0) memory.fill(support + <usize>i * <usize>cols, 0, <usize>cols);
+      if (fo && fo != p) memory.copy(fo, p, rowBytes); // an invalid row: the processed row as it is
+    }
   }
 }
 
@@ -358,11 +517,51 @@ const BLOCK: usize = 256;
  */
 export function sample_f32(x: usize, rows: i32, cols: i32, temperature: f64, topk: i32, topp: f64, logMinP: f64,
   uniforms: usize, out: usize, logp: usize, flogp: usize, work: usize, support: usize): void {
-  sample_rows<f32>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support);
+  sample_rows<f32>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support,
+    1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0);
 }
 
 /** sample_f32 for f64 rows (logp / flogp f64). work: sample_scratch_bytes_f64(cols) bytes. */
 export function sample_f64(x: usize, rows: i32, cols: i32, temperature: f64, topk: i32, topp: f64, logMinP: f64,
   uniforms: usize, out: usize, logp: usize, flogp: usize, work: usize, support: usize): void {
-  sample_rows<f64>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support);
+  sample_rows<f64>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support,
+    1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0);
+}
+
+/** Workspace bytes of sample_ex_*: sample_scratch_bytes_* plus the processed row, the penalties' bits and counts, typical-p's arrays. */
+export function sample_ex_scratch_bytes_f32(cols: i32): f64 { return sample_scratch_bytes_f32(cols) + ext_bytes<f32>(cols); }
+export function sample_ex_scratch_bytes_f64(cols: i32): f64 { return sample_scratch_bytes_f64(cols) + ext_bytes<f64>(cols); }
+
+/**
+ * Sets the extended options of the next sample_ex_* call (kept in globals so the entry keeps
+ * sample_*'s arguments). typicalP in (0, 1] (1 = off); nSigma > 0 (0 = off). hist: i32 tokens;
+ * histRange: i32[2·rows] (start, end) per row into hist (the API applies penaltyWindow), or 0;
+ * rep > 0 (1 = off), pres / freq finite. biasIdx: i32[biasN] distinct tokens, biasVal: f64[biasN].
+ * allowed: u32[rows·ceil(cols/32)] or 0.
+ */
+export function sample_ex_set(typicalP: f64, nSigma: f64, hist: usize, histRange: usize, rep: f64, pres: f64, freq: f64,
+  biasIdx: usize, biasVal: usize, biasN: i32, allowed: usize): void {
+  gTypicalP = typicalP; gNSigma = nSigma; gHist = hist; gHistRange = histRange;
+  gRep = rep; gPres = pres; gFreq = freq; gBiasIdx = biasIdx; gBiasVal = biasVal; gBiasN = biasN;
+  gAllowed = allowed;
+}
+
+/**
+ * The sampler with every processor and warper (set by sample_ex_set first): n draws per row
+ * (uniforms f64[rows·n], out i32[rows·n], logp / flogp [rows·n] or 0; n = 0: no draw), topN ≥ 0 most
+ * likely tokens with their log-probs (topIdx i32[rows·topN], topLp [rows·topN]), filt: rows×cols or 0
+ * (filter's output; may be x). work: sample_ex_scratch_bytes_f32(cols) bytes.
+ */
+export function sample_ex_f32(x: usize, rows: i32, cols: i32, temperature: f64, topk: i32, topp: f64, logMinP: f64,
+  n: i32, uniforms: usize, out: usize, logp: usize, flogp: usize, topN: i32, topIdx: usize, topLp: usize,
+  filt: usize, work: usize, support: usize): void {
+  sample_rows<f32>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support,
+    gTypicalP, gNSigma, gHist, gHistRange, gRep, gPres, gFreq, gBiasIdx, gBiasVal, gBiasN, gAllowed, n, topN, topIdx, topLp, filt);
+}
+/** sample_ex_f32 for f64 rows. */
+export function sample_ex_f64(x: usize, rows: i32, cols: i32, temperature: f64, topk: i32, topp: f64, logMinP: f64,
+  n: i32, uniforms: usize, out: usize, logp: usize, flogp: usize, topN: i32, topIdx: usize, topLp: usize,
+  filt: usize, work: usize, support: usize): void {
+  sample_rows<f64>(x, rows, cols, temperature, topk, topp, logMinP, uniforms, out, logp, flogp, work, support,
+    gTypicalP, gNSigma, gHist, gHistRange, gRep, gPres, gFreq, gBiasIdx, gBiasVal, gBiasN, gAllowed, n, topN, topIdx, topLp, filt);
 }

@@ -1,10 +1,13 @@
-// Bit-identity check for refactors: runs every public kernel on fixed seeded inputs (odd shapes,
-// both float types, every cross-entropy and linear-classifier option, the logits toolkit) on each
-// shipped build and thread count, and prints one sha256 per (build, threads, op). Two checkouts that
-// print the same lines compute the same bits.
+// Bit-identity check for refactors: runs every public op's digest cases (declared by its registry
+// entry, src/ops/) on fixed seeded inputs (odd shapes, both float types, every cross-entropy and
+// linear-classifier option, the logits toolkit) on each shipped build and thread count, and prints
+// one sha256 per (build, threads, dtype, case), in registry order. Two checkouts that print the
+// same lines compute the same bits (compare sorted: `diff <(sort a) <(sort b)`).
 // Usage: node --experimental-wasm-relaxed-simd --import tsx scripts/numerics/digest.ts [--threads 1,2,3] (Node 20; Node ≥ 22 needs no flag)
 import { createHash } from 'node:crypto';
 import { loadWasm, Rng } from '../../src/index.js';
+import { ENTRIES } from '../../src/ops/index.js';
+import type { DigestCase, DigestLinear, DigestRows } from '../../src/ops/op.js';
 import type { WasmKernels } from '../../src/types.js';
 
 type DT = 'f32' | 'f64';
@@ -27,32 +30,19 @@ function bytesOf(x: unknown, h: ReturnType<typeof createHash>): void {
   h.update(String(x));
 }
 
-function cases(k: WasmKernels, dt: DT): Array<[string, () => unknown]> {
-  const out: Array<[string, () => unknown]> = [];
+/** Every registry entry's digest cases (src/ops/: `digest`) on the fixed seeded inputs of each shape. */
+function cases(k: WasmKernels, dt: DT): DigestCase[] {
+  const out: DigestCase[] = [];
   const shapes: Array<[number, number]> = [[1, 1], [3, 7], [5, 33], [17, 130], [64, 1000], [300, 10], [2, 9000], [1, 131072], [700, 257]];
   for (const [r, c] of shapes) {
     const x = m(data(dt, r * c, r * 31 + c, 20), r, c);
     const dy = m(data(dt, r * c, r * 7 + c + 1), r, c);
-    out.push([`softmax ${r}x${c}`, () => k.softmax(x)]);
-    out.push([`logSoftmax ${r}x${c}`, () => k.logSoftmax(x)]);
-    out.push([`softmax T=0.7 ${r}x${c}`, () => k.softmax(x, undefined, { temperature: 0.7 })]);
-    const y = k.softmax(x);
-    out.push([`softmaxBackward ${r}x${c}`, () => k.softmaxBackward(y, dy)]);
-    out.push([`logSoftmaxBackward ${r}x${c}`, () => k.logSoftmaxBackward(k.logSoftmax(x), dy)]);
-    out.push([`logSumExp ${r}x${c}`, () => k.logSumExp(x)]);
-    out.push([`argmax ${r}x${c}`, () => k.argmax(x)]);
-    out.push([`topK ${r}x${c}`, () => k.topK(x, Math.min(5, c))]);
-    out.push([`sample ${r}x${c}`, () => k.sample(x, { seed: 7, topK: 40, topP: 0.9, minP: 0.01, logProbs: true })]);
     const lr = new Rng(r + c);
     const labels = new Int32Array(r).map(() => Math.floor(lr.next() * c));
     const probs = k.softmax(m(data(dt, r * c, c), r, c));
     const w = data(dt, c, 5).map((v) => Math.abs(v) + 0.1) as Float32Array | Float64Array;
-    for (const reduction of ['mean', 'sum', 'none'] as const) {
-      out.push([`CE ${reduction} ${r}x${c}`, () => k.softmaxCrossEntropy(x, labels, { reduction })]);
-      out.push([`CE ${reduction} weights ignore smooth ${r}x${c}`, () => k.softmaxCrossEntropy(x, labels, { reduction, weights: w as never, ignoreIndex: labels[0], labelSmoothing: 0.1 })]);
-      out.push([`CE ${reduction} probs ${r}x${c}`, () => k.softmaxCrossEntropy(x, probs as never, { reduction, labelSmoothing: 0.05 })]);
-    }
-    if (r * c <= 4096) out.push([`softmaxJacobian ${c}`, () => k.softmaxJacobian(x.data.subarray(0, Math.min(c, 64)) as never)]);
+    const s: DigestRows = { r, c, x, dy, labels, probs, w };
+    for (const op of ENTRIES) out.push(...(op.digest.rows?.(k, s) ?? []));
   }
   const lin: Array<[number, number, number]> = [[1, 1, 2], [5, 3, 2], [33, 17, 7], [100, 129, 10], [64, 512, 300], [500, 3073, 10], [40, 100, 2000]];
   for (const [n, d, c] of lin) {
@@ -61,9 +51,8 @@ function cases(k: WasmKernels, dt: DT): Array<[string, () => unknown]> {
     const b = data(dt, c, c + 3, 0.1);
     const lr = new Rng(n);
     const y = new Int32Array(n).map(() => Math.floor(lr.next() * c));
-    out.push([`linear ${n}x${d}x${c}`, () => k.linearSoftmaxLoss(X, y, W)]);
-    out.push([`linear bias reg dX ${n}x${d}x${c}`, () => k.linearSoftmaxLoss(X, y, W, { bias: b as never, reg: 1e-3, inputGrad: true })]);
-    out.push([`linearScores ${n}x${d}x${c}`, () => k.linearScores(X, W, { bias: b as never })]);
+    const s: DigestLinear = { n, d, c, X, W, b, y };
+    for (const op of ENTRIES) out.push(...(op.digest.linear?.(k, s) ?? []));
   }
   return out;
 }

@@ -19,9 +19,29 @@
  * Special rows: NaN or +∞ among the logits → loss_i NaN and gradient row NaN; all −∞ (fully
  * masked) → p = 0, loss_i = +∞ if T > 0 else 0, gradient −t (times the reduction's scale).
  */
-import { REDUCTION_MEAN, type CrossEntropyArgs } from '../backend.js';
-import type { FloatArray, Matrix } from '../types.js';
+import { REDUCTION_MEAN, type ReductionCode } from '../codes.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, readRow, rowKind, rowMax } from './softmax.js';
+
+/** The normalized arguments of softmaxCrossEntropy, as both engines receive them (src/ops/cross_entropy.ts validates and fills them). */
+export interface CrossEntropyArgs<A extends FloatArray = FloatArray> {
+  logits: Matrix<A>;
+  /** Integer labels (length N) or null when `targets` is given. */
+  labels: Int32Array | null;
+  /** Probability-row targets (N×C) or null when `labels` is given. */
+  targets: Matrix<A> | null;
+  /** Per-class weights (length C) or null. */
+  weights: A | null;
+  /** Label value to skip. When the caller gave none this is -1, which no valid label equals. */
+  ignoreIndex: number;
+  /** Label smoothing ε in [0, 1]. */
+  smoothing: number;
+  reduction: ReductionCode;
+  /** Per-sample losses (length N) to fill, or null (given exactly when reduction is 'none'). */
+  losses: A | null;
+  /** Gradient d loss / d logits (N×C) to fill, or null. May alias `logits`. */
+  grad: Matrix<A> | null;
+}
 
 /**
  * One row of softmax cross-entropy against target weights t: returns loss_i = Σ_c t_c·(lse − z_c) and

@@ -1,9 +1,8 @@
 /**
  * Reference forward pass of the linear classifier (mirrors assembly/linear_scores.ts):
- * scores = X·W + b, accumulated in float64 per row and rounded once into `out`. Also `argmaxRows`,
- * the prediction from scores.
+ * scores = X·W + b, accumulated in float64 per row and rounded once into `out`.
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 
 /**
  * Writes scores = X·W + b into `out`.
@@ -31,20 +30,6 @@ export function linearScores<O extends FloatArray>(
     }
     const orow = i * c;
     for (let j = 0; j < c; j++) o[orow + j] = acc[j];
-  }
-  return out;
-}
-
-/** Index of the largest entry of each row of an N×C matrix (the first one on ties; NaN never wins). */
-export function argmaxRows(m: Matrix<FloatArray>, out: Int32Array = new Int32Array(m.rows)): Int32Array {
-  const { rows, cols, data } = m;
-  for (let i = 0; i < rows; i++) {
-    let best = 0, bv = -Infinity;
-    for (let j = 0; j < cols; j++) {
-      const v = data[i * cols + j];
-      if (v > bv) { bv = v; best = j; }
-    }
-    out[i] = best;
   }
   return out;
 }

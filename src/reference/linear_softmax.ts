@@ -10,9 +10,20 @@
  * N = 0: the mean over no samples is NaN, dW = 2·reg·W, db = 0. Every input is copied into float64
  * before any output is written, so dW may be W and dX may be X.
  */
-import type { LinearSoftmaxArgs } from '../backend.js';
-import type { FloatArray } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 import { crossEntropyRow } from './cross_entropy.js';
+
+/** The normalized arguments of linearSoftmaxLoss, as both engines receive them (src/ops/linear.ts validates and fills them). */
+export interface LinearSoftmaxArgs<A extends FloatArray = FloatArray> {
+  X: Matrix<A>; // N×D
+  labels: Int32Array; // N entries in [0, C)
+  W: Matrix<A>; // D×C
+  bias: A | null; // C
+  reg: number; // ≥ 0
+  dW: Matrix<A>; // D×C, may alias W
+  db: A; // C
+  dX: Matrix<A> | null; // N×D, may alias X
+}
 
 export function linearSoftmaxLoss<A extends FloatArray>(args: LinearSoftmaxArgs<A>): number {
   const { labels, reg } = args;

@@ -7,8 +7,9 @@
  * - sample: temperature → top-k → top-p → min-p, the draw in index order; rows without a finite
  *   max → −1 and NaN log-probs; temperature 0 → argmax, log-probs 0.
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
+import { drawKept, keptRow } from './sampler.js';
 
 /** log Σ exp of each row into out (length N). */
 export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
@@ -75,17 +76,26 @@ export function logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: M
   for (let i = 0; i < x.rows; i++) out.data.set(logSoftmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
 }
 
-/** dx = dy − exp(y)·Σ dy per row; out may alias y or dy. */
-export function logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
-  for (let i = 0; i < y.rows; i++) {
-    const yr = readRow(y, i), dr = readRow(dy, i);
-    let s = 0;
-    for (let j = 0; j < dr.length; j++) s += dr[j];
-    for (let j = 0; j < dr.length; j++) out.data[i * y.cols + j] = dr[j] - Math.exp(yr[j]) * s;
-  }
+/** The normalized arguments of sample, as both engines receive them (src/ops/sample.ts validates and fills them). */
+export interface SampleArgs<A extends FloatArray = FloatArray> {
+  logits: Matrix<A>;
+  /** ≥ 0; 0 = argmax. */
+  temperature: number;
+  /** 0 = off, else ≥ 1 (values ≥ cols keep every token). */
+  topK: number;
+  /** In (0, 1]; 1 = off. */
+  topP: number;
+  /** ln(minP); −∞ = off. */
+  logMinP: number;
+  /** One uniform in [0, 1) per row. */
+  uniforms: Float64Array;
+  indices: Int32Array;
+  logProbs: A | null;
+  filteredLogProbs: A | null;
+  /** The processors, the other warpers, n draws, top-N log-probs and filter's output (absent: none of them; see SampleExt). */
+  ext?: import('./sampler.js').SampleExt<A>;
 }
 
-/** Arguments of sample, normalized by the API (see src/backend.ts SampleArgs). */
 export interface SampleRowResult { index: number; logProb: number; filteredLogProb: number; kept: number[] }
 
 /**
@@ -94,54 +104,20 @@ export interface SampleRowResult { index: number; logProb: number; filteredLogPr
  * (tokens that pass every filter, masked −∞ tokens excluded; one whose exp underflows to 0 is kept but never drawn).
  */
 export function sampleRow(z: ArrayLike<number>, T: number, topK: number, topP: number, logMinP: number, u: number): SampleRowResult {
-  const C = z.length;
   const invalid: SampleRowResult = { index: -1, logProb: NaN, filteredLogProb: NaN, kept: [] };
-  if (C === 0) return invalid;
-  const m = rowMax(z);
-  if (!Number.isFinite(m)) return invalid;
+  if (z.length === 0 || !Number.isFinite(rowMax(z))) return invalid;
   if (T === 0) {
     const j = argmaxRow(z);
     return { index: j, logProb: 0, filteredLogProb: 0, kept: [j] };
   }
-  const invT = 1 / T;
-  const e = Array.from(z, (v) => Math.exp((v - m) * invT));
-  let Z = 0;
-  for (const v of e) Z += v;
-  const order = orderOf(z);
-  let L = topK > 0 && topK < C ? topK : C;
-  if (topP < 1) {
-    let Zk = 0;
-    for (let r = 0; r < L; r++) Zk += e[order[r]];
-    const W = topP * Zk;
-    let acc = 0;
-    for (let r = 0; r < L; r++) {
-      acc += e[order[r]];
-      if (acc >= W) { L = r + 1; break; }
-    }
-  }
-  const theta = logMinP === -Infinity ? -Infinity : m + T * logMinP;
-  const inPrefix = new Uint8Array(C);
-  for (let r = 0; r < L; r++) inPrefix[order[r]] = 1;
-  const kept: number[] = [];
-  let ZS = 0;
-  for (let j = 0; j < C; j++) {
-    if (inPrefix[j] && z[j] >= theta && z[j] > -Infinity) { kept.push(j); ZS += e[j]; }
-  }
-  const target = u * ZS;
-  // the first kept j whose running mass exceeds target (never one of mass 0); rounding: the last with mass
-  let cum = 0, pick = -1;
-  for (const j of kept) {
-    if (e[j] === 0) continue;
-    pick = j;
-    cum += e[j];
-    if (cum > target) break;
-  }
-  const zz = (z[pick] - m) * invT;
-  return { index: pick, logProb: zz - Math.log(Z), filteredLogProb: zz - Math.log(ZS), kept };
+  const r = keptRow(z, { temperature: T, topK, topP, logMinP, topNSigma: 0, typicalP: 1 })!;
+  const { index, ZS } = drawKept(r, u);
+  const zz = (z[index] - r.m) * r.invT;
+  return { index, logProb: zz - Math.log(r.Z), filteredLogProb: zz - Math.log(ZS), kept: r.kept };
 }
 
 /** sample over every row (the Backend entry). */
-export function sample<A extends FloatArray>(a: import('../backend.js').SampleArgs<A>): void {
+export function sample<A extends FloatArray>(a: SampleArgs<A>): void {
   const x = a.logits;
   for (let i = 0; i < x.rows; i++) {
     const r = sampleRow(readRow(x, i), a.temperature, a.topK, a.topP, a.logMinP, a.uniforms[i]);

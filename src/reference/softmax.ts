@@ -9,7 +9,7 @@
  * Special rows: all −∞ (fully masked, or an empty row) → softmax 0, log-softmax −∞;
  * any NaN or +∞ → the whole row NaN.
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 
 /** Row i of a row-major matrix, copied into float64 (so an output may alias the input). */
 export function readRow(m: Matrix<FloatArray>, i: number): Float64Array {

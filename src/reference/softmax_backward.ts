@@ -6,7 +6,7 @@
  * backward pass (a Jacobian-vector product, the Jacobian being symmetric) is
  * dx = y ⊙ (dy − Σ_j dy_j·y_j).
  */
-import type { FloatArray, Matrix } from '../types.js';
+import type { FloatArray, Matrix } from '../types_core.js';
 import { readRow } from './softmax.js';
 
 /** out = y ⊙ (dy − rowwise Σ dy⊙y), all N×C; `out` may be `y` or `dy`. */
@@ -31,5 +31,15 @@ export function softmaxJacobian<A extends FloatArray>(y: A, out: Matrix<A>): voi
     const yi = y[i];
     for (let j = 0; j < n; j++) row[j] = yi * ((i === j ? 1 : 0) - y[j]);
     out.data.set(row, i * n);
+  }
+}
+
+/** dx = dy − exp(y)·Σ dy per row; out may alias y or dy. */
+export function logSoftmaxBackward<A extends FloatArray>(y: Matrix<A>, dy: Matrix<A>, out: Matrix<A>): void {
+  for (let i = 0; i < y.rows; i++) {
+    const yr = readRow(y, i), dr = readRow(dy, i);
+    let s = 0;
+    for (let j = 0; j < dr.length; j++) s += dr[j];
+    for (let j = 0; j < dr.length; j++) out.data[i * y.cols + j] = dr[j] - Math.exp(yr[j]) * s;
   }
 }

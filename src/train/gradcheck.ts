@@ -16,7 +16,9 @@ const FN = 'gradCheck';
 
 /** One parameter: its current value (perturbed in place) and the analytic gradient at that value. */
 export interface GradCheckParam {
+  /** The parameter's current value, perturbed in place by gradCheck and restored exactly. */
   value: FloatArray | Matrix<FloatArray>;
+  /** The analytic gradient of `f` at `value`, same length. */
   grad: FloatArray | Matrix<FloatArray>;
 }
 
@@ -36,9 +38,13 @@ export interface GradCheckOptions {
 
 /** One checked coordinate. */
 export interface GradCheckEntry {
+  /** The parameter's name (its key, or p0, p1, … for an array of parameters). */
   param: string;
+  /** The coordinate checked: an index into the parameter's data (row-major for a matrix). */
   index: number;
+  /** The finite-difference estimate of the derivative there. */
   numeric: number;
+  /** The analytic gradient's entry there. */
   analytic: number;
   /** |numeric − analytic| / (|numeric| + |analytic|), 0 when both are 0. */
   relError: number;
@@ -58,7 +64,14 @@ export interface GradCheckResult {
 
 const dataOf = (v: FloatArray | Matrix<FloatArray>): FloatArray => (ArrayBuffer.isView(v) ? v : v.data);
 
-/** Relative error as CS231n defines it, 0 when both are 0. */
+/**
+ * Relative error as CS231n defines it, |a − b| / (|a| + |b|), 0 when both are 0.
+ * @param a one value, e.g. a numerical derivative.
+ * @param b the other, e.g. the analytic one.
+ * @returns a number in [0, 1].
+ * @example
+ * relError(1.0001, 1); // → 4.9998e-5
+ */
 export function relError(a: number, b: number): number {
   const den = Math.abs(a) + Math.abs(b);
   return den === 0 ? 0 : Math.abs(a - b) / den;
@@ -74,7 +87,7 @@ export function relError(a: number, b: number): number {
  * @example
  * const w = new Float64Array([1, -2]);
  * const f = () => w[0] ** 2 + 3 * w[1];                      // gradient (2·w0, 3)
- * gradCheck(f, { w: { value: w, grad: new Float64Array([2, 3]) } }).maxRelError; // < 1e-9
+ * gradCheck(f, { w: { value: w, grad: new Float64Array([2, 3]) } }).maxRelError; // → < 1e-9
  */
 export function gradCheck(
   f: () => number,
@@ -163,6 +176,10 @@ function distinct(rng: Rng, n: number, k: number): Int32Array {
  * @param problem `{ X (N×D), y, W (D×C), b (length C), reg }`, all of one float type (use float64).
  * @param options gradCheck's `{ samples, h, seed, order }`.
  * @returns gradCheck's result, with parameters named `W`, `b` and `X`.
+ * @example
+ * const X = matrix(new Float64Array([1, 2, 3, -1, 0, 2]), 2, 3);
+ * const W = matrix(new Float64Array([0.1, -0.2, 0.3, 0.4, -0.5, 0.6]), 3, 2);
+ * checkLinearSoftmaxGradients(reference, { X, y: new Int32Array([1, 0]), W, b: new Float64Array(2), reg: 0.1 }).maxRelError; // → < 1e-7
  */
 export function checkLinearSoftmaxGradients<A extends FloatArray>(
   kernels: SoftmaxKernels,
@@ -179,7 +196,15 @@ export function checkLinearSoftmaxGradients<A extends FloatArray>(
 /**
  * gradCheck of `kernels.softmaxCrossEntropy`: its gradient w.r.t. the logits, with any options
  * (reduction, weights, ignoreIndex, labelSmoothing).
+ * @param kernels any SoftmaxKernels.
+ * @param logits N×C (use float64: float32 cannot resolve the default step).
+ * @param labels N class indices, or an N×C matrix of target probabilities.
+ * @param ceOptions softmaxCrossEntropy's options, but `grad` and `gradOut`.
+ * @param options gradCheck's `{ samples, h, seed, order }`.
  * @returns gradCheck's result, with the parameter named `logits`.
+ * @example
+ * const logits = matrix(new Float64Array([1, 2, 3, 0.5, -1, 2]), 2, 3);
+ * checkCrossEntropyGradients(reference, logits, new Int32Array([2, 0]), { labelSmoothing: 0.1 }).maxRelError; // → < 1e-7
  */
 export function checkCrossEntropyGradients<A extends FloatArray>(
   kernels: SoftmaxKernels,

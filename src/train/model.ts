@@ -6,9 +6,8 @@
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, Matrix, SoftmaxKernels } from '../types.js';
 import { checkFloatArray, checkLabels, checkMatrix, checkOptions, describe, fail, floatArg, matrixArg, type DType } from '../validate.js';
-import { argmaxRows } from '../reference/linear_scores.js';
 import type { EpochRecord, LabelledSet, SavedSoftmaxClassifier, SoftmaxClassifier } from './types.js';
-import { newArray } from './workspace.js';
+import { newArray } from '../alloc.js';
 
 /** The `format` tag of a saved model. */
 export const SAVED_MODEL_FORMAT = 'softmax-wasm/linear-softmax-classifier';
@@ -16,7 +15,7 @@ export const SAVED_MODEL_FORMAT = 'softmax-wasm/linear-softmax-classifier';
 /** Mean cross-entropy and accuracy of (W, b) on a set; `scores` is a preallocated N×C buffer, `pred` N entries. */
 export function measure<A extends FloatArray>(k: SoftmaxKernels, W: Matrix<A>, b: A, set: LabelledSet<A>, scores: Matrix<A>, pred: Int32Array): { loss: number; accuracy: number } {
   k.linearScores(set.X, W, { bias: b, out: scores });
-  argmaxRows(scores, pred);
+  k.argmax(scores, pred);
   let hits = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === set.y[i]) hits++;
   const n = set.y.length;
@@ -44,11 +43,11 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
       const s = scores(X);
       return k.softmax(s, s);
     },
-    predict(X) { return argmaxRows(scores(X)); },
+    predict(X) { return k.argmax(scores(X)); },
     evaluate(X, y) {
       checkMatrix('evaluate', 'X', X, dt, null, D);
       checkLabels('evaluate', 'y', y, X.rows, C);
-      return measure(k, W, b, { X, y }, { data: newArray<A>(dt, X.rows * C), rows: X.rows, cols: C }, new Int32Array(X.rows));
+      return measure(k, W, b, { X, y }, { data: newArray<A>('evaluate', dt, X.rows * C), rows: X.rows, cols: C }, new Int32Array(X.rows));
     },
     toJSON(): SavedSoftmaxClassifier {
       return { format: SAVED_MODEL_FORMAT, version: 1, dtype: dt, features: D, classes: C, W: toBase64(W.data), b: toBase64(b), bestEpoch, history };
@@ -65,7 +64,7 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
  * @returns the model, with `history: []`.
  * @example
  * const m = softmaxClassifier(reference, { W: matrix(new Float64Array([1, -1, -1, 1]), 2, 2) });
- * m.predict(matrix(new Float64Array([3, 0, 0, 3]), 2, 2)); // Int32Array [0, 1]
+ * m.predict(matrix(new Float64Array([3, 0, 0, 3]), 2, 2)); // → Int32Array [0, 1]
  */
 export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels, params: { W: Matrix<A>; b?: A }): SoftmaxClassifier<A> {
   const fn = 'softmaxClassifier';
@@ -75,7 +74,7 @@ export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels,
   const W = matrixArg<A>(fn, 'params.W', p.W);
   const dt = checkFloatArray(fn, 'params.W.data', W.data);
   if (W.cols < 1) fail(fn, 'params.W', `must have at least one column (one per class), got ${W.rows}×${W.cols}`);
-  const b = p.b === undefined ? newArray<A>(dt, W.cols) : floatArg<A>(fn, 'params.b', p.b, dt, W.cols);
+  const b = p.b === undefined ? newArray<A>(fn, dt, W.cols) : floatArg<A>(fn, 'params.b', p.b, dt, W.cols);
   const Wc = { data: W.data.slice() as A, rows: W.rows, cols: W.cols };
   return createModel(kernels, dt, Wc, b.slice() as A, [], 0, false);
 }
@@ -87,7 +86,9 @@ export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels,
  * @param kernels `reference` or the WASM kernels.
  * @param saved the object from `toJSON()`, or its JSON text.
  * @example
- * const again = loadSoftmaxClassifier(k, JSON.stringify(model)); // again.W.data equals model.W.data bit for bit
+ * const model = softmaxClassifier(reference, { W: matrix(new Float32Array([0.1, -0.2, 1 / 3, 0]), 2, 2) });
+ * const again = loadSoftmaxClassifier(reference, JSON.stringify(model));
+ * again.W.data; // → Float32Array [0.1, -0.2, 0.33333334, 0] (the same bits as model.W.data)
  */
 export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier | string): SoftmaxClassifier<FloatArray> {
   const fn = 'loadSoftmaxClassifier';
@@ -137,7 +138,7 @@ function fromBase64<A extends FloatArray>(fn: string, arg: string, v: unknown, d
   if (bin.length !== length * size) fail(fn, arg, `must hold ${length} ${dt} values (${length * size} bytes), got ${bin.length} bytes`);
   const view = new DataView(new ArrayBuffer(bin.length));
   for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
-  const out = newArray<A>(dt, length);
+  const out = newArray<A>(fn, dt, length);
   for (let i = 0; i < length; i++) out[i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
   return out;
 }

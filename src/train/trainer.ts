@@ -18,7 +18,8 @@ import { FN, parseTrainArgs, type TrainConfig } from './options.js';
 import { Rng } from './rng.js';
 import { learningRate } from './schedules.js';
 import type { EpochRecord, LabelledSet, SoftmaxClassifier, TrainData, TrainOptions } from './types.js';
-import { createWorkspace, gatherRows, newArray } from './workspace.js';
+import { newArray } from '../alloc.js';
+import { createWorkspace, gatherRows } from './workspace.js';
 
 export type {
   EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SavedSoftmaxClassifier, SoftmaxClassifier, TrainData, TrainOptions,
@@ -38,7 +39,7 @@ function split<A extends FloatArray>(cfg: TrainConfig<A>, rng: Rng): { trainIdx:
     fail(FN, 'options.validationSplit', `= ${validationSplit} of ${N} samples leaves ${nVal === 0 ? 'no validation sample' : 'no training sample'}`);
   }
   const valIdx = perm.slice(N - nVal).sort();
-  const vX = newArray<A>(dt, nVal * D);
+  const vX = newArray<A>(FN, dt, nVal * D);
   gatherRows(X.data, D, valIdx, nVal, vX);
   return { trainIdx: perm.slice(0, N - nVal).sort(), val: { X: { data: vX, rows: nVal, cols: D }, y: Int32Array.from(valIdx, (i) => y[i]) } };
 }
@@ -57,7 +58,7 @@ function split<A extends FloatArray>(cfg: TrainConfig<A>, rng: Rng): { trainIdx:
  * const X = matrix(new Float64Array([0, 0, 0, 1, 1, 0, 1, 1]), 4, 2);
  * const y = new Int32Array([0, 1, 1, 1]); // OR
  * const m = trainSoftmaxClassifier(reference, { X, y, classes: 2 }, { epochs: 200, batchSize: 4, lr: 0.5 });
- * m.predict(X); // Int32Array [0, 1, 1, 1]
+ * m.predict(X); // → Int32Array [0, 1, 1, 1]
  */
 export function trainSoftmaxClassifier<A extends FloatArray>(
   kernels: SoftmaxKernels, data: TrainData<A>, options?: TrainOptions<A>,
@@ -92,7 +93,7 @@ export function trainSoftmaxClassifier<A extends FloatArray>(
     // Measuring buffers, allocated once. Measuring calls kernels that may grow WASM memory, so the
     // workspace's views are taken again before each use.
     const measureOn = (set: LabelledSet<A> | null, rows: number) => {
-      const scores: Matrix<A> = { data: newArray<A>(dt, rows * C), rows, cols: C };
+      const scores: Matrix<A> = { data: newArray<A>(FN, dt, rows * C), rows, cols: C };
       const pred = new Int32Array(rows);
       return (s: LabelledSet<A> | null = set) => {
         const v = ws.views();
@@ -102,7 +103,7 @@ export function trainSoftmaxClassifier<A extends FloatArray>(
     const measureVal = val && measureOn(val, val.X.rows);
     const measureTest = cfg.test && measureOn(cfg.test, cfg.test.X.rows);
     const measureTrain = cfg.evalTrain ? measureOn(null, nTrain) : null;
-    const early = cfg.early && new EarlyStopper<A>(cfg.early, (n) => newArray<A>(dt, n), D * C, C);
+    const early = cfg.early && new EarlyStopper<A>(cfg.early, (n) => newArray<A>(FN, dt, n), D * C, C);
 
     const history: EpochRecord[] = [];
     let stoppedEarly = false, step = 0;
@@ -157,8 +158,8 @@ export function trainSoftmaxClassifier<A extends FloatArray>(
     // --- copy the result out of the workspace (WASM memory is freed below)
     const v = ws.views();
     const useBest = early !== null && early.restore;
-    const W = { data: newArray<A>(dt, D * C), rows: D, cols: C };
-    const b = newArray<A>(dt, C);
+    const W = { data: newArray<A>(FN, dt, D * C), rows: D, cols: C };
+    const b = newArray<A>(FN, dt, C);
     W.data.set(useBest ? early.W : v.W.data);
     b.set(useBest ? early.b : v.b);
     const bestEpoch = useBest ? early.epoch : history.length;

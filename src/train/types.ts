@@ -6,14 +6,19 @@ import type { FloatArray, Matrix } from '../types.js';
 
 /** Training data: N samples of D features (row-major N×D), N labels in [0, classes). */
 export interface TrainData<A extends FloatArray = FloatArray> {
+  /** The features, N×D row-major: one sample per row. */
   X: Matrix<A>;
+  /** The N labels, each in [0, classes). */
   y: Int32Array;
+  /** C, the number of classes (the model's W is D×C). */
   classes: number;
 }
 
 /** A labelled set used only for measuring (validation or test). Same float type and D as the training X. */
 export interface LabelledSet<A extends FloatArray = FloatArray> {
+  /** The features, M×D row-major (D as in the training X). */
   X: Matrix<A>;
+  /** The M labels, each in [0, classes). */
   y: Int32Array;
 }
 
@@ -57,11 +62,13 @@ export interface EpochRecord {
   samplesPerSecond: number;
   /** Accuracy on the whole training set after the epoch (with `evalTrain: true`). */
   trainAccuracy?: number;
-  /** Mean cross-entropy (no reg term) and accuracy on the validation set, when there is one. */
+  /** Mean cross-entropy (no reg term) on the validation set, when there is one. */
   valLoss?: number;
+  /** Accuracy in [0, 1] on the validation set, when there is one. */
   valAccuracy?: number;
-  /** The same on `options.test`, when given (reported only, never used for a decision). */
+  /** Mean cross-entropy on `options.test`, when given (reported only, never used for a decision). */
   testLoss?: number;
+  /** Accuracy in [0, 1] on `options.test`, when given (reported only). */
   testAccuracy?: number;
 }
 
@@ -79,9 +86,11 @@ export interface TrainOptions<A extends FloatArray = FloatArray> {
   momentum?: number;
   /** Nesterov momentum (CS231n form). Default false. */
   nesterov?: boolean;
-  /** Adam's β₁, β₂, ε. Defaults 0.9, 0.999, 1e-8. */
+  /** Adam's β₁, the decay of the first-moment average. Default 0.9. */
   beta1?: number;
+  /** Adam's β₂, the decay of the second-moment average. Default 0.999. */
   beta2?: number;
+  /** Adam's ε, added to the square root of the second moment. Default 1e-8. */
   epsilon?: number;
   /** Learning-rate schedule. Default `'constant'`. */
   schedule?: LrSchedule;
@@ -116,6 +125,7 @@ export interface SoftmaxClassifier<A extends FloatArray = FloatArray> {
   W: Matrix<A>;
   /** Bias, length C. */
   b: A;
+  /** C, the number of classes. */
   classes: number;
   /** One record per epoch run. */
   history: EpochRecord[];
@@ -127,7 +137,7 @@ export interface SoftmaxClassifier<A extends FloatArray = FloatArray> {
   scores(X: Matrix<A>): Matrix<A>;
   /** softmax(X·W + b), N×C, with the kernels the model was trained with. */
   predictProba(X: Matrix<A>): Matrix<A>;
-  /** The most likely class of each row. */
+  /** The most likely class of each row: the kernels' argmax of the scores (first index on ties). */
   predict(X: Matrix<A>): Int32Array;
   /** Mean cross-entropy (no reg term) and accuracy in [0, 1] on a labelled set. */
   evaluate(X: Matrix<A>, y: Int32Array): { loss: number; accuracy: number };
@@ -137,8 +147,11 @@ export interface SoftmaxClassifier<A extends FloatArray = FloatArray> {
 
 /** A saved model, from `model.toJSON()` (JSON-safe; see loadSoftmaxClassifier). */
 export interface SavedSoftmaxClassifier {
+  /** Always `'softmax-wasm/linear-softmax-classifier'`: what this object is. */
   format: 'softmax-wasm/linear-softmax-classifier';
+  /** The format's version, 1. */
   version: 1;
+  /** The float type of W and b: `'f32'` (Float32Array) or `'f64'` (Float64Array). */
   dtype: 'f32' | 'f64';
   /** D. */
   features: number;
@@ -148,6 +161,8 @@ export interface SavedSoftmaxClassifier {
   W: string;
   /** b (C) as base64 of its little-endian bytes. */
   b: string;
+  /** The epoch W and b come from (see {@link SoftmaxClassifier.bestEpoch}). */
   bestEpoch: number;
+  /** The training history, one record per epoch run. */
   history: EpochRecord[];
 }

@@ -10,7 +10,9 @@
  * check when nothing grew), so callers take fresh views before each use instead of keeping any.
  */
 import type { FloatArray, LinearSoftmaxOptions, Matrix, SoftmaxKernels, WasmKernels, WasmMatrix } from '../types.js';
+import { newArray } from '../alloc.js';
 import type { DType } from '../validate.js';
+import { FN } from './options.js';
 
 /** The current views of the workspace (valid until the next kernel call). */
 export interface WorkspaceViews<A extends FloatArray> {
@@ -33,10 +35,6 @@ export interface Workspace<A extends FloatArray> {
   /** The current views; re-derived only when WASM memory grew since the last call. */
   views(): WorkspaceViews<A>;
   free(): void;
-}
-
-export function newArray<A extends FloatArray>(dt: DType, n: number): A {
-  return (dt === 'f32' ? new Float32Array(n) : new Float64Array(n)) as A;
 }
 
 function hasAlloc(k: SoftmaxKernels): k is WasmKernels {
@@ -66,8 +64,8 @@ export function createWorkspace<A extends FloatArray>(k: SoftmaxKernels, dt: DTy
     v.lossOptions.out.db = db;
   };
   if (!hasAlloc(k)) {
-    wire(newArray<A>(dt, (nTrain + B) * D), new Int32Array(B), newArray<A>(dt, D * C), newArray<A>(dt, D * C),
-      newArray<A>(dt, C), newArray<A>(dt, C));
+    wire(newArray<A>(FN, dt, (nTrain + B) * D), new Int32Array(B), newArray<A>(FN, dt, D * C), newArray<A>(FN, dt, D * C),
+      newArray<A>(FN, dt, C), newArray<A>(FN, dt, C));
     return { views: () => v, free: () => {} };
   }
   const blocks: WasmMatrix<FloatArray | Int32Array>[] = [];

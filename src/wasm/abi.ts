@@ -27,6 +27,10 @@ export interface SoftmaxWasmExports {
   heap_base(): number;
   /** SIMD_BUILD_BASELINE or SIMD_BUILD_RELAXED (absent in modules built before it existed). */
   simd_build?(): number;
+  /** Bytes per block of softmax's blocked exp sum (assembly/row.ts EXPSUM_BLOCK). */
+  expsum_block_bytes(): number;
+  /** Bytes per group of log-softmax's blocked rest sum (assembly/row.ts REST_GROUP). */
+  rest_group_bytes(): number;
 
   // assembly/exp.ts — vectorized exp, exported for measurement and tests.
   /** out[i] = exp(x[i]) for x ≤ 0 (the domain softmax needs); NaN → NaN; x < −87.34 → 0. */
@@ -116,6 +120,26 @@ export interface SoftmaxWasmExports {
     uniforms: number, out: number, logp: number, flogp: number, work: number, support: number): void;
   sample_scratch_bytes_f32(cols: number): number;
   sample_scratch_bytes_f64(cols: number): number;
+  /**
+   * The extended sampler's options for the next sample_ex_* call: typicalP (1 = off), nSigma (0 = off),
+   * hist i32 tokens + histRange i32[2·rows] (start, end) or 0, rep (1 = off), pres, freq, biasIdx
+   * i32[biasN] + biasVal f64[biasN], allowed u32[rows·ceil(cols/32)] or 0.
+   */
+  sample_ex_set(typicalP: number, nSigma: number, hist: number, histRange: number, rep: number, pres: number, freq: number,
+    biasIdx: number, biasVal: number, biasN: number, allowed: number): void;
+  /**
+   * sample_* with every processor and warper: n draws per row (uniforms f64[rows·n], out i32[rows·n],
+   * logp / flogp [rows·n] or 0), topN (topIdx i32[rows·topN], topLp floats), filt rows×cols or 0
+   * (filter's output, may be x), work: sample_ex_scratch_bytes_*(cols).
+   */
+  sample_ex_f32(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    n: number, uniforms: number, out: number, logp: number, flogp: number, topN: number, topIdx: number, topLp: number,
+    filt: number, work: number, support: number): void;
+  sample_ex_f64(x: number, rows: number, cols: number, temperature: number, topk: number, topp: number, logMinP: number,
+    n: number, uniforms: number, out: number, logp: number, flogp: number, topN: number, topIdx: number, topLp: number,
+    filt: number, work: number, support: number): void;
+  sample_ex_scratch_bytes_f32(cols: number): number;
+  sample_ex_scratch_bytes_f64(cols: number): number;
   /** out = dy − exp(y)·rowsum(dy); out may alias y or dy. */
   log_softmax_backward_f32(y: number, dy: number, out: number, rows: number, cols: number): void;
   log_softmax_backward_f64(y: number, dy: number, out: number, rows: number, cols: number): void;
@@ -125,17 +149,20 @@ export interface SoftmaxWasmExports {
   log_softmax_temperature_f32(x: number, out: number, rows: number, cols: number, invT: number): void;
   log_softmax_temperature_f64(x: number, out: number, rows: number, cols: number, invT: number): void;
 
-  // assembly/threads.ts, assembly/linear_softmax/ — the phases the thread pool splits a call into
-  // (src/wasm/threaded.ts, threaded_linear.ts; the same kernels' bodies as the single calls, so
-  // results are bit-identical). cross_entropy_rows_*: per-row f64 losses of a row range (the caller
-  // adds them in row order); cross_entropy_denominator_*: the mean's denominator.
+  // assembly/cross_entropy.ts, assembly/long_row.ts, assembly/linear_softmax/ — the phases the thread
+  // pool splits a call into (src/wasm/threaded.ts, threaded_linear.ts; the same kernels' bodies as the
+  // single calls, so results are bit-identical). cross_entropy_setup_*: the once-per-call constants
+  // (the mean's denominator, Σw, max(1, max|w|)) as three f64 at out; cross_entropy_rows_*: per-row f64
+  // losses of a row range, given D and the setup's Σw and max (the caller adds them in row order).
   // linear_softmax_{small,large}_c_*: prep writes the plan into the scratch s and returns the number
   // of dWT column groups (small C) or of panels (large C); the phases take (s, first, count); finish
   // returns the loss.
-  cross_entropy_rows_f32(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, smoothing: number, D: number, losses: number, grad: number, loss64: number): void;
-  cross_entropy_rows_f64(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, smoothing: number, D: number, losses: number, grad: number, loss64: number): void;
-  cross_entropy_denominator_f32(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
-  cross_entropy_denominator_f64(rows: number, labels: number, targets: number, weights: number, ignore_index: number): number;
+  cross_entropy_setup_f32(rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, out: number): void;
+  cross_entropy_setup_f64(rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number, out: number): void;
+  cross_entropy_rows_f32(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number,
+    smoothing: number, D: number, losses: number, grad: number, loss64: number, wsum: number, wmax: number): void;
+  cross_entropy_rows_f64(logits: number, rows: number, cols: number, labels: number, targets: number, weights: number, ignore_index: number,
+    smoothing: number, D: number, losses: number, grad: number, loss64: number, wsum: number, wmax: number): void;
   // One long row in blocks of LONG_ROW_BLOCK elements (softmax / log-softmax): per-block maxes (f64),
   // then the exps and the sum blocks' lane sums, the caller's finish (block sums in order + the tail),
   // then the output pass; `blocks` is the chunk's block count, `end` the row's end.

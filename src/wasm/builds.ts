@@ -45,3 +45,33 @@ export function navigatorCores(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return Math.max(1, nav?.hardwareConcurrency ?? 1);
 }
+
+/** Fetches a user-given URL (`options.wasm`) with the platform's fetch; an Error says what failed. */
+export async function fetchUrl(url: URL, what: string): Promise<WasmSource> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new Error(`softmax-wasm: ${what}: could not fetch ${url.href}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!response.ok) throw new Error(`softmax-wasm: ${what}: could not fetch ${url.href}: HTTP ${response.status} ${response.statusText}`);
+  return response;
+}
+
+/**
+ * Loads the first of the builds to try for `build` (the choice for `simd`): with 'auto' a relaxed
+ * build that cannot be read or instantiated falls back to the baseline one silently; otherwise
+ * `build` alone. Rejects with the last build's error.
+ */
+export async function loadFirstBuild<T>(simd: 'auto' | 'baseline' | 'relaxed' | undefined, build: 'baseline' | 'relaxed',
+  load: (b: 'baseline' | 'relaxed') => Promise<T>): Promise<T> {
+  const builds: Array<'baseline' | 'relaxed'> = build === 'relaxed' && (simd ?? 'auto') === 'auto' ? ['relaxed', 'baseline'] : [build];
+  let err: unknown;
+  for (const b of builds) {
+    try {
+      return await load(b);
+    } catch (e) { err = e; }
+  }
+  throw err;
+}
+

@@ -17,7 +17,7 @@ import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions, WasmResponseLike } from '../types.js';
 import { describe } from '../validate.js';
 import type { SoftmaxWasmExports } from './abi.js';
-import type { BuildName, WasmSource } from './builds.js';
+import { loadFirstBuild, type BuildName, type WasmSource } from './builds.js';
 import { chooseBuildFor } from './select_build.js';
 
 export { BUILDS, type BuildName } from './builds.js';
@@ -146,14 +146,5 @@ export async function instantiateKernels(options?: unknown): Promise<SoftmaxWasm
   const opts = checkLoadOptions(options);
   if (opts.wasm !== undefined) return instantiateSource(await userSource(opts.wasm), true);
   const build = chooseBuildFor(opts.simd, chooseBuild(opts.simd)).build;
-  if (build === 'relaxed' && (opts.simd ?? 'auto') === 'auto') {
-    try {
-      return await instantiateSource(await platform.shipped('relaxed'), false);
-    } catch {
-      // fall through to the baseline module
-    }
-  } else if (build === 'relaxed') {
-    return instantiateSource(await platform.shipped('relaxed'), false);
-  }
-  return instantiateSource(await platform.shipped('baseline'), false);
+  return loadFirstBuild(opts.simd, build, async (b) => instantiateSource(await platform.shipped(b), false));
 }

@@ -4,13 +4,17 @@
  * not change a bit of the result (rows are independent; cross-row sums are done by the caller in
  * row order): these sizes are about speed.
  */
+import { LAYOUT } from './worker.js';
+
+/** The one overlap test of byte ranges (src/validate.ts), for the pool's in-place decisions. */
+export { overlaps } from '../validate.js';
 
 /** Elements of work per chunk: ~64 KiB of f32 rows, a few tens of µs per chunk. */
 export const CHUNK_ELEMS = 16384;
 /** Below this many elements a call runs on the calling thread only (dispatch would cost more). */
 export const PARALLEL_MIN_ELEMS = 49152;
-/** Most chunks of one job (pool control block). */
-export const MAX_CHUNKS = 65535;
+/** Most chunks of one job: the pool control block's (worker.ts LAYOUT). */
+export const MAX_CHUNKS = LAYOUT.MAX_CHUNKS;
 
 export interface RowPlan { rowsPerChunk: number; chunks: number }
 
@@ -26,9 +30,4 @@ export function planRows(rows: number, cols: number, weight = 1): RowPlan | null
   rpc = Math.max(rpc, Math.ceil(rows / MAX_CHUNKS));
   const chunks = Math.ceil(rows / rpc);
   return chunks < 2 ? null : { rowsPerChunk: rpc, chunks };
-}
-
-/** Whether byte ranges [a, a + na) and [b, b + nb) overlap (empty ranges never do). */
-export function overlaps(a: number, na: number, b: number, nb: number): boolean {
-  return na > 0 && nb > 0 && a < b + nb && b < a + na;
 }

@@ -6,7 +6,7 @@
  * pre-bundling) handles it as plain JavaScript, and Deno needs no --allow-read. A user's URL is
  * fetched (Deno's fetch reads file: URLs, with read permission).
  */
-import { BUILDS, navigatorCores, type BuildName, type Platform, type WasmSource } from './builds.js';
+import { BUILDS, fetchUrl, navigatorCores, type BuildName, type Platform, type WasmSource } from './builds.js';
 
 /** The generated modules, one per build (literal specifiers, so bundlers see them). */
 const INLINE: Record<BuildName, () => Promise<{ base64: string }>> = {
@@ -34,16 +34,7 @@ export const platform: Platform = {
     }
     return decode(mod.base64);
   },
-  async readUrl(url): Promise<WasmSource> {
-    let response: Response;
-    try {
-      response = await fetch(url);
-    } catch (e) {
-      throw new Error(`softmax-wasm: loadWasm({ wasm }): could not fetch ${url.href}: ${(e as Error).message}`, { cause: e });
-    }
-    if (!response.ok) throw new Error(`softmax-wasm: loadWasm({ wasm }): could not fetch ${url.href}: HTTP ${response.status} ${response.statusText}`);
-    return response;
-  },
+  readUrl: (url) => fetchUrl(url, 'loadWasm({ wasm })'),
   async cores() { return navigatorCores(); },
   async nodeWorker() { return undefined; }, // Web Workers
 };

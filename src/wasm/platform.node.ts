@@ -3,7 +3,7 @@
  * builds are the files build/*.wasm at the package root, read with node:fs; a user's `file:` URL is
  * read too, other URLs are fetched. A missing file is an Error that names the file and the folder.
  */
-import { BUILDS, navigatorCores, type BuildName, type NodeWorkerCtor, type Platform, type WasmSource } from './builds.js';
+import { BUILDS, fetchUrl, navigatorCores, type BuildName, type NodeWorkerCtor, type Platform, type WasmSource } from './builds.js';
 
 /** build/<file> at the package root (this module is src/wasm/ or dist/wasm/). */
 export function shippedUrl(build: BuildName): URL {
@@ -23,17 +23,6 @@ async function readFileUrl(url: URL, what: string): Promise<Uint8Array> {
     }
     throw new Error(`softmax-wasm: ${what}: could not read ${path}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-async function fetchUrl(url: URL, what: string): Promise<WasmSource> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`softmax-wasm: ${what}: could not fetch ${url.href}: ${(e as Error).message}`, { cause: e });
-  }
-  if (!response.ok) throw new Error(`softmax-wasm: ${what}: could not fetch ${url.href}: HTTP ${response.status} ${response.statusText}`);
-  return response;
 }
 
 export const platform: Platform = {

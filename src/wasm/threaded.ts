@@ -3,32 +3,38 @@
  * the same sources compiled with `--enable threads`, importing a shared memory with a declared
  * maximum) instantiated on the calling thread and in every worker of a Pool over one shared
  * WebAssembly.Memory, and the raw exports wrapped so that the row-wise kernels run in chunks on
- * the pool. The engine in kernels.ts marshals exactly as for one thread: it sees the same exports
- * (pointer-level signatures), only faster.
+ * the pool. The engine (engine.ts, made by loadWasm in load_wasm.ts) marshals exactly as for one
+ * thread: it sees the same exports (pointer-level signatures), only faster.
  *
- * Which kernels are split, and why the bits cannot change:
- *   softmax, logSoftmax, softmaxBackward: chunks of whole rows; each row is computed by the same
- *     code as in the single call.
- *   softmax, logSoftmax of a few long rows (fewer than LONG_ROW_MAX_ROWS rows of at least
- *     PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/threads.ts):
+ * Which kernels are split is declared by each op's registry entry (`kernels` in src/ops/<family>.ts,
+ * read here by name), and why the bits cannot change:
+ *   'rows' (softmax, logSoftmax with or without a temperature, softmaxBackward, logSoftmaxBackward,
+ *     logSumExp, argmax): chunks of whole rows; each row is computed by the same code as in the
+ *     single call.
+ *   'rows' with longRow (softmax, logSoftmax of a few long rows: fewer than LONG_ROW_MAX_ROWS rows of
+ *     at least PARALLEL_MIN_ELEMS): each row in blocks of LONG_ROW_BLOCK elements (assembly/long_row.ts):
  *     block maxes (order-free), block exps with their sum blocks' lane sums stored and added by the
  *     caller in block order (the single call's addition sequence), then the output pass by block.
- *   softmaxCrossEntropy: chunks of whole rows (cross_entropy_rows_*); each row's loss is kept as an
- *     f64 and the caller adds them in row order and divides by the same denominator, which is
- *     exactly what the single call does.
- *   linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts).
- *   softmaxJacobian, and one long row of softmaxBackward or cross-entropy: on the calling thread,
- *     the single-threaded code (their row sums are not blocked: a split would change the order of
- *     the additions).
+ *   'rowLosses' (softmaxCrossEntropy): chunks of whole rows (cross_entropy_rows_*); each row's loss
+ *     is kept as an f64 and the caller adds them in row order and divides by the same denominator,
+ *     which is exactly what the single call does.
+ *   'phases' (linearSoftmaxLoss): the phases of assembly/linear_softmax/ (threaded_linear.ts).
+ *   'caller' (softmaxJacobian, linearScores, topK, sample), and one long row of the ops split by
+ *     rows without longRow: on the calling thread, the single-threaded code (their row sums are not
+ *     blocked: a split would change the order of the additions).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
  * sources, same engine); the size threshold (partition.ts) only decides what is worth sending.
  */
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions } from '../types.js';
 import { describe } from '../validate.js';
+import { ENTRIES } from '../ops/index.js';
+import type { Kernel, Split } from '../ops/op.js';
+import { REDUCTION_MEAN } from '../codes.js';
 import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from './abi.js';
 import type { Arena } from './arena.js';
 import { platform } from '#platform';
+import { loadFirstBuild } from './builds.js';
 import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
 import { overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
@@ -37,9 +43,6 @@ import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
 
 /** Softmax / logSoftmax calls with fewer rows than this, each of ≥ PARALLEL_MIN_ELEMS, split every row into blocks. */
 const LONG_ROW_MAX_ROWS = 4;
-/** Bytes of row per lane-sum slot of the long-row phase 2 (row.ts: EXPSUM_BLOCK, REST_GROUP). */
-const EXPSUM_BLOCK_BYTES = 2048;
-const REST_GROUP_BYTES = 4096;
 
 /** The most threads an instance starts (more is refused as unreasonable). */
 export const MAX_THREADS = 256;
@@ -75,16 +78,28 @@ export interface ThreadsHandle {
   decorate<K extends object>(k: K): K;
 }
 
-const ROW_KERNELS = [
-  'softmax_f32', 'softmax_f64', 'log_softmax_f32', 'log_softmax_f64',
-  'softmax_backward_f32', 'softmax_backward_f64', 'cross_entropy_rows_f32', 'cross_entropy_rows_f64',
+/** The long-row block kernels of softmax / log-softmax (assembly/long_row.ts), run on the pool by name. */
+const LONG_ROW_JOBS = [
+  'row_blocks_max', 'softmax_row_blocks', 'row_blocks_scale', 'log_softmax_row_blocks', 'log_softmax_row_out',
+].flatMap((k) => [`${k}_f32`, `${k}_f64`]);
+
+/** The kernels the registry (src/ops/) splits by rows, with the op they belong to. */
+const ROW_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
+  .filter((e): e is [string, Extract<Kernel, { by: 'rows' }>] => e[1].by === 'rows')
+  .map(([base, split]) => ({ op: op.name, base, split })));
+/** The kernels whose per-row losses the caller adds (cross-entropy). */
+const ROW_LOSSES = ENTRIES.flatMap((op) => Object.entries(op.kernels).filter(([, s]) => s.by === 'rowLosses').map(([base]) => ({ op: op.name, base })));
+
+/**
+ * Every export a pool job may run, by name (the pool numbers them in this order; its test hook's
+ * dispatch() runs the first, softmax_f32, on empty rows).
+ */
+const POOL_JOBS: readonly string[] = [
+  ...ROW_SPLITS.flatMap(({ base }) => [`${base}_f32`, `${base}_f64`]),
+  ...ROW_LOSSES.flatMap(({ base }) => [`${base}_rows_f32`, `${base}_rows_f64`]),
   ...LINEAR_PHASES,
-  'row_blocks_max_f32', 'row_blocks_max_f64', 'softmax_row_blocks_f32', 'softmax_row_blocks_f64',
-  'row_blocks_scale_f32', 'row_blocks_scale_f64', 'log_softmax_row_blocks_f32', 'log_softmax_row_blocks_f64',
-  'log_softmax_row_out_f32', 'log_softmax_row_out_f64',
-] as const;
-/** The number of a chunked export in ROW_KERNELS (the job's function). */
-const kernel = (name: (typeof ROW_KERNELS)[number]): number => ROW_KERNELS.indexOf(name);
+  ...LONG_ROW_JOBS,
+];
 
 function single(reason: string | undefined): ThreadsHandle {
   return {
@@ -132,26 +147,22 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   let module: WebAssembly.Module;
   let instance: WebAssembly.Instance;
   try {
-    const builds: Array<'baseline' | 'relaxed'> = build === 'relaxed' && (options?.simd ?? 'auto') === 'auto' ? ['relaxed', 'baseline'] : [build];
-    let err: unknown;
-    for (const b of builds) {
-      try {
-        bytes = new Uint8Array(await platform.shipped(b === 'relaxed' ? 'relaxed-threads' : 'baseline-threads') as ArrayBuffer);
-        module = await WebAssembly.compile(bytes as BufferSource);
-        instance = await WebAssembly.instantiate(module, { env: { memory } });
-        err = undefined;
-        break;
-      } catch (e) { err = e; }
-    }
-    if (err !== undefined) throw err;
+    ({ bytes, module, instance } = await loadFirstBuild(options?.simd, build, async (b) => {
+      const bytes = new Uint8Array(await platform.shipped(b === 'relaxed' ? 'relaxed-threads' : 'baseline-threads') as ArrayBuffer);
+      const module = await WebAssembly.compile(bytes as BufferSource);
+      return { bytes, module, instance: await WebAssembly.instantiate(module, { env: { memory } }) };
+    }));
   } catch (e) {
     return single(`the threads build could not be loaded (${(e as Error)?.message ?? e})`);
   }
   const raw = instance!.exports as unknown as SoftmaxWasmExports & Record<string, (...a: number[]) => number>;
-  const fns = ROW_KERNELS.map((n) => raw[n]);
+  const fns = POOL_JOBS.map((n) => raw[n]);
+  const jobIndex = new Map(POOL_JOBS.map((n, i) => [n, i]));
+  /** The pool's number of a job export (every name used below is in POOL_JOBS). */
+  const job = (name: string): number => jobIndex.get(name)!;
   const test = (options as Record<symbol, ThreadsTestOptions> | undefined)?.[THREADS_TEST_OPTIONS] ?? {};
   const { pool, failed } = await Pool.start({
-    module: module!, bytes: bytes!, memory, names: [...ROW_KERNELS], fns, workers: want - 1,
+    module: module!, bytes: bytes!, memory, names: [...POOL_JOBS], fns, workers: want - 1,
     spinMs: want <= cores ? 0.25 : 0, startTimeoutMs: test.startTimeoutMs, brokenWorkerSource: test.brokenWorkerSource,
   });
   if (pool.workers() === 0) {
@@ -178,6 +189,8 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   const linearBuffer = keep('linearSoftmaxLoss');
 
   const rowBuffer = keep('softmax');
+  // Bytes of row per lane-sum slot of the long-row phase 2: the kernels' own sum blocks (row.ts).
+  const EXPSUM_BLOCK_BYTES = raw.expsum_block_bytes(), REST_GROUP_BYTES = raw.rest_group_bytes();
   const rawx = raw as unknown as Record<string, (...a: number[]) => number>;
   const ex: Record<string, unknown> = { ...raw };
   /**
@@ -193,76 +206,93 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     const maxes = rowBuffer(blocks * 12 + 16 + blocks * slots * 16);
     const counts = maxes + blocks * 8, partials = (counts + blocks * 4 + 15) & ~15;
     // phase 1: the max, folded over the blocks (order-free)
-    pool.run(kernel(`row_blocks_max_${sfx}`), [x, blocks, x + rowBytes, maxes], [blockBytes, 0, 0, 8], 1, blocks, 1, false, what);
+    pool.run(job(`row_blocks_max_${sfx}`), [x, blocks, x + rowBytes, maxes], [blockBytes, 0, 0, 8], 1, blocks, 1, false, what);
     let m = -Infinity;
     for (const v of new Float64Array(memory.buffer, maxes, blocks)) if (v > m) m = v;
     if (m === -Infinity || (log && m === Infinity)) { whole(x, out, 1, cols); return; }
     const inPlace = overlaps(x, rowBytes, out, rowBytes);
     if (log) {
       // phase 2: rest sums by group and counts of the max; the caller's finish; phase 3: the output
-      pool.run(kernel(`log_softmax_row_blocks_${sfx}`), [x, blocks, x + rowBytes, m, partials, counts],
+      pool.run(job(`log_softmax_row_blocks_${sfx}`), [x, blocks, x + rowBytes, m, partials, counts],
         [blockBytes, 0, 0, 0, slots * 16, 4], 1, blocks, 1, false, what);
       const ls = rawx[`log_softmax_row_finish_${sfx}`](x, cols, m, partials, counts, blocks);
-      pool.run(kernel(`log_softmax_row_out_${sfx}`), [x, out, blocks, x + rowBytes, m, ls], [blockBytes, blockBytes, 0, 0, 0, 0], 2,
+      pool.run(job(`log_softmax_row_out_${sfx}`), [x, out, blocks, x + rowBytes, m, ls], [blockBytes, blockBytes, 0, 0, 0, 0], 2,
         blocks, 1, inPlace, what);
     } else {
       // phase 2: exps and their sums by sum block; the caller's finish (the sum); phase 3: out *= 1/sum (in place)
-      pool.run(kernel(`softmax_row_blocks_${sfx}`), [x, out, blocks, x + rowBytes, m, partials],
+      pool.run(job(`softmax_row_blocks_${sfx}`), [x, out, blocks, x + rowBytes, m, partials],
         [blockBytes, blockBytes, 0, 0, 0, slots * 16], 2, blocks, 1, inPlace, what);
       const sum = rawx[`softmax_row_finish_${sfx}`](x, out, cols, m, partials);
-      pool.run(kernel(`row_blocks_scale_${sfx}`), [out, blocks, out + rowBytes, sum], [blockBytes, 0, 0, 0], 1, blocks, 1, true, what);
+      pool.run(job(`row_blocks_scale_${sfx}`), [out, blocks, out + rowBytes, sum], [blockBytes, 0, 0, 0], 1, blocks, 1, true, what);
     }
   };
-  const rowwise = (idx: number, E: number, what: string) => (x: number, out: number, rows: number, cols: number): void => {
-    const whole = fns[idx] as (...a: number[]) => void;
-    if (pool.workers() > 0 && arena && rows < LONG_ROW_MAX_ROWS && cols >= PARALLEL_MIN_ELEMS) {
-      for (let i = 0; i < rows; i++) longRow(what === 'logSoftmax', E, whole, x + i * cols * E, out + i * cols * E, cols);
-      return;
-    }
-    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { whole(x, out, rows, cols); return; }
-    const rb = cols * E;
-    pool.run(idx, [x, out, rows, cols], [rb, rb, 0, 0], 2, rows, plan.rowsPerChunk, overlaps(x, rows * rb, out, rows * rb), what);
+  /**
+   * The pool's version of a row kernel `name` (E bytes per element) of op `what`, split as its
+   * registry entry says: chunks of whole rows above the size threshold (partition.ts), each
+   * argument advanced per row by its RowArg; with `longRow`, fewer than LONG_ROW_MAX_ROWS long rows
+   * go in blocks instead; otherwise the single call.
+   */
+  const byRows = (name: string, E: number, what: string, split: Extract<Split, { by: 'rows' }>) => {
+    const whole = rawx[name];
+    const idx = job(name);
+    const rowsArg = split.args.indexOf('rows'), colsArg = split.args.indexOf('cols');
+    const ins = split.args.flatMap((a, i) => (a === 'in' ? [i] : []));
+    const outs = split.args.flatMap((a, i) => (a === 'out' || a === 'outElem' || a === 'outI32' ? [i] : []));
+    const log = name.startsWith('log_');
+    return (...v: number[]): void => {
+      const rows = v[rowsArg], cols = v[colsArg];
+      if (split.longRow && pool.workers() > 0 && arena && rows < LONG_ROW_MAX_ROWS && cols >= PARALLEL_MIN_ELEMS) {
+        for (let i = 0; i < rows; i++) longRow(log, E, whole, v[0] + i * cols * E, v[1] + i * cols * E, cols);
+        return;
+      }
+      const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
+      if (!plan) { whole(...v); return; }
+      const rb = cols * E;
+      const steps = split.args.map((a) => (a === 'in' || a === 'out' ? rb : a === 'outElem' ? E : a === 'outI32' ? 4 : 0));
+      const inPlace = outs.some((o) => ins.some((i) => overlaps(v[o], rows * steps[o], v[i], rows * steps[i])));
+      pool.run(idx, v, steps, rowsArg, rows, plan.rowsPerChunk, inPlace, what);
+    };
   };
-  ex.softmax_f32 = rowwise(0, 4, 'softmax');
-  ex.softmax_f64 = rowwise(1, 8, 'softmax');
-  ex.log_softmax_f32 = rowwise(2, 4, 'logSoftmax');
-  ex.log_softmax_f64 = rowwise(3, 8, 'logSoftmax');
-  const backward = (idx: number, E: number) => (y: number, dy: number, out: number, rows: number, cols: number): void => {
-    const plan = pool.workers() > 0 ? planRows(rows, cols) : null;
-    if (!plan) { (fns[idx] as (...a: number[]) => void)(y, dy, out, rows, cols); return; }
-    const rb = cols * E, nb = rows * rb;
-    pool.run(idx, [y, dy, out, rows, cols], [rb, rb, rb, 0, 0], 3, rows, plan.rowsPerChunk,
-      overlaps(out, nb, y, nb) || overlaps(out, nb, dy, nb), 'softmaxBackward');
-  };
-  ex.softmax_backward_f32 = backward(4, 4);
-  ex.softmax_backward_f64 = backward(5, 8);
-  const crossEntropy = (idx: number, E: number, whole: SoftmaxWasmExports['cross_entropy_f32'],
-    denominator: (rows: number, labels: number, targets: number, weights: number, ignore: number) => number) =>
-    (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
+  for (const { op, base, split } of ROW_SPLITS) {
+    ex[`${base}_f32`] = byRows(`${base}_f32`, 4, op, split);
+    ex[`${base}_f64`] = byRows(`${base}_f64`, 8, op, split);
+  }
+  /**
+   * The pool's version of a 'rowLosses' kernel (cross-entropy): the caller's once-per-call setup
+   * (denominator, Σw, max |w|: `<base>_setup_*`), the row chunks (`<base>_rows_*`, each row's loss an
+   * f64), then the caller's sum in row order, divided by the same denominator, as the single call.
+   */
+  const rowLosses = (base: string, sfx: 'f32' | 'f64', what: string) => {
+    const E = sfx === 'f32' ? 4 : 8, idx = job(`${base}_rows_${sfx}`);
+    const whole = rawx[`${base}_${sfx}`], setup = rawx[`${base}_setup_${sfx}`];
+    return (logits: number, rows: number, cols: number, labels: number, targets: number, weights: number,
       ignore: number, smoothing: number, reduction: number, losses: number, grad: number): number => {
       const plan = pool.workers() > 0 && arena ? planRows(rows, cols, 2) : null;
       if (!plan) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
-      const denom = denominator(rows, labels, targets, weights, ignore);
-      const mean = reduction === 0;
+      const l64 = lossBuffer(rows * 8 + 24), consts = l64 + rows * 8;
+      setup(rows, cols, labels, targets, weights, ignore, consts);
+      const [denom, wsum, wmax] = new Float64Array(memory.buffer, consts, 3);
+      const mean = reduction === REDUCTION_MEAN;
       if (mean && denom === 0) return whole(logits, rows, cols, labels, targets, weights, ignore, smoothing, reduction, losses, grad);
       const rb = cols * E, nb = rows * rb;
-      const l64 = lossBuffer(rows * 8);
-      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64],
-        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8], 1, rows,
-        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), 'softmaxCrossEntropy');
+      pool.run(idx, [logits, rows, cols, labels, targets, weights, ignore, smoothing, mean ? denom : 1, losses, grad, l64, wsum, wmax],
+        [rb, 0, 0, labels ? 4 : 0, targets ? rb : 0, 0, 0, 0, 0, losses ? E : 0, grad ? rb : 0, 8, 0, 0], 1, rows,
+        plan.rowsPerChunk, grad !== 0 && overlaps(grad, nb, logits, nb), what);
       // the single call's sum: row order, in f64
       const v = new Float64Array(memory.buffer, l64, rows);
       let total = 0;
       for (let i = 0; i < rows; i++) total += v[i];
       return mean ? total / denom : total;
     };
-  ex.cross_entropy_f32 = crossEntropy(6, 4, raw.cross_entropy_f32, rawx.cross_entropy_denominator_f32);
-  ex.cross_entropy_f64 = crossEntropy(7, 8, raw.cross_entropy_f64, rawx.cross_entropy_denominator_f64);
+  };
+  for (const { op, base } of ROW_LOSSES) {
+    ex[`${base}_f32`] = rowLosses(base, 'f32', op);
+    ex[`${base}_f64`] = rowLosses(base, 'f64', op);
+  }
 
   // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
   Object.assign(ex, threadedLinear({
-    pool, raw, first: ROW_KERNELS.indexOf(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
+    pool, raw, first: job(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
   }));
 
   const testing: PoolTesting = pool.testing();

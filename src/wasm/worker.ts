@@ -26,6 +26,11 @@
  *   FAULT, FAULTMODE, FAULTAFTER: test hook (pool.ts injectFault)
  */
 
+/** Most chunks of one job: the index field of CLAIM is 16 bits. */
+const MAX_CHUNKS = 0xffff;
+/** Int32Array index of the chunk states (after the header and the 16 + 16 f64 arguments and steps). */
+const STATE = 128;
+
 /** Layout of the control block (indices into the Int32Array / the Float64Array). */
 export const LAYOUT = {
   SEQ: 0, CMD: 1, CLAIM: 2, DONE: 3, NCHUNK: 4, FN: 5, NARGS: 6, ROWSARG: 7, ROWS: 8, CPR: 9,
@@ -33,10 +38,11 @@ export const LAYOUT = {
   /** Float64Array index of the arguments (16 of them), then of their per-row steps (16). */
   ARGS: 16, STEPS: 32,
   /** Int32Array index of the chunk states. */
-  STATE: 128,
+  STATE,
   /** Most chunks of one job (the index field of CLAIM is 16 bits). */
-  MAX_CHUNKS: 65535,
-  BYTES: 512 + 65536 * 4,
+  MAX_CHUNKS,
+  /** Bytes of the control block: the header, then one state per chunk. */
+  BYTES: (STATE + MAX_CHUNKS + 1) * 4,
   /** STATE value of a finished chunk. */
   DONE_MARK: -1,
 } as const;

@@ -38,6 +38,24 @@ describe.each(DTYPES)('softmax / log_softmax (%s)', (dt) => {
       expect(worst).toBeGreaterThan(0);
     });
 
+    it(`${name} on the edges of its blocked sum (${log ? 'rest groups' : 'exp-sum blocks'}, sizes read from the module)`, () => {
+      // a row's sum is its block sums in block order, then a tail shorter than 32 bytes: lengths one
+      // element around whole blocks and around the 32-byte tail
+      const block = (log ? ex.rest_group_bytes() : ex.expsum_block_bytes()) / BYTES[dt];
+      const tail = 32 / BYTES[dt];
+      for (const j of [1, 2, 3]) {
+        for (const d of [-tail - 1, -tail, -1, 0, 1, tail - 1, tail, tail + 1]) {
+          const cols = j * block + d, rows = 2;
+          const x = rounded(dt, normals(rows * cols, cols, 5));
+          resetHeap();
+          const px = put(dt, x);
+          const po = alloc(x.length * BYTES[dt]);
+          ex[name](px, po, rows, cols);
+          checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `cols ${cols} (${j} blocks ${d >= 0 ? '+' : ''}${d})`);
+        }
+      }
+    });
+
     it(`${name}: 5000 cols, logits up to ±1e4 and nearly-uniform rows`, () => {
       const cols = 5000;
       for (const [seed, lo, hi] of [[1, -1e4, 1e4], [2, -1, 1], [3, -1e-3, 1e-3], [4, 9990, 10000]] as const) {

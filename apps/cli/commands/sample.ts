@@ -1,13 +1,18 @@
 /**
  * `softmax-wasm sample`: one decoding step's sampling on an LLM-size vocabulary, timed: the WASM
  * sampler (input in WASM memory, and copied in from a plain array), the WASM softmax of the same
- * rows, and the careful plain-JS sort-based sampler, with ratios from the same run.
+ * rows, and the careful plain-JS sort-based sampler, with ratios from the same run. With the
+ * decoding options (penalties over a random history, logit biases, an allowed mask, typical-p,
+ * top-nσ, top log-probs, n draws) it also times sample with them, and filter, against plain sample.
  */
-import { loadWasm, Rng } from 'softmax-wasm';
+import { loadWasm, Rng, type SampleOptions } from 'softmax-wasm';
 import { CommandFailed, num, parse, type Io } from '../args.js';
 import { formatTimings, llmLogits, plainJsSample, timeCases, type TimedCase } from '../../shared/sample_timing.js';
 
 export const SAMPLE_HELP = `Usage: softmax-wasm sample [--vocab N] [--rows N] [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--seed S] [--rounds N]
+                          [--history N] [--penalty-window N] [--repetition-penalty R] [--presence-penalty P]
+                          [--frequency-penalty F] [--bias N] [--allowed F] [--typical-p P] [--top-n-sigma S]
+                          [--top-logprobs N] [--n N]
 
 Times sample() (WASM, f32, one thread) on rows of LLM-like logits (N(0, 2) plus a few large ones)
 against the WASM softmax of the same rows and a careful plain-JS sampler (softmax, sort of
@@ -23,6 +28,18 @@ Options:
   --min-p P         min-p in [0, 1] (default off)
   --seed S          seed of the data and of the draws, default 1
   --rounds N        timing rounds (each case's best round is reported), default 5
+Decoding options (any of them adds the rows "sample with the decoding options" and "filter"):
+  --history N             a random history of N tokens per row (penalties count it), default 0
+  --penalty-window N      only the last N history tokens count
+  --repetition-penalty R  Hugging Face's repetition penalty (> 0; 1 = off)
+  --presence-penalty P    OpenAI's presence penalty
+  --frequency-penalty F   OpenAI's frequency penalty
+  --bias N                N random logit biases (token ids and values in [-5, 5])
+  --allowed F             an allowed mask keeping a random fraction F in (0, 1] of the tokens
+  --typical-p P           typical-p in (0, 1]
+  --top-n-sigma S         top-nσ (> 0)
+  --top-logprobs N        also return the N most likely tokens and their log-probs
+  --n N                   draws per row
   -h, --help        this help
 `;
 
@@ -30,6 +47,10 @@ export async function sampleCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parse('sample', argv, {
     vocab: { type: 'string' }, rows: { type: 'string' }, temperature: { type: 'string' }, 'top-k': { type: 'string' },
     'top-p': { type: 'string' }, 'min-p': { type: 'string' }, seed: { type: 'string' }, rounds: { type: 'string' },
+    history: { type: 'string' }, 'penalty-window': { type: 'string' }, 'repetition-penalty': { type: 'string' },
+    'presence-penalty': { type: 'string' }, 'frequency-penalty': { type: 'string' }, bias: { type: 'string' },
+    allowed: { type: 'string' }, 'typical-p': { type: 'string' }, 'top-n-sigma': { type: 'string' },
+    'top-logprobs': { type: 'string' }, n: { type: 'string' },
   });
   if (values.help) { io.out.write(SAMPLE_HELP); return 0; }
   const s = (k: string) => values[k] as string | undefined;
@@ -41,6 +62,7 @@ export async function sampleCommand(argv: string[], io: Io): Promise<number> {
   const minP = num('sample', 'min-p', s('min-p'), undefined, { lo: 0, hi: 1 });
   const seed = num('sample', 'seed', s('seed'), 1, { int: true })!;
   const rounds = num('sample', 'rounds', s('rounds'), 5, { lo: 1, hi: 100, int: true })!;
+  const dec = decodingOptions(s, rows, vocab, seed);
   if (rows * vocab * 4 > 2 ** 30) throw new CommandFailed(`rows × vocab = ${rows}×${vocab} is more than 1 GiB of f32 logits`);
 
   const k = await loadWasm();
@@ -64,12 +86,71 @@ export async function sampleCommand(argv: string[], io: Io): Promise<number> {
         },
       },
     ];
+    if (dec) {
+      const { n: _n, topLogProbs: _t, ...filterOpts } = dec.options;
+      // the same row after the processors alone: plain sample on it isolates the processors' cost
+      const { typicalP: _p, topNSigma: _s, ...processors } = filterOpts;
+      const processed = k.alloc('f32', rows, vocab);
+      k.filter(x, processors, processed);
+      cases.push(
+        { name: `wasm sample with ${dec.desc}`, run: () => k.sample(x, { ...opts, ...dec.options, rng }).indices },
+        { name: 'wasm filter with the same options, into WASM memory', run: () => k.filter(x, { ...opts, ...filterOpts }, out) },
+        { name: 'wasm sample (plain options) of the row the processors made', run: () => k.sample(processed, { ...opts, rng }).indices },
+      );
+    }
     const t = timeCases(cases, rounds);
     io.out.write(`softmax-wasm sample: ${rows}×${vocab} f32, ${k.build} build, one thread\n\n`);
     io.out.write(formatTimings(t, 'plain JS: softmax + sort + cumsum') + '\n\n');
     io.out.write(`sample / softmax: ${(t[0].ms / t[2].ms).toFixed(2)}×   plain JS / sample: ${(t[3].ms / t[0].ms).toFixed(1)}×\n`);
+    if (dec) {
+      io.out.write(`sample with the decoding options / plain sample: ${(t[4].ms / t[0].ms).toFixed(2)}× (/ plain sample of the processed row: ${(t[4].ms / t[6].ms).toFixed(2)}×)   filter / softmax: ${(t[5].ms / t[2].ms).toFixed(2)}×\n`);
+    }
   } finally {
     k.dispose();
   }
   return 0;
+}
+
+/** The decoding options of the command line (null when none is given), with their data made from `seed`. */
+function decodingOptions(s: (k: string) => string | undefined, rows: number, vocab: number, seed: number): { options: SampleOptions; desc: string } | null {
+  const o: SampleOptions = {};
+  const parts: string[] = [];
+  const r = new Rng(seed + 1);
+  const hist = num('sample', 'history', s('history'), 0, { lo: 0, hi: 2 ** 20, int: true })!;
+  if (hist > 0) {
+    o.history = Array.from({ length: rows }, () => Int32Array.from({ length: hist }, () => r.int(vocab)));
+    parts.push(`a ${hist}-token history`);
+  }
+  const win = num('sample', 'penalty-window', s('penalty-window'), undefined, { lo: 0, int: true });
+  if (win !== undefined) { o.penaltyWindow = win; parts.push(`window ${win}`); }
+  const rep = num('sample', 'repetition-penalty', s('repetition-penalty'), undefined, { lo: 0, loOpen: true });
+  if (rep !== undefined) { o.repetitionPenalty = rep; parts.push(`repetition ${rep}`); }
+  const pres = num('sample', 'presence-penalty', s('presence-penalty'), undefined, {});
+  if (pres !== undefined) { o.presencePenalty = pres; parts.push(`presence ${pres}`); }
+  const freq = num('sample', 'frequency-penalty', s('frequency-penalty'), undefined, {});
+  if (freq !== undefined) { o.frequencyPenalty = freq; parts.push(`frequency ${freq}`); }
+  const nb = num('sample', 'bias', s('bias'), 0, { lo: 0, hi: vocab, int: true })!;
+  if (nb > 0) {
+    const bias = new Map<number, number>();
+    while (bias.size < nb) bias.set(r.int(vocab), 10 * r.next() - 5);
+    o.logitBias = bias;
+    parts.push(`${nb} logit biases`);
+  }
+  const frac = num('sample', 'allowed', s('allowed'), undefined, { lo: 0, hi: 1, loOpen: true });
+  if (frac !== undefined) {
+    const words = Math.ceil(vocab / 32);
+    const mask = new Uint32Array(rows * words);
+    for (let i = 0; i < rows; i++) for (let t = 0; t < vocab; t++) if (r.next() < frac) mask[i * words + (t >>> 5)] |= 1 << (t & 31);
+    o.allowed = mask;
+    parts.push(`an allowed mask (${frac})`);
+  }
+  const typ = num('sample', 'typical-p', s('typical-p'), undefined, { lo: 0, hi: 1, loOpen: true });
+  if (typ !== undefined) { o.typicalP = typ; parts.push(`typical-p ${typ}`); }
+  const ns = num('sample', 'top-n-sigma', s('top-n-sigma'), undefined, { lo: 0, loOpen: true });
+  if (ns !== undefined) { o.topNSigma = ns; parts.push(`top-nσ ${ns}`); }
+  const tl = num('sample', 'top-logprobs', s('top-logprobs'), undefined, { lo: 1, hi: vocab, int: true });
+  if (tl !== undefined) { o.topLogProbs = tl; parts.push(`top ${tl} log-probs`); }
+  const n = num('sample', 'n', s('n'), undefined, { lo: 1, hi: 4096, int: true });
+  if (n !== undefined) { o.n = n; parts.push(`n ${n}`); }
+  return parts.length ? { options: o, desc: parts.join(', ') } : null;
 }

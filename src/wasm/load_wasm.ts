@@ -5,7 +5,7 @@
  * memoryBytes() are added here because they belong to one instance.
  */
 import { createKernels } from '../api.js';
-import type { Backend } from '../backend.js';
+import { backendOf } from '../ops/index.js';
 import { SoftmaxInputError } from '../errors.js';
 import type { LoadWasmOptions, WasmKernels } from '../types.js';
 import { describe } from '../validate.js';
@@ -19,13 +19,18 @@ import { allocWasmMatrix } from './wasm_matrix.js';
 /**
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
- * @param options `{ wasm }`: the module's bytes, URL or Response, when the app hosts the file itself;
- *   `{ simd }`: 'auto' (default: the relaxed-SIMD build where the engine supports it, else the
- *   baseline), 'baseline' or 'relaxed' (throws where unsupported).
- * @returns the kernels, with alloc() / dispose() / memoryBytes() and `build` ('baseline' | 'relaxed').
+ * @param options `{ wasm }`: the module's bytes, URL, Response or compiled Module, when the app hosts
+ *   the file itself (it then runs on one thread); `{ simd }`: 'auto' (default: the faster build on
+ *   this engine by a per-engine table, see {@link LoadWasmOptions.simd}), 'baseline' or 'relaxed'
+ *   (throws where unsupported); `{ threads }`: a positive integer or 'auto' (default 1), the size of
+ *   the worker pool, calling thread included, with results bit-identical to one thread.
+ * @returns the kernels, with alloc() / dispose() / memoryBytes(), `build` ('baseline' | 'relaxed')
+ *   and `buildReason`, `threads` (really in use) and `threadsUnavailable` (why fewer than asked).
+ * @throws {@link SoftmaxInputError} for a bad option (an unknown name, a string as `wasm`, a bad
+ *   `threads`); an Error when the module cannot be read or `simd: 'relaxed'` is unsupported.
  * @example
  * const k = await loadWasm();
- * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.0900306, 0.2447285, 0.6652410]
+ * k.softmax(matrix(new Float32Array([1, 2, 3]), 1, 3)).data; // ≈ [0.090031, 0.244728, 0.665241]
  */
 export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
@@ -41,30 +46,16 @@ export async function loadWasm(options?: LoadWasmOptions): Promise<WasmKernels> 
   const guard = (fn: string): void => {
     if (!engine) throw new SoftmaxInputError(`${fn}: this WasmKernels instance was disposed; call loadWasm() again`, 'this');
   };
-  // Route through the current engine so dispose() can drop it.
-  const backend: Backend = {
-    softmax: (x, out) => engine!.softmax(x, out),
-    logSoftmax: (x, out) => engine!.logSoftmax(x, out),
-    softmaxBackward: (y, dy, out) => engine!.softmaxBackward(y, dy, out),
-    softmaxJacobian: (y, out) => engine!.softmaxJacobian(y, out),
-    softmaxCrossEntropy: (a) => engine!.softmaxCrossEntropy(a),
-    linearSoftmaxLoss: (a) => engine!.linearSoftmaxLoss(a),
-    linearScores: (X, W, bias, out) => engine!.linearScores(X, W, bias, out),
-    softmaxTemperature: (x, out, invT) => engine!.softmaxTemperature(x, out, invT),
-    logSoftmaxTemperature: (x, out, invT) => engine!.logSoftmaxTemperature(x, out, invT),
-    logSumExp: (x, out) => engine!.logSumExp(x, out),
-    argmax: (x, out) => engine!.argmax(x, out),
-    topK: (x, k, values, indices) => engine!.topK(x, k, values, indices),
-    sample: (a) => engine!.sample(a),
-    logSoftmaxBackward: (y, dy, out) => engine!.logSoftmaxBackward(y, dy, out),
-    // Every array outside the memory is copied into the scratch block before the kernel runs.
+  // Route through the current engine so dispose() can drop it; every array outside the memory is
+  // copied into the scratch block before the kernel runs (stagesInputs).
+  const backend = backendOf((op, args) => engine!.run(op, args), {
     stagesInputs: true,
     ownMemory: {
       isMemory: (b) => engine?.arena.isMemoryBuffer(b) ?? false,
       buffer: () => engine!.memory.buffer,
       blockId: (p, n) => engine!.arena.blockId(p, n),
     },
-  };
+  });
   const api = createKernels(backend, guard);
   const kernels: WasmKernels = {
     ...api,

@@ -3,7 +3,7 @@
 // pass 2 the update (exp of assembly/exp.ts; y ≤ 0 is its domain, y = −∞ gives exp 0 so dx = dy).
 // out may alias y or dy (each element is read before it is written). Error against f64: the exp
 // (≤ 2.3 ulp) plus one rounding of the product and difference.
-import { exp_v128, exp_scalar } from '../exp';
+import { exp_v128, exp_scalar } from './exp';
 
 // @ts-ignore: decorator
 @inline function row_sum_wide<T>(p: usize, end: usize): f64 {

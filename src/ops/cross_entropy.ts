@@ -1,0 +1,191 @@
+/**
+ * Registry entry of softmaxCrossEntropy (PyTorch cross_entropy semantics): kernel
+ * assembly/cross_entropy.ts (+ cross_entropy/), reference src/reference/cross_entropy.ts.
+ */
+import { newArray, newMatrix } from '../alloc.js';
+import { REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM, type ReductionCode } from '../codes.js';
+import { softmaxCrossEntropy as refCrossEntropy, type CrossEntropyArgs } from '../reference/cross_entropy.js';
+import type { Held } from '../snapshot_seal.js';
+import type { FloatArray, Matrix } from '../types_core.js';
+import { checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array } from '../validate.js';
+import { defineOp, type Float } from './op.js';
+
+/** How `softmaxCrossEntropy` reduces per-sample losses (PyTorch's `reduction`). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options of {@link SoftmaxKernels.softmaxCrossEntropy}, with PyTorch's `cross_entropy` semantics. */
+export interface CrossEntropyOptions<A extends FloatArray = FloatArray> {
+  /** `'mean'` (default): divide by the number of non-ignored samples, or by the sum of their class
+   * weights when `weights` is given (probability-row labels divide by N); `'sum'`: add;
+   * `'none'`: per-sample `losses`, `loss` is their sum and `grad` the gradient of that sum. */
+  reduction?: Reduction;
+  /** Per-class weights, length C (PyTorch's `weight`). */
+  weights?: A;
+  /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only. */
+  ignoreIndex?: number;
+  /** In [0, 1]: mixes the target with the uniform distribution, as PyTorch does. Default 0. */
+  labelSmoothing?: number;
+  /** Default true: also return d loss / d logits. */
+  grad?: boolean;
+  /** Write the gradient here (N×C, same float type) instead of a new matrix. May alias `logits`. */
+  gradOut?: Matrix<A>;
+}
+
+/** Result of {@link SoftmaxKernels.softmaxCrossEntropy}. */
+export interface CrossEntropyResult<A extends FloatArray = FloatArray> {
+  /** The reduced loss (for `'none'`, the sum of `losses`). */
+  loss: number;
+  /** Per-sample losses, length N; only with `reduction: 'none'`. */
+  losses?: A;
+  /** d loss / d logits, N×C; absent when `grad: false`. */
+  grad?: Matrix<A>;
+}
+
+export interface CrossEntropyMethods {
+  /**
+   * Softmax cross-entropy of logits against integer labels (`Int32Array`, N entries in [0, C) or
+   * `ignoreIndex`) or probability rows (an N×C matrix), with its gradient w.r.t. the logits, in one
+   * fused sweep per row. Semantics of PyTorch's `cross_entropy`; see {@link CrossEntropyOptions}.
+   * @param logits N×C.
+   * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
+   * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
+   *   unless `grad: false`, `losses` with `reduction: 'none'`.
+   * @example
+   * const logits = matrix(new Float64Array([1, 2, 3, 1, 1, 1]), 2, 3);
+   * const r = reference.softmaxCrossEntropy(logits, new Int32Array([2, 0]), { reduction: 'none' });
+   * r.losses // → Float64Array [0.4076, 1.0986]
+   * r.grad.data // → Float64Array [0.0900, 0.2447, -0.3348, -0.6667, 0.3333, 0.3333] (of the sum, with 'none')
+   */
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options?: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad?: true },
+  ): { loss: number; losses?: undefined; grad: Matrix<A> };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction: 'none'; grad: false },
+  ): { loss: number; losses: A; grad?: undefined };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction: 'none'; grad?: true },
+  ): { loss: number; losses: A; grad: Matrix<A> };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad: false },
+  ): { loss: number; losses?: undefined; grad?: undefined };
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Matrix<A>,
+    labels: Int32Array | Matrix<A>,
+    options?: CrossEntropyOptions<A>,
+  ): CrossEntropyResult<A>;
+}
+
+export type { CrossEntropyArgs };
+
+const CE_OPTIONS = ['reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
+
+function reductionCode(fn: string, v: unknown): ReductionCode {
+  if (v === undefined || v === 'mean') return REDUCTION_MEAN;
+  if (v === 'sum') return REDUCTION_SUM;
+  if (v === 'none') return REDUCTION_NONE;
+  return fail(fn, 'options.reduction', `must be 'mean', 'sum' or 'none', got ${describe(v)}`);
+}
+
+type CE = { loss: number; grad?: Matrix<Float> };
+
+export const softmaxCrossEntropy = defineOp({
+  name: 'softmaxCrossEntropy',
+  summary: 'Fused softmax cross-entropy and its gradient (integer labels or probability rows; weights, ignoreIndex, label smoothing, reduction).',
+  signature: 'softmaxCrossEntropy(logits, labels, { reduction?, weights?, ignoreIndex?, labelSmoothing?, grad?, gradOut? })',
+  api(ctx, s, logits: unknown, labels: unknown, options: unknown): CrossEntropyResult {
+    const fn = 'softmaxCrossEntropy';
+    // Read order: logits; labels; options (own keys, then each option in CE_OPTIONS order); gradOut.
+    const sl = s.matrix('logits', logits);
+    const dt = dtypeOf(sl.data)!;
+    const { rows: n, cols: c } = sl;
+    let ignoreIndex: number | undefined;
+    let intLabels: Held<Int32Array> | null = null;
+    let targets: Matrix<FloatArray> | null = null;
+    if (isInt32Array(labels)) {
+      intLabels = s.labels('labels', labels, n, () => c, () => ignoreIndex);
+    } else if (s.isPlainObject('labels', labels) && s.read('labels', () => 'data' in labels)) {
+      targets = s.matrix('labels', labels, { dtype: dt, rows: n, cols: c });
+    } else {
+      fail(fn, 'labels', `must be an Int32Array of ${n} class indices or a ${n}×${c} matrix of target probabilities, got ${describe(labels)}`);
+    }
+    const opt = s.options('options', options, CE_OPTIONS);
+    const reduction = reductionCode(fn, opt.reduction);
+    const weights = opt.weights === undefined ? null : s.array('options.weights', opt.weights, { dtype: dt, length: c });
+    ignoreIndex = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
+    if (targets && ignoreIndex !== undefined) fail(fn, 'options.ignoreIndex', `applies only to integer labels (Int32Array); labels here are ${n}×${c} probability rows`);
+    const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
+    const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
+    let gradOut: Matrix<FloatArray> | null = null;
+    if (opt.gradOut !== undefined) {
+      if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
+      gradOut = s.matrix('options.gradOut', opt.gradOut, { dtype: dt, rows: n, cols: c, out: true, mayAlias: ['logits'] });
+    }
+    s.seal();
+    const grad = wantGrad ? gradOut ?? newMatrix(fn, dt, n, c) : null;
+    const losses = reduction === REDUCTION_NONE ? newArray(fn, dt, n) : null;
+    // N×0 probability rows: every per-sample loss is an empty sum (0); no need to walk N empty rows.
+    const loss = targets && c === 0 ? 0 : ctx.run({
+      logits: sl, labels: intLabels?.data ?? null, targets, weights: weights?.data ?? null,
+      // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
+      ignoreIndex: ignoreIndex ?? -1,
+      smoothing, reduction, losses, grad,
+    });
+    const result: CrossEntropyResult = { loss };
+    if (losses) result.losses = losses;
+    if (grad) result.grad = gradOut ? opt.gradOut as Matrix<FloatArray> : grad;
+    return result;
+  },
+  reference: (a: CrossEntropyArgs) => refCrossEntropy(a),
+  wasm(w, a) {
+    const call = w.call();
+    const sl = call.in(a.logits.data);
+    const slab = call.opt(a.labels), stg = call.opt(a.targets?.data ?? null), sw = call.opt(a.weights);
+    const sloss = call.opt(a.losses, false), sg = call.opt(a.grad?.data ?? null, false);
+    const k = w.kernel('cross_entropy', a.logits.data);
+    const p = (slot: { ptr: number } | null): number => (slot ? slot.ptr : 0);
+    return call.run(() => k(sl.ptr, a.logits.rows, a.logits.cols, p(slab), p(stg), p(sw),
+      a.ignoreIndex, a.smoothing, a.reduction, p(sloss), p(sg)));
+  },
+  kernels: {
+    cross_entropy: {
+      params: 'logits, rows, cols, labels, targets, weights, ignore_index, smoothing, reduction, losses, grad', by: 'rowLosses',
+    },
+  },
+  bench: {
+    inputs: (s) => ({ x: [s.rows, s.cols], labels: [1, s.rows], ...(s.options.weights ? { weights: [1, s.cols] as [number, number] } : {}) }),
+    outputs: (s) => ({ grad: [s.rows, s.cols] }),
+    call: (k: CrossEntropyMethods, a, out, s): CE => {
+      const o: CrossEntropyOptions<Float> = {};
+      if (a.weights) o.weights = a.weights.data;
+      if (s.options.labelSmoothing !== undefined) o.labelSmoothing = s.options.labelSmoothing;
+      if (out?.grad) o.gradOut = out.grad as Matrix<Float>;
+      return k.softmaxCrossEntropy(a.x, a.labels!.data, Object.keys(o).length ? o : undefined);
+    },
+    sink: (r) => r.loss,
+    result: (r) => ({ out: r.grad!.data, loss: r.loss }),
+    standard: [
+      { rows: 4096, cols: 1000 },
+      { rows: 256, cols: 10 },
+      { rows: 4096, cols: 1000, options: { weights: true, labelSmoothing: 0.1 } },
+    ],
+    tiny: [{ rows: 5, cols: 7 }, { rows: 5, cols: 7, options: { weights: true, labelSmoothing: 0.1 } }],
+  },
+  digest: {
+    rows: (k: CrossEntropyMethods, { r, c, x, labels, probs, w }) => (['mean', 'sum', 'none'] as const).flatMap((reduction) => [
+      [`CE ${reduction} ${r}x${c}`, () => k.softmaxCrossEntropy(x, labels, { reduction })],
+      [`CE ${reduction} weights ignore smooth ${r}x${c}`, () => k.softmaxCrossEntropy(x, labels, { reduction, weights: w, ignoreIndex: labels[0], labelSmoothing: 0.1 })],
+      [`CE ${reduction} probs ${r}x${c}`, () => k.softmaxCrossEntropy(x, probs, { reduction, labelSmoothing: 0.05 })],
+    ] as Array<[string, () => unknown]>),
+  },
+});
+
+/** This family's entries, in registry order. */
+export const CROSS_ENTROPY_OPS = [softmaxCrossEntropy] as const;
