@@ -62,9 +62,11 @@ import { hsum } from "./vec";
 /**
  * C tile (4 rows × 2 vectors) = beta·Cin + A·B, see the file header, with the strides and beta of
  * site g. `cin` = 0 starts from zero (beta is then ignored); `cin` may equal `c`. Runs `ntiles`
- * tiles, advancing a, b, cin, c by g.a_tile, g.b_tile, g.c_tile bytes between them.
+ * tiles, advancing a, b, cin, c by g.a_tile, g.b_tile, g.c_tile bytes between them. `add` ≠ 0: the
+ * finished tile is added to the tile at `add` (laid out as C; it may equal `c`) before it is stored,
+ * as Add + (beta·Cin + A·B), one rounding more.
  */
-export function gemm_4x2v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+export function gemm_4x2v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32, add: usize = 0): void {
   const E = sizeof<T>();
   const asj = g.asj, ast = g.ast, a_tile = g.a_tile, bst = g.bst, b_tile = g.b_tile;
   const cs = g.cs, c_tile = g.c_tile;
@@ -110,7 +112,14 @@ export function gemm_4x2v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c
         a0 += ast; a1 += ast; a2 += ast; a3 += ast; bp += bst;
       }
     }
-    // store the tile
+    // add (a partial sum finished elsewhere), store the tile
+    if (add != 0) {
+      v00 = v128.add<T>(v128.load(add), v00); v01 = v128.add<T>(v128.load(add, 16), v01);
+      v10 = v128.add<T>(v128.load(add + cs), v10); v11 = v128.add<T>(v128.load(add + cs, 16), v11);
+      v20 = v128.add<T>(v128.load(add + 2 * cs), v20); v21 = v128.add<T>(v128.load(add + 2 * cs, 16), v21);
+      v30 = v128.add<T>(v128.load(add + 3 * cs), v30); v31 = v128.add<T>(v128.load(add + 3 * cs, 16), v31);
+      add += c_tile;
+    }
     v128.store(c, v00); v128.store(c, v01, 16);
     v128.store(c + cs, v10); v128.store(c + cs, v11, 16);
     v128.store(c + 2 * cs, v20); v128.store(c + 2 * cs, v21, 16);
@@ -121,7 +130,7 @@ export function gemm_4x2v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c
 }
 
 /** As gemm_4x2v with a 2 rows × 4 vectors tile (A rows adjacent or apart). */
-export function gemm_2x4v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32): void {
+export function gemm_2x4v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c: usize, ntiles: i32, add: usize = 0): void {
   const asj = g.asj, ast = g.ast, a_tile = g.a_tile, bst = g.bst, b_tile = g.b_tile;
   const cs = g.cs, c_tile = g.c_tile;
   const vbeta = v128.splat<T>(<T>g.beta);
@@ -148,7 +157,14 @@ export function gemm_2x4v<T>(g: Gemm, a: usize, b: usize, nt: i32, cin: usize, c
       v12 = vacc<T>(v12, va1, vb2); v13 = vacc<T>(v13, va1, vb3);
       a0 += ast; a1 += ast; bp += bst;
     }
-    // store the tile
+    // add (a partial sum finished elsewhere), store the tile
+    if (add != 0) {
+      v00 = v128.add<T>(v128.load(add), v00); v01 = v128.add<T>(v128.load(add, 16), v01);
+      v02 = v128.add<T>(v128.load(add, 32), v02); v03 = v128.add<T>(v128.load(add, 48), v03);
+      v10 = v128.add<T>(v128.load(add + cs), v10); v11 = v128.add<T>(v128.load(add + cs, 16), v11);
+      v12 = v128.add<T>(v128.load(add + cs, 32), v12); v13 = v128.add<T>(v128.load(add + cs, 48), v13);
+      add += c_tile;
+    }
     v128.store(c, v00); v128.store(c, v01, 16); v128.store(c, v02, 32); v128.store(c, v03, 48);
     v128.store(c + cs, v10); v128.store(c + cs, v11, 16);
     v128.store(c + cs, v12, 32); v128.store(c + cs, v13, 48);

@@ -24,9 +24,9 @@ export {
   linear_softmax_small_c_f32, linear_softmax_small_c_f64,
   linear_softmax_small_c_threads_scratch_bytes_f32, linear_softmax_small_c_threads_scratch_bytes_f64,
   linear_softmax_small_c_prep_f32, linear_softmax_small_c_prep_f64,
-  linear_softmax_small_c_rows_f32, linear_softmax_small_c_rows_f64,
-  linear_softmax_small_c_dwt_f32, linear_softmax_small_c_dwt_f64,
-  linear_softmax_small_c_dx_f32, linear_softmax_small_c_dx_f64,
+  linear_softmax_small_c_chunk_rows,
+  linear_softmax_small_c_chunk_f32, linear_softmax_small_c_chunk_f64,
+  linear_softmax_small_c_reduce_f32, linear_softmax_small_c_reduce_f64,
   linear_softmax_small_c_finish_f32, linear_softmax_small_c_finish_f64,
 } from './linear_softmax/small_c';
 export {
@@ -63,7 +63,10 @@ export function rest_group_bytes(): i32 {
 export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
-export { linear_scores_f32, linear_scores_f64 } from './linear_scores';
+export {
+  linear_scores_f32, linear_scores_f64, linear_scores_columns_f32, linear_scores_columns_f64,
+  linear_scores_panel_cols_f32, linear_scores_panel_cols_f64,
+} from './linear_scores';
 
 // ---- logits toolkit (assembly/logits/): temperature, log-sum-exp, argmax, top-k, sampling ----
 export { log_sum_exp_f32, log_sum_exp_f64 } from './logits/logsumexp';

@@ -6,6 +6,7 @@
  *   npm run bench:threads                    all rows
  *   npm run bench:threads -- --threads 4     another thread count against 1
  *   npm run bench:threads -- --ms 300 --rounds 9
+ *   npm run bench:threads -- --relaxed         the relaxed-SIMD builds
  */
 import { loadWasm, matrix, type WasmKernels, type WasmMatrix } from '../src/index.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
@@ -18,6 +19,8 @@ const opt = (name: string, dflt: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
 const THREADS = opt('threads', 2), MS = opt('ms', 150), ROUNDS = opt('rounds', 7);
+/** --relaxed: the relaxed-SIMD builds (default: baseline). */
+const SIMD = argv.includes('--relaxed') ? 'relaxed' : 'baseline';
 const rng = new Rng(1);
 const fill = (a: Float32Array, s = 1): Float32Array => { for (let i = 0; i < a.length; i++) a[i] = s * (2 * rng.next() - 1); return a; };
 const labels = (n: number, c: number): Int32Array => Int32Array.from({ length: n }, () => Math.floor(rng.next() * c));
@@ -46,8 +49,16 @@ const s3 = (n: number, d: number, c: number, plain: boolean): void => {
     },
   });
 };
-s2(4096, 1000); s3(500, 3073, 10, false); s3(500, 3073, 10, true); s3(64, 512, 10000, true); s1(256, 1000); s1(1, 131072);
-s2(256, 10); s1(4096, 10); s3(256, 784, 10, false);
+const s4 = (n: number, d: number, c: number): void => {
+  const X = fill(new Float32Array(n * d)), W = fill(new Float32Array(d * c), 0.05), b = fill(new Float32Array(c));
+  rows.push({
+    name: `linearScores +bias ${n}×${d}×${c} zc`,
+    make: (k) => { const Xm = zc(k, n, d, X), Wm = zc(k, d, c, W), o = zc(k, n, c); return () => k.linearScores(Xm, Wm, { bias: b, out: o }); },
+  });
+};
+s2(4096, 1000); s3(500, 3073, 10, false); s3(500, 3073, 10, true); s3(64, 512, 10000, false); s3(64, 512, 10000, true);
+s4(500, 3073, 10); s4(64, 512, 10000); s1(256, 1000); s1(1, 131072);
+s2(256, 10); s1(4096, 10); s3(256, 784, 10, false); s2(256, 1000);
 
 /** ms per call over a round of ~MS ms (at least 3 calls). */
 const timeRound = (f: () => unknown): number => timePerCall(f, MS, 3);
@@ -56,16 +67,16 @@ async function main(): Promise<void> {
   // start-up: loadWasm() vs loadWasm({ threads }) until resolved
   const st1: number[] = [], stN: number[] = [];
   for (let i = 0; i < 5; i++) {
-    let t = performance.now(); (await loadWasm({ simd: 'baseline' })).dispose(); st1.push(performance.now() - t);
-    t = performance.now(); (await loadWasm({ simd: 'baseline', threads: THREADS })).dispose(); stN.push(performance.now() - t);
+    let t = performance.now(); (await loadWasm({ simd: SIMD })).dispose(); st1.push(performance.now() - t);
+    t = performance.now(); (await loadWasm({ simd: SIMD, threads: THREADS })).dispose(); stN.push(performance.now() - t);
   }
-  const k1 = await loadWasm({ simd: 'baseline' });
-  const kN = await loadWasm({ simd: 'baseline', threads: THREADS });
+  const k1 = await loadWasm({ simd: SIMD });
+  const kN = await loadWasm({ simd: SIMD, threads: THREADS });
   if (kN.threads !== THREADS) throw new Error(`only ${kN.threads} threads: ${kN.threadsUnavailable}`);
   const hook = (kN as unknown as Record<symbol, PoolTesting>)[THREADS_TESTING];
   hook.dispatch(2000);
   const disp = median([hook.dispatch(2000), hook.dispatch(2000), hook.dispatch(2000)]);
-  console.log(`threads ${THREADS} vs 1, ${ROUNDS} interleaved rounds of ~${MS} ms, median ms per call (${new Date().toISOString()})`);
+  console.log(`${SIMD} build, threads ${THREADS} vs 1, ${ROUNDS} interleaved rounds of ~${MS} ms, median ms per call (${new Date().toISOString()})`);
   console.log(`| workload | threads 1 ms | threads ${THREADS} ms | speed-up |`);
   console.log('|---|---:|---:|---:|');
   for (const row of rows) {

@@ -1,6 +1,6 @@
 // The integer codes of the raw ABI are written twice, in assembly/abi_codes.ts (what the kernels
-// use) and on the TypeScript side (REDUCTION_* in src/backend.ts, SIMD_BUILD_* and LONG_ROW_BLOCK
-// in src/wasm/abi.ts): the two must agree name for name and value for value, and each module must
+// use) and on the TypeScript side (REDUCTION_* in src/backend.ts, SIMD_BUILD_*, LONG_ROW_BLOCK and
+// LINEAR_* in src/wasm/abi.ts): the two must agree name for name and value for value, and each module must
 // report the build code its file name says.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ function assemblyCodes(): Map<string, number> {
 function typescriptCodes(): Map<string, number> {
   const out = new Map<string, number>();
   for (const mod of [backend, abi] as Array<Record<string, unknown>>) {
-    for (const [k, v] of Object.entries(mod)) if (/^(REDUCTION_|SIMD_BUILD_|LONG_ROW_)[A-Z]+$/.test(k) && typeof v === 'number') out.set(k, v);
+    for (const [k, v] of Object.entries(mod)) if (/^(REDUCTION_|SIMD_BUILD_|LONG_ROW_|LINEAR_)[A-Z_]+$/.test(k) && typeof v === 'number') out.set(k, v);
   }
   return out;
 }
@@ -32,7 +32,7 @@ function typescriptCodes(): Map<string, number> {
 describe('ABI codes', () => {
   it('assembly/abi_codes.ts and the TypeScript side declare the same codes with the same values', () => {
     const as = assemblyCodes();
-    expect([...as.keys()].sort()).toEqual(['LONG_ROW_BLOCK', 'REDUCTION_MEAN', 'REDUCTION_NONE', 'REDUCTION_SUM', 'SIMD_BUILD_BASELINE', 'SIMD_BUILD_RELAXED']);
+    expect([...as.keys()].sort()).toEqual(['LINEAR_BLOCK_ROWS', 'LINEAR_MAX_CHUNKS', 'LINEAR_SMALL_C', 'LONG_ROW_BLOCK', 'REDUCTION_MEAN', 'REDUCTION_NONE', 'REDUCTION_SUM', 'SIMD_BUILD_BASELINE', 'SIMD_BUILD_RELAXED']);
     expect(Object.fromEntries(typescriptCodes())).toEqual(Object.fromEntries(as));
   });
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference, SoftmaxInputError, type FloatArray, type WasmKernels } from '../src/index.js';
-import { LONG_ROW_BLOCK, type SoftmaxWasmExports } from '../src/wasm/abi.js';
+import { LINEAR_BLOCK_ROWS, LINEAR_MAX_CHUNKS, LINEAR_SMALL_C, LONG_ROW_BLOCK, type SoftmaxWasmExports } from '../src/wasm/abi.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
 import { THREADS_TEST_OPTIONS } from '../src/wasm/threaded.js';
 import { firstDiff, threadsBattery } from './fixtures/threads-battery.js';
@@ -72,6 +72,37 @@ describe('threads: bit-identical results for any thread count', () => {
         const jobs = hook(k).jobs();
         expect(bytes(f(k)), `${name} threads ${k.threads}`).toEqual(want);
         expect(hook(k).jobs() - jobs, `${name} jobs`).toBe(1);
+      }
+    }
+  });
+
+  it('the linear classifier on the pool: linearScores by rows and by column panels, linearSoftmaxLoss by chunks of rows (small C, dX over X too) — the same bytes, one job per split', () => {
+    const bytes = (a: ArrayBufferView): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const B = LINEAR_BLOCK_ROWS;
+    for (const dt of ['f32', 'f64'] as const) {
+      // small C: rows (two chunks of the kernel's 12-row blocks and a remainder); C of several 256-byte panels and a partial vector: columns
+      for (const [n, d, c] of [[2 * 12 * 40 + 7, 300, 10], [13, 1300, 3 * (256 / (dt === 'f32' ? 4 : 8)) + 3]]) {
+        const X = randMatrix(dt, n, d, n + d, 1), W = randMatrix(dt, d, c, c, 0.1), b = randMatrix(dt, 1, c, 3).data;
+        const want = bytes(k1.linearScores(X, W, { bias: b }).data);
+        for (const k of kn) {
+          const jobs = hook(k).jobs();
+          expect(bytes(k.linearScores(X, W, { bias: b }).data), `linearScores ${n}×${d}×${c} threads ${k.threads}`).toEqual(want);
+          expect(hook(k).jobs() - jobs).toBe(1);
+        }
+      }
+      // small C, N over LINEAR_MAX_CHUNKS chunks of 2 blocks (several blocks per chunk), dX written over X
+      const n = 2 * B * LINEAR_MAX_CHUNKS + 3 * B + 5, d = 97, c = LINEAR_SMALL_C;
+      const X0 = randMatrix(dt, n, d, 5, 1), W = randMatrix(dt, d, c, 6, 0.05), y = randLabels(n, c, 7);
+      const run = (k: WasmKernels) => {
+        const X = matrix(X0.data.slice() as FloatArray, n, d);
+        const r = k.linearSoftmaxLoss(X, y, W, { reg: 0.01, out: { dX: X } });
+        return [...bytes(new Float64Array([r.loss])), ...bytes(r.dW.data), ...bytes(r.db), ...bytes(X.data)];
+      };
+      const want = run(k1);
+      for (const k of kn) {
+        const jobs = hook(k).jobs();
+        expect(run(k), `linearSoftmaxLoss ${n}×${d}×${c} threads ${k.threads}`).toEqual(want);
+        expect(hook(k).jobs() - jobs, 'chunks, then the reduction').toBe(2);
       }
     }
   });

@@ -4,12 +4,23 @@
 // store them in a plan record at the start of the scratch, followed by the records of the GEMM call
 // sites (gemm.ts Gemm). The size exports return the plan's end; every phase of the kernels
 // (small_c.ts, large_c.ts) reads the record, so the size and the layout cannot disagree.
+import { LINEAR_BLOCK_ROWS, LINEAR_MAX_CHUNKS, LINEAR_SMALL_C } from '../abi_codes';
 import { Gemm } from '../gemm';
 
 /** Rows per block in the small-C path (a multiple of 4: 4-row dot and dX tiles). */
-export const MB: i32 = 24;
+export const MB: i32 = LINEAR_BLOCK_ROWS;
 /** Largest C that takes the small-C path. */
-export const SMALL_C: i32 = 64;
+export const SMALL_C: i32 = LINEAR_SMALL_C;
+
+/**
+ * Rows per chunk of the small-C path, a function of N only: whole blocks, at least 2, so that N
+ * rows make at most LINEAR_MAX_CHUNKS chunks. Each chunk sums its own dWᵀ partial and the partials
+ * are added in chunk order, on one thread as on the pool.
+ */
+export function small_c_chunk_rows(n: i32): i32 {
+  const blocks = (n + MB - 1) / MB;
+  return MB * max(2, (blocks + LINEAR_MAX_CHUNKS - 1) / LINEAR_MAX_CHUNKS);
+}
 
 // @ts-ignore: decorator
 @inline export function lanes<T>(): usize { return 16 / sizeof<T>(); }
@@ -102,11 +113,13 @@ export function in_place_ok(X: usize, stride: usize): bool {
 }
 
 /**
- * Small C (C ≤ SMALL_C). WT, dWT: Cg × Dp (W transposed, zero padded); per block of MB rows: Xg
- * (the block of X copied, MB × Dp) or, read in place, Xt (its last D mod 4L columns, MB × 4L) and
- * St (their scores); S (scores, then G, MB × Cs); one 4 × 2L edge tile per 4 rows of dX.
- * One thread reuses one block's buffers (the *Step strides are 0); the threaded phases keep all N
- * rows (strides of one block), since the dWT phase reads every block after the rows phase.
+ * Small C (C ≤ SMALL_C). WT, dWT: Cg × Dp (W transposed, zero padded); per chunk of cr rows a dWT
+ * partial (Cg × Dp; chunk 0's is dWT itself), and per block of MB rows: Xg (the block of X copied,
+ * MB × Dp) or, read in place, Xt (its last D mod 4L columns, MB × 4L) and St (their scores);
+ * S (scores, then G, MB × Cs); one 4 × 2L edge tile per 4 rows of dX.
+ * One thread reuses one block's buffers and one partial (the *Step strides are 0); the threaded
+ * layout has one Xg / Xt and one partial per chunk, and keeps S, St and the tiles of all N rows
+ * (db is summed over all rows in finish).
  */
 @unmanaged export class SmallCPlan extends CePlan {
   Dp: usize; Cg: usize; C4: usize;
@@ -117,8 +130,11 @@ export function in_place_ok(X: usize, stride: usize): bool {
   kt: usize; nkt: usize; nv: i32;
   /** dWT column groups of 4L: gmain from the X block, then (nkt ≠ 0) one from Xt. */
   gmain: i32; groups: i32;
-  wt: usize; dwt: usize; xg: usize; xt: usize; s: usize; st: usize; tile: usize;
-  sStep: usize; xgStep: usize; xtStep: usize; tileStep: usize;
+  /** Rows per chunk (small_c_chunk_rows) and chunks; single: the one-thread layout. */
+  cr: i32; chunks: i32; single: bool;
+  wt: usize; dwt: usize; dwp: usize; xg: usize; xt: usize; s: usize; st: usize; tile: usize;
+  /** Per block: sStep, tileStep (per 4 rows); per chunk: xgStep, xtStep, dwpStep. */
+  sStep: usize; xgStep: usize; xtStep: usize; tileStep: usize; dwpStep: usize;
   g_dwt: Gemm; g_dwt_tail: Gemm; g_dwt2: Gemm; g_dwt2_tail: Gemm; g_dx: Gemm;
 }
 
@@ -136,13 +152,18 @@ export function plan_small_c<T>(at: usize, X: usize, n: i32, d: i32, c: i32, per
   const N = <f64>n, D = <f64>d;
   const Dp = row_elems(D, E), Cg = <f64>padded_classes(<usize>c), Cs = up(Cg, L);
   const direct = in_place_ok(X, <usize>d * sizeof<T>());
-  const R = perRow ? up(N, 4) : <f64>MB; // rows of the block buffers
+  const R = perRow ? up(N, 4) : <f64>MB; // rows of S, St
+  const cr = small_c_chunk_rows(n), chunks = Math.ceil(N / <f64>cr);
+  const slots = perRow ? max(chunks, 1) : 1; // Xg / Xt buffers of MB rows
+  const partials = perRow ? max(chunks - 1, 0) : min(max(chunks - 1, 0), 1); // besides dWT (one thread: the open one)
   const copied = !perRow || !direct, inPlace = !perRow || direct;
   let o = up(<f64>(offsetof<SmallCPlan>() + SMALL_SITES * offsetof<Gemm>()), 64);
   const wt = o; o += Cg * Dp * E;
   const dwt = o; o += Cg * Dp * E;
-  const xg = o; o += copied ? R * Dp * E : 0;
-  const xt = o; o += inPlace ? up(R * L * 4 * E, 16) : 0;
+  const dwp = o; o += partials * Cg * Dp * E;
+  const xg = o; o += copied ? slots * <f64>MB * Dp * E : 0;
+  const xtSlot = up(<f64>MB * L * 4 * E, 16);
+  const xt = o; o += inPlace ? slots * xtSlot : 0;
   const s = o; o += up(R * Cs * E, 16);
   const st = o; o += inPlace ? up(R * Cs * E, 16) : 0;
   const bp = o; o += up(Cs * E, 16);
@@ -165,12 +186,15 @@ export function plan_small_c<T>(at: usize, X: usize, n: i32, d: i32, c: i32, per
   p.nv = <i32>(p.kt / l);
   p.gmain = <i32>(p.kt / (l * 4));
   p.groups = p.gmain + (p.nkt != 0 ? 1 : 0);
-  p.wt = at + <usize>wt; p.dwt = at + <usize>dwt; p.xg = at + <usize>xg; p.xt = at + <usize>xt;
+  p.cr = cr; p.chunks = <i32>chunks; p.single = !perRow;
+  p.wt = at + <usize>wt; p.dwt = at + <usize>dwt; p.dwp = at + <usize>dwp;
+  p.xg = at + <usize>xg; p.xt = at + <usize>xt;
   p.s = at + <usize>s; p.st = at + <usize>st; p.tile = at + <usize>tile;
   p.sStep = perRow ? <usize>MB * p.rowS : 0;
   p.xgStep = perRow ? <usize>MB * p.rowB : 0;
-  p.xtStep = perRow ? <usize>MB * p.rowT : 0;
+  p.xtStep = perRow ? <usize>xtSlot : 0;
   p.tileStep = perRow ? l * 8 * e : 0;
+  p.dwpStep = perRow ? p.Cg * p.rowB : 0;
   // GEMM call sites (strides in bytes): dWT += Gᵀ·X (A = G columns, B = X rows), dX = G·WT
   const v2 = l * 2 * e, v4 = l * 4 * e, g = at + offsetof<SmallCPlan>(), G = offsetof<Gemm>();
   p.g_dwt = Gemm.at(g).a(e, p.rowS, 0).b(p.rowX, v2).c(p.rowB, v2, 1);

@@ -10,7 +10,7 @@ import type { Split } from '../../src/ops/op.js';
 const SPLIT: Record<Split['by'], string> = {
   rows: 'chunks of whole rows',
   rowLosses: 'chunks of whole rows; per-row losses added by the caller in row order',
-  phases: 'the phases of assembly/linear_softmax/',
+  phases: 'the linear classifier\'s own split (src/wasm/threaded_linear.ts)',
   caller: 'the calling thread',
 };
 

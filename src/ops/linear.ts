@@ -226,7 +226,7 @@ export const linearScores = defineOp({
     const k = w.kernel('linear_scores', a.X.data);
     call.run(() => k(sX.ptr, sW.ptr, ptr(sb), a.X.rows, a.X.cols, a.W.cols, so.ptr));
   },
-  kernels: { linear_scores: { params: 'X, W, bias, n, d, c, out', by: 'caller', why: 'one GEMM, not split yet' } },
+  kernels: { linear_scores: { params: 'X, W, bias, n, d, c, out', by: 'phases' } },
   bench: {
     inputs: linearInputs, outputs: (s) => ({ out: [s.rows, s.cols] }), flops: (s) => gemmFlops(1, s),
     call: (k: LinearMethods, a, out) => {

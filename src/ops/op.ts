@@ -49,7 +49,8 @@ export type Split =
   | { by: 'rows'; args: readonly RowArg[]; longRow?: boolean }
   /** Chunks of whole rows with each row's loss kept as an f64, added by the caller in row order. */
   | { by: 'rowLosses' }
-  /** The phases of assembly/linear_softmax/ (src/wasm/threaded_linear.ts). */
+  /** The linear classifier's own split (src/wasm/threaded_linear.ts): the phases of
+   * assembly/linear_softmax/, linearScores by rows or column panels. */
   | { by: 'phases' }
   /** Always the single call on the calling thread; `why` says why. */
   | { by: 'caller'; why: string };

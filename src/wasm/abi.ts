@@ -11,7 +11,7 @@
  * - an output may be the same address as an input where stated ("may alias"); no partial overlap;
  * - kernels never read or write outside the ranges described here.
  * Integer codes (the reduction, the build, the long-row block) are the ones of assembly/abi_codes.ts:
- * REDUCTION_* in src/backend.ts, SIMD_BUILD_* and LONG_ROW_BLOCK here (tests/abi_codes.test.ts compares the two files).
+ * REDUCTION_* in src/backend.ts, SIMD_BUILD_*, LONG_ROW_BLOCK and LINEAR_* here (tests/abi_codes.test.ts compares the two files).
  */
 
 /** simd_build(): the baseline SIMD build. */
@@ -20,6 +20,10 @@ export const SIMD_BUILD_BASELINE = 0;
 export const SIMD_BUILD_RELAXED = 1;
 /** Elements per block of one long row split across threads (the *_row_blocks_* exports). */
 export const LONG_ROW_BLOCK = 8192;
+/** The linear classifier's small-C algorithm: its largest C, rows per block, most chunks of rows. */
+export const LINEAR_SMALL_C = 64;
+export const LINEAR_BLOCK_ROWS = 24;
+export const LINEAR_MAX_CHUNKS = 16;
 
 export interface SoftmaxWasmExports {
   memory: WebAssembly.Memory;
@@ -98,6 +102,12 @@ export interface SoftmaxWasmExports {
   // out overlaps none of the inputs.
   linear_scores_f32(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
   linear_scores_f64(X: number, W: number, bias: number, n: number, d: number, c: number, out: number): void;
+  /** Columns [j0, j0 + count) of the same (the thread pool's column chunks: whole panels). */
+  linear_scores_columns_f32(X: number, W: number, bias: number, n: number, d: number, c: number, out: number, j0: number, count: number): void;
+  linear_scores_columns_f64(X: number, W: number, bias: number, n: number, d: number, c: number, out: number, j0: number, count: number): void;
+  /** Columns per panel of linear_scores (256 bytes of a W row). */
+  linear_scores_panel_cols_f32(): number;
+  linear_scores_panel_cols_f64(): number;
   // assembly/logits/ — the logits toolkit. Workspace pointers are 16-byte aligned.
   /** out[i] = log Σ_j exp(x[i, j]) (out: rows floats). */
   log_sum_exp_f32(x: number, rows: number, cols: number, out: number): void;
@@ -184,12 +194,12 @@ export interface SoftmaxWasmExports {
   linear_softmax_small_c_threads_scratch_bytes_f64(X: number, n: number, d: number, c: number): number;
   linear_softmax_small_c_prep_f32(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number): number;
   linear_softmax_small_c_prep_f64(X: number, labels: number, W: number, bias: number, n: number, d: number, c: number, reg: number, dW: number, db: number, dX: number, s: number): number;
-  linear_softmax_small_c_rows_f32(s: number, r0: number, count: number): void;
-  linear_softmax_small_c_rows_f64(s: number, r0: number, count: number): void;
-  linear_softmax_small_c_dwt_f32(s: number, g0: number, count: number): void;
-  linear_softmax_small_c_dwt_f64(s: number, g0: number, count: number): void;
-  linear_softmax_small_c_dx_f32(s: number, r0: number, count: number): void;
-  linear_softmax_small_c_dx_f64(s: number, r0: number, count: number): void;
+  /** Rows per chunk of linear_softmax_small_c_chunk_* (a function of n only). */
+  linear_softmax_small_c_chunk_rows(n: number): number;
+  linear_softmax_small_c_chunk_f32(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_chunk_f64(s: number, r0: number, count: number): void;
+  linear_softmax_small_c_reduce_f32(s: number, g0: number, count: number): void;
+  linear_softmax_small_c_reduce_f64(s: number, g0: number, count: number): void;
   linear_softmax_small_c_finish_f32(s: number): number;
   linear_softmax_small_c_finish_f64(s: number): number;
   linear_softmax_large_c_threads_scratch_bytes_f32(n: number, d: number, c: number, ppc: number, kpc: number): number;

@@ -18,8 +18,10 @@
  *   'rowLosses' (softmaxCrossEntropy): chunks of whole rows (cross_entropy_rows_*); each row's loss
  *     is kept as an f64 and the caller adds them in row order and divides by the same denominator,
  *     which is exactly what the single call does.
- *   'phases' (linearSoftmaxLoss): the phases of assembly/linear_softmax/ (threaded_linear.ts).
- *   'caller' (softmaxJacobian, linearScores, topK, sample), and one long row of the ops split by
+ *   'phases' (linearSoftmaxLoss, linearScores): threaded_linear.ts — the phases of
+ *     assembly/linear_softmax/ (every cross-chunk sum in a fixed order, dWᵀ partials per fixed chunk
+ *     of rows), and linearScores by rows or column panels (each score is one chain over k).
+ *   'caller' (softmaxJacobian, topK, sample), and one long row of the ops split by
  *     rows without longRow: on the calling thread, the single-threaded code (their row sums are not
  *     blocked: a split would change the order of the additions).
  * So results are bit-identical for every thread count, and to the single-threaded build (same
@@ -290,7 +292,7 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
     ex[`${base}_f64`] = rowLosses(base, 'f64', op);
   }
 
-  // linearSoftmaxLoss: the phases of assembly/linear_softmax/ (threaded_linear.ts)
+  // linearSoftmaxLoss, linearScores: threaded_linear.ts
   Object.assign(ex, threadedLinear({
     pool, raw, first: job(LINEAR_PHASES[0]), ready: () => arena !== null, buffer: linearBuffer,
   }));

@@ -6,6 +6,7 @@
 // example, and the thread pool's phase exports run in sequence with odd chunkings (same bits as the
 // single call).
 import { describe, expect, it } from 'vitest';
+import { LINEAR_BLOCK_ROWS, LINEAR_MAX_CHUNKS, LINEAR_SMALL_C } from '../../src/wasm/abi.js';
 import { relErrScaled, rng, sameBits, TOL, type DT } from '../support/index.js';
 import { ex, useRawModule } from './raw_module.js';
 
@@ -209,9 +210,24 @@ describe.each(['f32', 'f64'] as const)('linear_softmax_loss_%s', (dtype) => {
     }
   });
 
+  it('matches the reference across the small-C chunk edges (dWᵀ partials added in chunk order)', () => {
+    const B = LINEAR_BLOCK_ROWS, cr = ex.linear_softmax_small_c_chunk_rows(1);
+    expect(cr).toBe(2 * B);
+    let seed = 7000;
+    for (const n of [cr - 1, cr, cr + 1, 2 * cr + B + 1, cr * LINEAR_MAX_CHUNKS + B + 3]) {
+      for (const d of [1, 15, 16, 17, 33]) {
+        for (const c of [3, 10, LINEAR_SMALL_C]) {
+          const k = seed++;
+          check(dtype, problem(dtype, n, d, c, k, k % 2 === 0, 0.05), { dX: true, aliasX: k % 3 === 0, oddX: k % 4 === 1 });
+        }
+      }
+    }
+  });
+
   it.each([
-    ['small_c', 70], ['small_c', 129], ['large_c', 2], ['large_c', 10], ['large_c', 33], ['large_c', 64],
-  ] as const)('%s on its own, at c=%i (the other side of C = 64)', (kernel, c) => {
+    ['small_c', LINEAR_SMALL_C + 6], ['small_c', 2 * LINEAR_SMALL_C + 1], ['large_c', 2], ['large_c', 10], ['large_c', 33],
+    ['large_c', LINEAR_SMALL_C],
+  ] as const)('%s on its own, at c=%i (the other side of C = LINEAR_SMALL_C)', (kernel, c) => {
     let seed = 9000 + c;
     for (const [n, d] of [[1, 1], [5, 7], [30, 33], [49, 17]]) {
       const k = seed++;
@@ -220,8 +236,8 @@ describe.each(['f32', 'f64'] as const)('linear_softmax_loss_%s', (dtype) => {
   });
 
   it.each([
-    [50, 300, 10], [61, 129, 16], [25, 40, 17], [26, 64, 65], [13, 37, 129], [9, 18, 300], [4, 3, 1000],
-    [49, 3073 % 200, 10], [7, 1, 70], [30, 50, 64], [11, 20, 63],
+    [50, 300, 10], [61, 129, 16], [25, 40, 17], [26, 64, LINEAR_SMALL_C + 1], [13, 37, 129], [9, 18, 300], [4, 3, 1000],
+    [49, 3073 % 200, 10], [7, 1, 70], [30, 50, LINEAR_SMALL_C], [11, 20, LINEAR_SMALL_C - 1],
   ])('matches the reference on larger shape n=%i d=%i c=%i', (n, d, c) => {
     const cases: Array<[boolean, CallOptions]> = [
       [true, { dX: true }], [false, { dX: true, aliasW: true, aliasX: true }], [true, { oddX: true }],
@@ -291,7 +307,7 @@ describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
   /** Runs the phases of one path on a problem at heap_base with chunks `per`; returns loss, dW, db, dX. */
   function phased(p: Problem, per: { rows: number; groups: number; panels: number; kgroups: number }, oddX: boolean) {
     const { n, d, c } = p;
-    const small = c <= 64;
+    const small = c <= LINEAR_SMALL_C;
     arena.reset();
     const alloc = (bytes: number): number => arena.alloc(bytes);
     const pX = alloc(n * d * E + 16) + (oddX ? E : 0), pL = alloc(n * 4), pW = alloc(d * c * E);
@@ -309,9 +325,10 @@ describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
     let loss: number;
     if (small) {
       const groups = x[`${pre}prep_${dtype}`](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS);
-      chunks(x[`${pre}rows_${dtype}`], n, per.rows);
-      chunks(x[`${pre}dwt_${dtype}`], groups, per.groups);
-      chunks(x[`${pre}dx_${dtype}`], n, 4 * per.groups);
+      // whole chunks of the kernel's chunk rows (per.rows of them), in any order: reversed here
+      const cr = ex.linear_softmax_small_c_chunk_rows(n), size = cr * Math.max(1, Math.round(per.rows / cr));
+      for (let r0 = Math.floor((n - 1) / size) * size; r0 >= 0; r0 -= size) x[`${pre}chunk_${dtype}`](pS, r0, Math.min(size, n - r0));
+      chunks(x[`${pre}reduce_${dtype}`], groups, per.groups);
       loss = x[`${pre}finish_${dtype}`](pS);
     } else {
       const panels = x[`${pre}prep_${dtype}`](pX, pL, pW, pB, n, d, c, p.reg, pdW, pdb, pdX, pS, per.panels, per.kgroups);
@@ -328,11 +345,13 @@ describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
   it.each([
     [50, 300, 10, false], [97, 33, 7, true], [61, 129, 16, false], [30, 40, 3, true],
     [20, 37, 100, false], [9, 64, 300, true], [33, 8, 65, false],
+    // more than LINEAR_MAX_CHUNKS chunks of 2 blocks: several blocks per chunk, a short last one
+    [2 * LINEAR_BLOCK_ROWS * LINEAR_MAX_CHUNKS + 5 * LINEAR_BLOCK_ROWS + 7, 21, 6, true],
   ] as const)('give the single call\'s bits in any chunking (n=%i d=%i c=%i oddX=%s)', (n, d, c, oddX) => {
     const p = problem(dtype, n, d, c, n + d + c, true, 0.01);
     const single = call(dtype, p, { dX: true, oddX });
     for (const per of [
-      { rows: 24, groups: 1, panels: 1, kgroups: 1 }, { rows: 48, groups: 3, panels: 2, kgroups: 5 },
+      { rows: 24, groups: 1, panels: 1, kgroups: 1 }, { rows: 100, groups: 3, panels: 2, kgroups: 5 },
       { rows: 10 ** 6, groups: 10 ** 6, panels: 10 ** 6, kgroups: 10 ** 6 },
     ]) {
       const got = phased(p, per, oddX);
