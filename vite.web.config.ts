@@ -1,8 +1,9 @@
 /**
- * Vite config of the browser demo (web/): `vite -c vite.web.config.ts` serves it, `vite build -c
- * vite.web.config.ts` writes dist-web/. The page imports the library from src/, which loads the
- * kernels from the inlined modules (src/wasm/platform.inline.ts), as browsers do from the package.
- * web/public/digits.bin (scripts/demo/pack-digits.mjs) is copied as is.
+ * Vite config of the browser demo (apps/web/): `vite -c vite.web.config.ts` serves it, `vite build -c
+ * vite.web.config.ts` writes dist-web/. The page imports the library as 'softmax-wasm' (as every app
+ * does), here the sources, which load the kernels from the inlined modules
+ * (src/wasm/platform.inline.ts), as browsers do from the package.
+ * apps/web/public/digits.bin (scripts/demo/pack-digits.mjs) is copied as is.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -11,13 +12,18 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  root: here('./web'),
+  root: here('./apps/web'),
   base: './',
-  publicDir: here('./web/public'),
+  publicDir: here('./apps/web/public'),
   clearScreen: false,
   // The package's `#platform` import points into dist/; the page runs the sources, with the inlined
   // builds (src/wasm/inline/, from `npm run build`) as browsers get them from the package.
-  resolve: { alias: { '#platform': here('./src/wasm/platform.inline.ts') } },
+  resolve: {
+    alias: [
+      { find: '#platform', replacement: here('./src/wasm/platform.inline.ts') },
+      { find: /^softmax-wasm$/, replacement: here('./src/index.ts') },
+    ],
+  },
   build: {
     outDir: here('./dist-web'),
     emptyOutDir: true,

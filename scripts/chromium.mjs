@@ -25,6 +25,14 @@ function onPath(names) {
   return null;
 }
 
+/**
+ * The package's flags we leave out: --single-process is for serverless sandboxes (the tests want an
+ * ordinary multi-process browser); --disable-web-security makes every page report
+ * `crossOriginIsolated === false` even when served with COOP/COEP (measured with Chromium 153: with
+ * it, false; without it, true), so loadWasm({ threads }) would fall back to 1 thread.
+ */
+const DROPPED = ['--single-process', '--disable-web-security'];
+
 /** Ours first, then the package's flags whose name (before '=') we do not set already. */
 function mergeArgs(ours, theirs) {
   const name = (a) => a.split('=')[0];
@@ -32,8 +40,7 @@ function mergeArgs(ours, theirs) {
   // The package runs its build with --headless='shell'; keep that one instead of our plain --headless.
   const kept = ours.filter((a) => !(name(a) === '--headless' && theirNames.has('--headless')));
   const keptNames = new Set(kept.map(name));
-  // --single-process is for serverless sandboxes; the tests want an ordinary multi-process browser.
-  return [...kept, ...theirs.filter((a) => !keptNames.has(name(a)) && a !== '--single-process')];
+  return [...kept, ...theirs.filter((a) => !keptNames.has(name(a)) && !DROPPED.includes(name(a)))];
 }
 
 let cached;

@@ -6,8 +6,12 @@
 /** Options of {@link loadWasm}. */
 export interface LoadWasmOptions {
   /** The module: its bytes, a `URL` object to fetch (or read, for `file:` URLs in Node, Bun and
-   * Deno), a fetch `Response` or a compiled `WebAssembly.Module`. A string is refused (a path and
-   * a URL look alike): pass `new URL(s, import.meta.url)` or the bytes.
+   * Deno), a fetch `Response` (compiled while streaming when its Content-Type is `application/wasm`,
+   * else from its bytes) or a compiled `WebAssembly.Module`. A string is refused (a path and
+   * a URL look alike): pass `new URL(s, import.meta.url)` or the bytes. Only the single-thread
+   * builds (`softmax.wasm`, `softmax.relaxed.wasm`): a threads build imports a shared memory that
+   * only the pool of `threads` provides, and is refused with a SoftmaxInputError; with `wasm`, the
+   * instance runs on one thread.
    * Default: the shipped `build/softmax.wasm` or `build/softmax.relaxed.wasm` (see `simd`): read
    * from the package's files in Node and Bun, imported as inlined modules in browsers and Deno. */
   wasm?: WasmBytes | WasmUrlLike | WasmResponseLike | WasmModuleLike;
@@ -17,7 +21,7 @@ export interface LoadWasmOptions {
    * - `'auto'` (default): the faster build on this engine, from a per-engine table (no load-time
    *   measurement): V8 (Node ≥ 22, Deno, Chromium; Node 20 only with
    *   `node --experimental-wasm-relaxed-simd`) → `build/softmax.relaxed.wasm`; JavaScriptCore (Bun,
-   *   Safari) → `build/softmax.wasm`, where the relaxed build measured slower; other engines → relaxed
+   *   Safari, WebKitGTK) → `build/softmax.wasm`, where the relaxed build measured slower; other engines → relaxed
    *   where `WebAssembly.validate` accepts a `f32x4.relaxed_madd` probe; no relaxed SIMD → baseline.
    *   `build` and `buildReason` on the kernels say which ran and why.
    * - `'baseline'`: always `build/softmax.wasm` (plain SIMD-128; bit-for-bit reproducible everywhere).
@@ -31,7 +35,10 @@ export interface LoadWasmOptions {
    * Threads to run the kernels on, the calling thread included: a positive integer or `'auto'`
    * (the number of cores). Default 1: today's single-threaded module. With more, the threads build
    * runs in a pool of workers over one shared memory; results are bit-identical for every thread
-   * count. Where threads cannot run, the instance uses one and says why in `threadsUnavailable`.
+   * count. Where threads cannot run, the instance uses one and says why in `threadsUnavailable`:
+   * no `SharedArrayBuffer` global (e.g. WebKitGTK by default), a page that is not cross-origin
+   * isolated (it needs `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`), or `wasm` given.
    */
   threads?: number | 'auto';
 }

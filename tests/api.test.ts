@@ -37,6 +37,13 @@ describe('matrix()', () => {
   it('rejects a detached buffer', () => {
     expectInputError(() => matrix(detachedArray('f32', 4) as Float32Array, 2, 2), 'detached');
   });
+  it('checks the intrinsic length, as every call does (a subclass whose length getter lies is refused by both)', () => {
+    class Liar extends Float32Array { override get length(): number { return 6; } }
+    const data = new Liar(3);
+    expect(data.length).toBe(6);
+    expectInputError(() => matrix(data, 2, 3), 'length rows·cols = 2·3 = 6', 'length 3');
+    expectInputError(() => reference.softmax({ data, rows: 2, cols: 3 }), 'x has data.length 3 but rows·cols = 2·3 = 6');
+  });
 });
 
 describe.each(engines)('%s engine', (_name, get) => {

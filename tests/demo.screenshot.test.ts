@@ -1,5 +1,5 @@
 /**
- * The demo page (web/, `npm run demo:web`) in real headless Chromium: packs the digits if needed,
+ * The demo page (apps/web/, `npm run demo:web`) in real headless Chromium: packs the digits if needed,
  * builds the page with Vite into out/demo-web, serves it with `vite preview` on 127.0.0.1, lets it
  * train a few epochs in the browser with the WASM kernels, checks the accuracy it shows, saves a
  * screenshot (out/demo.png, printed). (The benchmark page is tested by tests/bench_web.test.ts.)
@@ -66,13 +66,36 @@ describe('demo page in Chromium', () => {
     expect(info).toMatch(new RegExp(`on ${availableParallelism()} threads?[,(]`));
     expect(value).toBeGreaterThan(0.8);
     expect(Number.parseFloat(shown) / 100).toBeCloseTo(value, 4);
-    // Ten templates and twenty held-out digits were drawn.
+    // Ten templates and twenty held-out digits were drawn: a random sample, whose wrong ones the note counts.
     expect(await page.locator('#templates canvas').count()).toBe(10);
     expect(await page.locator('#samples figure').count()).toBe(20);
+    const wrong = await page.locator('#samples figure.bad').count();
+    expect(await page.textContent('#samples-note')).toContain(`${wrong} of these 20 are wrong; on all 2,000 test digits the model is wrong`);
+    // The thread count, where it is seen.
+    expect(await page.getAttribute('#threads', 'data-value')).toBe(String(availableParallelism()));
+    // Autostarted: the time is from the page load, not "from the click".
+    expect(info).not.toContain('from the click');
+    // What is fast: plain JavaScript, WebAssembly on 1 thread and on all of them, timed in the page.
+    await page.waitForSelector('#speed-rows[data-done]', { timeout: 60_000 });
+    const rows = await page.$$eval('#speed-rows tr', (trs) => trs.map((tr) => ({
+      engine: tr.getAttribute('data-engine'), threads: Number(tr.getAttribute('data-threads')), ms: Number(tr.getAttribute('data-ms')),
+      loss: Number(tr.children[5]?.textContent),
+    })));
+    expect(rows.map((r) => `${r.engine} ×${r.threads}`)).toEqual(['plain JavaScript ×1', 'WebAssembly SIMD ×1',
+      ...(availableParallelism() > 1 ? [`WebAssembly SIMD ×${availableParallelism()}`] : [])]);
+    for (const r of rows) {
+      expect(r.ms).toBeGreaterThan(0);
+      expect(Math.abs(r.loss - rows[0].loss)).toBeLessThan(1e-4 * Math.max(1, rows[0].loss));
+    }
     mkdirSync(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
+    // A phone-width window: the plot's legend wraps instead of clipping (looked at in out/demo-400.png).
+    await page.setViewportSize({ width: 400, height: 900 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-400.png'), fullPage: true });
     console.log(`demo page: test accuracy shown ${shown} (${value}) after ${EPOCHS} epochs, ` +
-      `${((performance.now() - t0) / 1000).toFixed(1)} s from page load; screenshot ${relative(process.cwd(), screenshot)}\n  ${info}`);
+      `${((performance.now() - t0) / 1000).toFixed(1)} s from page load; screenshot ${relative(process.cwd(), screenshot)}\n  ${info}\n  ` +
+      rows.map((r) => `${r.engine} ×${r.threads}: ${r.ms.toFixed(2)} ms`).join(', '));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -60,6 +60,30 @@ describe('loadWasm options', () => {
     await works(await loadWasm({ wasm: new WebAssembly.Module(bytes) }));
   });
 
+  it('a Response without the wasm MIME type (e.g. application/octet-stream, none) falls back to its bytes', async () => {
+    const bytes = readFileSync(wasmUrl);
+    await works(await loadWasm({ wasm: new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/octet-stream' } }) }));
+    await works(await loadWasm({ wasm: new Response(new Uint8Array(bytes)) }));
+    await works(await loadWasm({ wasm: new Response(new Uint8Array(bytes), { headers: { 'content-type': 'Application/WASM; charset=binary' } }) }));
+  });
+
+  it('refuses the threads builds (they import a shared memory) with a SoftmaxInputError that says what to pass instead', async () => {
+    for (const file of ['softmax.threads.wasm', 'softmax.relaxed.threads.wasm']) {
+      const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
+      if (!WebAssembly.validate(bytes)) continue; // the relaxed one, where this Node has no relaxed SIMD
+      for (const wasm of [new Uint8Array(bytes), new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/wasm' } })]) {
+        const e = await loadWasm({ wasm, simd: 'baseline' }).catch((x: unknown) => x);
+        expect(e, file).toBeInstanceOf(SoftmaxInputError);
+        expect((e as SoftmaxInputError).argument).toBe('options.wasm');
+        expect((e as Error).message).toMatch(/options\.wasm imports a memory \(env\.memory\): it is a threads build .*loadWasm\(\{ threads \}\)/);
+      }
+    }
+  });
+
+  it('bytes that are no module: an Error saying it could not instantiate', async () => {
+    await expect(loadWasm({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow(/could not instantiate the WASM kernels/);
+  });
+
   it('a failed Response is an Error with its status', async () => {
     await expect(loadWasm({ wasm: new Response('no', { status: 404 }) })).rejects.toThrow(/failed Response \(HTTP 404/);
   });

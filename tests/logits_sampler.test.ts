@@ -188,6 +188,19 @@ describe.each(engineRows(wasm))('%s: filter, n, topLogProbs', (_name, k) => {
   });
 });
 
+it('repeated calls with every option do not grow WASM memory', () => {
+  const r = new Rng(3);
+  const rows = 4, cols = 20000;
+  const x = matrix(new Float32Array(rows * cols).map(() => r.gauss()), rows, cols);
+  const o: FilterOptions = { history: Int32Array.from({ length: 500 }, () => r.int(cols)), repetitionPenalty: 1.2, presencePenalty: 0.3,
+    logitBias: new Map([[5, 2]]), allowed: new Uint32Array(rows * Math.ceil(cols / 32)).fill(0xFFFF00FF), typicalP: 0.9, topNSigma: 2 };
+  const call = () => { wasm().sample(x, { ...o, n: 3, topLogProbs: 5, seed: 1, logProbs: true }); wasm().filter(x, o); };
+  call();
+  const bytes = wasm().memoryBytes();
+  for (let i = 0; i < 20; i++) call();
+  expect(wasm().memoryBytes()).toBe(bytes);
+});
+
 // ---- result types narrow from the options (a compile-time check: tsc -p . covers tests/) ----
 it('result types narrow: logProbs with logProbs: true, topIndices / topLogProbs with topLogProbs', () => {
   const x = matrix(Float64Array.from([0, 2, 1, 3]), 1, 4);

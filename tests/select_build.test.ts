@@ -19,6 +19,9 @@ describe('identifyEngine', () => {
     expect(identifyEngine({ navigator: { userAgent: CHROME_UA } })).toEqual({ engine: 'v8', name: 'Chromium 156 (V8)' });
     expect(identifyEngine({ navigator: { userAgent: FIREFOX_UA } })).toEqual({ engine: 'spidermonkey', name: 'Firefox 153 (SpiderMonkey)' });
     expect(identifyEngine({ navigator: { userAgent: SAFARI_UA } })).toEqual({ engine: 'jsc', name: 'Safari 18 (JavaScriptCore)' });
+    // WebKitGTK 2.50's MiniBrowser (its Version/ is not a Safari release)
+    const webkitGtk = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15';
+    expect(identifyEngine({ navigator: { userAgent: webkitGtk } })).toEqual({ engine: 'jsc', name: 'WebKitGTK or WPE (JavaScriptCore)' });
     expect(identifyEngine({}).engine).toBe('unknown');
     expect(identifyEngine({ navigator: { userAgent: 'SomeEngine/1' } }).name).toContain('SomeEngine/1');
   });

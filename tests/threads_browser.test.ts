@@ -3,23 +3,23 @@
  * tsc) served by a small node:http server: on a cross-origin-isolated page (COOP: same-origin, COEP:
  * require-corp) it runs on 2 threads (Web Workers from a Blob URL; the page's main thread spins
  * instead of Atomics.wait); on a page without those headers it falls back to 1 thread and says why.
- * Both give the same bytes as Node with the same (baseline) build.
+ * Both give the same bytes as Node with the same (baseline) build. The same page in WebKit (WebKitGTK,
+ * scripts/webkit.mjs; skipped where it is not installed): in its default configuration the isolated
+ * page has no SharedArrayBuffer global, so it runs on 1 thread, says why, and gives the same bytes.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
+import { findChromium } from '../scripts/chromium.mjs';
+import { findWebKit, inWebKit } from '../scripts/webkit.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
 import { ensureDist } from './fixtures/dist.js';
 import { pageBattery } from './fixtures/threads-page-battery.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 // The kernels' modules only (dist/index.js also exports the trainer, whose dataset loaders import
@@ -39,7 +39,8 @@ let browser: Browser;
 let base = '';
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM_PATH)`);
+  // $CHROMIUM_PATH, else chromium on PATH, else the npm package @sparticuz/chromium (scripts/chromium.mjs).
+  const { path: executablePath, args } = await findChromium();
   await ensureDist();
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -63,7 +64,7 @@ beforeAll(async () => {
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');
   base = `http://127.0.0.1:${addr.port}`;
-  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+  browser = await chromium.launch({ executablePath, args });
 }, 180_000);
 
 afterAll(async () => {
@@ -106,6 +107,26 @@ describe('threads in Chromium', () => {
     expect(r.isolated).toBe(false);
     expect(r.threads).toBe(1);
     expect(r.reason).toMatch(/cross-origin isolated/);
+    expect(r.sha256).toBe(node.sha256);
+  }, 120_000);
+});
+
+const webkit = findWebKit();
+describe.skipIf('why' in webkit)('threads in WebKit (default configuration)', () => {
+  let node: Awaited<ReturnType<typeof pageBattery>>;
+  beforeAll(async () => { node = await pageBattery(lib, 2); }, 120_000);
+
+  it('a cross-origin-isolated page: 2 threads, or 1 with the reason (no SharedArrayBuffer global); the bytes of Node', async () => {
+    const { value, version } = await inWebKit(`${base}/coi/page.html`, `document.querySelector('#out')?.textContent === 'done' && window.result`);
+    const r = value as Record<string, unknown>;
+    console.log(`threads page in WebKitGTK ${version}: isolated=${r.isolated} threads=${r.threads} reason=${r.reason}`);
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(true);
+    if (r.threads !== 2) {
+      expect(r.threads).toBe(1);
+      expect(r.reason).toMatch(/SharedArrayBuffer/);
+    }
+    expect(r.length).toBe(node.length);
     expect(r.sha256).toBe(node.sha256);
   }, 120_000);
 });

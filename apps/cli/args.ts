@@ -28,12 +28,32 @@ export interface Io {
   err: NodeJS.WriteStream | { write(s: string): boolean };
 }
 
+/**
+ * `--lr -1` → `--lr=-1`: parseArgs refuses a value that starts with '-' ("ambiguous"), so a negative
+ * number after a string option is joined to it, and the option's own check says what is wrong.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity$)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 /** parseArgs in strict mode with `--help`/`-h` added; node's errors become UsageError. */
 export function parse(command: string, argv: string[], options: Options, allowPositionals = false):
   { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const r = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals,
@@ -55,13 +75,37 @@ export function parse(command: string, argv: string[], options: Options, allowPo
   }
 }
 
-/** A value that must be one of `choices`. */
-export function choice<T extends string>(command: string, flag: string, v: string | undefined, choices: readonly T[], dflt: T): T {
+/** Levenshtein distance (small strings: flag values). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * A value that must be one of `choices`. A wrong value gets a suggestion: `aliases` maps other names
+ * people use to a choice (e.g. mnist → digits), else the closest choice within two edits.
+ */
+export function choice<T extends string>(command: string, flag: string, v: string | undefined, choices: readonly T[], dflt: T,
+  aliases: Readonly<Record<string, T>> = {}): T {
   if (v === undefined) return dflt;
   if (!(choices as readonly string[]).includes(v)) {
-    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}; got '${v}'`, command);
+    const lower = v.toLowerCase();
+    const alias = Object.hasOwn(aliases, lower) ? aliases[lower] : undefined;
+    const near = choices.map((c) => [c, editDistance(lower, c)] as const).filter(([, d]) => d <= 2).sort((a, b) => a[1] - b[1])[0]?.[0];
+    const hint = alias ?? near;
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}; got '${v}'${hint ? ` (did you mean '${hint}'?)` : ''}`, command);
   }
   return v as T;
+}
+
+/** `n word` with the plural when n ≠ 1 ("1 epoch", "2 epochs"). */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A number flag within [lo, hi] (exclusive ends where said), optionally an integer. */

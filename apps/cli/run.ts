@@ -1,5 +1,5 @@
 /**
- * The `softmax-wasm` command line: `demo`, `train`, `gradcheck`, `bench`. Returns the exit code:
+ * The `softmax-wasm` command line: `demo`, `train`, `predict`, `gradcheck`, `bench`, `sample`. Returns the exit code:
  * 0 done, 1 the command failed, 2 a usage mistake (message and hint on stderr).
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';
+import { predictCommand } from './commands/predict.js';
 
 // `bench` runs bench/run.ts, which only a source checkout has: an installed package does not list it.
 const HAS_BENCH = hasBench();
@@ -20,6 +21,7 @@ export const USAGE = `Usage: softmax-wasm <command> [options]
 Commands:
   demo        the tutorial's example (x = [1, 2, 3], W 3×2, label 1) computed right
   train       train a softmax classifier on the MNIST digits or Iris, with progress, curves and a log
+  predict     evaluate a model saved by 'train --save' on the held-out digits or Iris
   gradcheck   check the analytic gradients against numerical differences (float64)
 ${HAS_BENCH ? '  bench       run the benchmark suite (source checkout only)\n' : ''}  sample      time one decoding step's sampling (top-k / top-p / min-p) on an LLM-size vocabulary
 Run 'softmax-wasm <command> --help' for the options of a command.
@@ -28,7 +30,7 @@ Options: -h, --help (this help), -v, --version
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   demo: demoCommand, train: trainCommand, gradcheck: gradcheckCommand, bench: benchCommand,
-  sample: sampleCommand,
+  sample: sampleCommand, predict: predictCommand,
 };
 
 function version(): string {

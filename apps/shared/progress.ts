@@ -1,6 +1,7 @@
 /**
  * Training progress: on a TTY a bar redrawn in place (epoch, batch progress, running loss, last
- * accuracy, samples/s) and one kept line per epoch; otherwise one plain line per epoch.
+ * accuracy, samples/s) and a kept line per reported epoch; otherwise one plain line per reported
+ * epoch. Reported: the first, the last and every `every`-th ({@link progressEvery}: about 20 lines).
  */
 import type { EpochRecord } from 'softmax-wasm';
 
@@ -20,6 +21,11 @@ export function epochLine(r: EpochRecord, epochs: number): string {
   return parts.join('  ');
 }
 
+/** How often to keep an epoch line so that a run prints about `lines` of them (1 up to `lines` epochs). */
+export function progressEvery(epochs: number, lines = 20): number {
+  return Math.max(1, Math.ceil(epochs / lines));
+}
+
 export class Progress {
   private readonly tty: boolean;
   private epochStart = 0;
@@ -27,8 +33,11 @@ export class Progress {
   private lossSum = 0;
   private seen = 0;
   private accuracy: number | undefined;
+  private last: EpochRecord | undefined;
+  private kept: EpochRecord | undefined;
 
-  constructor(private readonly out: Out, private readonly epochs: number, private readonly batchSize: number, tty?: boolean) {
+  constructor(private readonly out: Out, private readonly epochs: number, private readonly batchSize: number, tty?: boolean,
+    private readonly every = 1) {
     this.tty = tty ?? out.isTTY === true;
   }
 
@@ -54,9 +63,20 @@ export class Progress {
     this.out.write(`\r\x1b[2K${line}`);
   }
 
-  /** Per epoch (from onEpoch): a kept line. */
+  /** Per epoch (from onEpoch): a kept line for the first, the last and every `every`-th epoch. */
   epoch(r: EpochRecord): void {
     this.accuracy = r.testAccuracy ?? r.valAccuracy ?? r.trainAccuracy ?? this.accuracy;
+    this.last = r;
+    if (r.epoch === 1 || r.epoch === this.epochs || r.epoch % this.every === 0) this.keep(r);
+  }
+
+  /** After training: the last epoch's line if it was not kept (early stopping ended the run between two). */
+  finish(): void {
+    if (this.last && this.last !== this.kept) this.keep(this.last);
+  }
+
+  private keep(r: EpochRecord): void {
+    this.kept = r;
     this.out.write(`${this.tty ? '\r\x1b[2K' : ''}${epochLine(r, this.epochs)}\n`);
   }
 }

@@ -9,10 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const INPUTS = ['assembly', 'src', 'apps', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.apps.json', 'scripts/build/inline-wasm.mjs'];
+const INPUTS = ['assembly', 'src', 'apps', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.apps.json', 'scripts/build/inline-wasm.mjs',
+  'vite.web.config.ts', 'scripts/build/build-web.mjs'];
 const OUTPUTS = ['build/softmax.wasm', 'build/softmax.relaxed.wasm', 'build/softmax.threads.wasm', 'build/softmax.relaxed.threads.wasm',
   'src/wasm/inline/softmax.ts', 'src/wasm/inline/softmax.relaxed.ts', 'src/wasm/inline/softmax.threads.ts', 'src/wasm/inline/softmax.relaxed.threads.ts',
-  'dist/index.js', 'dist/index.d.ts', 'dist/apps/cli/main.js'];
+  'dist/index.js', 'dist/index.d.ts', 'dist/apps/cli/main.js', 'dist/apps/web/index.html'];
 const GENERATED = join(root, 'src', 'wasm', 'inline');
 
 function newest(p) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run demo:web`: the browser demo. Packs the digits for the page if they are missing
- * (web/public/digits.bin, scripts/demo/pack-digits.mjs), builds the kernels if build/softmax.wasm is
- * missing, builds web/ with Vite into dist-web/ and serves it with `vite preview` on 127.0.0.1,
+ * (apps/web/public/digits.bin, scripts/demo/pack-digits.mjs), builds the kernels if build/softmax.wasm is
+ * missing, builds apps/web/ with Vite into dist-web/ and serves it with `vite preview` on 127.0.0.1,
  * printing the URL. Ctrl-C stops it.
  *
  *   node scripts/demo/demo-web.mjs [--port N] [--dev]
  *     --port N  listen on N (default 4173, or the next free port); PORT=N works too
- *     --dev     serve web/ with the Vite dev server instead (no build; edits reload the page)
+ *     --dev     serve apps/web/ with the Vite dev server instead (no build; edits reload the page)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,7 +28,7 @@ if (!existsSync(join(root, 'build', 'softmax.wasm')) || !existsSync(join(root, '
   execFileSync('npm', ['run', 'asbuild'], { cwd: root, stdio: 'inherit' });
 }
 const packed = await packDigits();
-if (packed.written) console.log(`demo:web: packed the digits into web/public/digits.bin (${(packed.bytes / 1e6).toFixed(1)} MB)`);
+if (packed.written) console.log(`demo:web: packed the digits into apps/web/public/digits.bin (${(packed.bytes / 1e6).toFixed(1)} MB)`);
 
 let server;
 if (dev) {

@@ -49,39 +49,34 @@ export interface CrossEntropyMethods {
    * @param logits N×C.
    * @param labels `Int32Array` of length N, or an N×C matrix of target probabilities.
    * @returns `{ loss, losses?, grad? }`; the type narrows from the options: `grad` is present
-   *   unless `grad: false`, `losses` with `reduction: 'none'`.
+   *   unless `grad: false`, `losses` with `reduction: 'none'` ({@link CrossEntropyResultFor}).
+   *   (One generic signature rather than overloads, so that editors offer every `reduction`.)
    * @example
    * const logits = matrix(new Float64Array([1, 2, 3, 1, 1, 1]), 2, 3);
    * const r = reference.softmaxCrossEntropy(logits, new Int32Array([2, 0]), { reduction: 'none' });
    * r.losses // → Float64Array [0.4076, 1.0986]
    * r.grad.data // → Float64Array [0.0900, 0.2447, -0.3348, -0.6667, 0.3333, 0.3333] (of the sum, with 'none')
    */
-  softmaxCrossEntropy<A extends FloatArray>(
+  softmaxCrossEntropy<A extends FloatArray, O extends CrossEntropyOptions<A> = {}>(
     logits: Matrix<A>,
     labels: Int32Array | Matrix<A>,
-    options?: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad?: true },
-  ): { loss: number; losses?: undefined; grad: Matrix<A> };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction: 'none'; grad: false },
-  ): { loss: number; losses: A; grad?: undefined };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction: 'none'; grad?: true },
-  ): { loss: number; losses: A; grad: Matrix<A> };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options: CrossEntropyOptions<A> & { reduction?: 'mean' | 'sum'; grad: false },
-  ): { loss: number; losses?: undefined; grad?: undefined };
-  softmaxCrossEntropy<A extends FloatArray>(
-    logits: Matrix<A>,
-    labels: Int32Array | Matrix<A>,
-    options?: CrossEntropyOptions<A>,
-  ): CrossEntropyResult<A>;
+    options?: O,
+  ): CrossEntropyResultFor<A, O>;
 }
+
+/**
+ * What softmaxCrossEntropy returns for options of type `O`: `grad` present unless `grad: false`,
+ * `losses` present with `reduction: 'none'` (absent with 'mean' / 'sum'); options of the general
+ * type give {@link CrossEntropyResult}'s optional members.
+ */
+export type CrossEntropyResultFor<A extends FloatArray, O> = [O] extends [never] ? CrossEntropyResult<A> : Simplify<{ loss: number }
+  // (keys tested with `in keyof` first: `{ reduction: 'none' } extends { grad?: true }` is false, a weak-type mismatch)
+  & (O extends { grad: false } ? { grad?: undefined } : 'grad' extends keyof O ? (O extends { grad?: true } ? { grad: Matrix<A> } : { grad?: Matrix<A> }) : { grad: Matrix<A> })
+  & (O extends { reduction: 'none' } ? { losses: A } : 'reduction' extends keyof O
+    ? (O extends { reduction?: 'mean' | 'sum' } ? { losses?: undefined } : { losses?: A }) : { losses?: undefined })>;
+
+/** One object type from an intersection (for readable hovers). */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 export type { CrossEntropyArgs };
 

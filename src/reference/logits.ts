@@ -9,7 +9,11 @@
  */
 import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
-import { drawKept, keptRow } from './sampler.js';
+import { argmaxRow, orderOf } from './order.js';
+import { drawKept, keptRow, type SampleArgs } from './sampler.js';
+
+export { argmaxRow, compareEntries, orderOf } from './order.js';
+export type { SampleArgs } from './sampler.js';
 
 /** log Σ exp of each row into out (length N). */
 export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
@@ -21,33 +25,8 @@ export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
   }
 }
 
-/** Index of the first NaN of z, else of the first maximum; −1 for an empty row. */
-export function argmaxRow(z: ArrayLike<number>): number {
-  let best = -1;
-  for (let j = 0; j < z.length; j++) {
-    const v = z[j];
-    if (Number.isNaN(v)) return j;
-    if (best < 0 || v > z[best]) best = j;
-  }
-  return best;
-}
-
 export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
   for (let i = 0; i < x.rows; i++) out[i] = argmaxRow(readRow(x, i));
-}
-
-/** The selection order: negative when (a, i) comes first (larger value, NaN largest, then lower index). */
-export function compareEntries(a: number, i: number, b: number, j: number): number {
-  const an = Number.isNaN(a), bn = Number.isNaN(b);
-  if (an !== bn) return an ? -1 : 1;
-  if (!an && a !== b) return a > b ? -1 : 1;
-  return i - j;
-}
-
-/** Indices of z sorted by the selection order. */
-export function orderOf(z: ArrayLike<number>): number[] {
-  const idx = Array.from({ length: z.length }, (_, j) => j);
-  return idx.sort((i, j) => compareEntries(z[i], i, z[j], j));
 }
 
 export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void {
@@ -74,26 +53,6 @@ export function softmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matr
 
 export function logSoftmaxTemperature<A extends FloatArray>(x: Matrix<A>, out: Matrix<A>, invT: number): void {
   for (let i = 0; i < x.rows; i++) out.data.set(logSoftmaxRow(scaledRow(readRow(x, i), invT)), i * x.cols);
-}
-
-/** The normalized arguments of sample, as both engines receive them (src/ops/sample.ts validates and fills them). */
-export interface SampleArgs<A extends FloatArray = FloatArray> {
-  logits: Matrix<A>;
-  /** ≥ 0; 0 = argmax. */
-  temperature: number;
-  /** 0 = off, else ≥ 1 (values ≥ cols keep every token). */
-  topK: number;
-  /** In (0, 1]; 1 = off. */
-  topP: number;
-  /** ln(minP); −∞ = off. */
-  logMinP: number;
-  /** One uniform in [0, 1) per row. */
-  uniforms: Float64Array;
-  indices: Int32Array;
-  logProbs: A | null;
-  filteredLogProbs: A | null;
-  /** The processors, the other warpers, n draws, top-N log-probs and filter's output (absent: none of them; see SampleExt). */
-  ext?: import('./sampler.js').SampleExt<A>;
 }
 
 export interface SampleRowResult { index: number; logProb: number; filteredLogProb: number; kept: number[] }

@@ -19,8 +19,7 @@
  * the argmax of the processed row.
  */
 import type { FloatArray, Matrix } from '../types_core.js';
-import type { SampleArgs } from './logits.js';
-import { argmaxRow, compareEntries, orderOf } from './logits.js';
+import { argmaxRow, compareEntries, orderOf } from './order.js';
 import { readRow, rowMax } from './softmax.js';
 
 /**
@@ -181,6 +180,26 @@ export function topLogProbsRow(z: ArrayLike<number>, N: number, r: KeptRow | nul
   const idx = orderOf(z).slice(0, N);
   if (greedy) return { indices: idx, logProbs: idx.map((_, k) => (k === 0 ? 0 : -Infinity)) };
   return { indices: idx, logProbs: idx.map((j) => (z[j] - r!.m) * r!.invT - Math.log(r!.Z)) };
+}
+
+/** The normalized arguments of sample, as both engines receive them (src/ops/sample.ts validates and fills them). */
+export interface SampleArgs<A extends FloatArray = FloatArray> {
+  logits: Matrix<A>;
+  /** ≥ 0; 0 = argmax. */
+  temperature: number;
+  /** 0 = off, else ≥ 1 (values ≥ cols keep every token). */
+  topK: number;
+  /** In (0, 1]; 1 = off. */
+  topP: number;
+  /** ln(minP); −∞ = off. */
+  logMinP: number;
+  /** One uniform in [0, 1) per row. */
+  uniforms: Float64Array;
+  indices: Int32Array;
+  logProbs: A | null;
+  filteredLogProbs: A | null;
+  /** The processors, the other warpers, n draws, top-N log-probs and filter's output (absent: none of them; see SampleExt). */
+  ext?: SampleExt<A>;
 }
 
 /** The Backend entry for sample / filter with extended options (see SampleExt in src/backend.ts). */

@@ -6,7 +6,7 @@
 import { SoftmaxInputError } from '../errors.js';
 import type { FloatArray, Matrix, SoftmaxKernels } from '../types.js';
 import { checkFloatArray, checkLabels, checkMatrix, checkOptions, describe, fail, floatArg, matrixArg, type DType } from '../validate.js';
-import type { EpochRecord, LabelledSet, SavedSoftmaxClassifier, SoftmaxClassifier } from './types.js';
+import type { ArrayOf, DTypeOf, EpochRecord, LabelledSet, SavedSoftmaxClassifier, SoftmaxClassifier } from './types.js';
 import { newArray } from '../alloc.js';
 
 /** The `format` tag of a saved model. */
@@ -49,8 +49,9 @@ export function createModel<A extends FloatArray>(k: SoftmaxKernels, dt: DType, 
       checkLabels('evaluate', 'y', y, X.rows, C);
       return measure(k, W, b, { X, y }, { data: newArray<A>('evaluate', dt, X.rows * C), rows: X.rows, cols: C }, new Int32Array(X.rows));
     },
-    toJSON(): SavedSoftmaxClassifier {
-      return { format: SAVED_MODEL_FORMAT, version: 1, dtype: dt, features: D, classes: C, W: toBase64(W.data), b: toBase64(b), bestEpoch, history };
+    toJSON() {
+      const saved: SavedSoftmaxClassifier = { format: SAVED_MODEL_FORMAT, version: 1, dtype: dt, features: D, classes: C, W: toBase64(W.data), b: toBase64(b), bestEpoch, history };
+      return saved as SavedSoftmaxClassifier<DTypeOf<A>>; // dt is A's tag (createModel's callers pass the two together)
     },
   };
 }
@@ -85,13 +86,23 @@ export function softmaxClassifier<A extends FloatArray>(kernels: SoftmaxKernels,
  * round-trip exactly.
  * @param kernels `reference` or the WASM kernels.
  * @param saved the object from `toJSON()`, or its JSON text.
+ * @param dtype optional: the float type the caller expects ('f32' or 'f64'); a saved model of the
+ *   other type is a SoftmaxInputError. It also gives the result its precise type when `saved` is
+ *   JSON text (a typed `saved` object gives it by itself).
+ * @returns the model: `SoftmaxClassifier<Float32Array>` or `<Float64Array>` where the saved object's
+ *   type or `dtype` says which (else `SoftmaxClassifier<FloatArray>`; its W.data is the saved type).
  * @example
  * const model = softmaxClassifier(reference, { W: matrix(new Float32Array([0.1, -0.2, 1 / 3, 0]), 2, 2) });
- * const again = loadSoftmaxClassifier(reference, JSON.stringify(model));
+ * const again = loadSoftmaxClassifier(reference, JSON.stringify(model), 'f32');
  * again.W.data; // → Float32Array [0.1, -0.2, 0.33333334, 0] (the same bits as model.W.data)
  */
-export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier | string): SoftmaxClassifier<FloatArray> {
+export function loadSoftmaxClassifier<D extends 'f32' | 'f64'>(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier<D> | string, dtype: D): SoftmaxClassifier<ArrayOf<D>>;
+export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier<'f32'>): SoftmaxClassifier<Float32Array>;
+export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier<'f64'>): SoftmaxClassifier<Float64Array>;
+export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier | string): SoftmaxClassifier<FloatArray>;
+export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftmaxClassifier | string, dtype?: 'f32' | 'f64'): SoftmaxClassifier<FloatArray> {
   const fn = 'loadSoftmaxClassifier';
+  if (dtype !== undefined && dtype !== 'f32' && dtype !== 'f64') fail(fn, 'dtype', `must be 'f32', 'f64' or undefined, got ${describe(dtype)}`);
   checkKernels(fn, kernels);
   let obj: unknown = saved;
   if (typeof saved === 'string') {
@@ -102,6 +113,7 @@ export function loadSoftmaxClassifier(kernels: SoftmaxKernels, saved: SavedSoftm
   if (o.version !== 1) fail(fn, 'saved.version', `must be 1 (the only format version so far), got ${describe(o.version)}`);
   if (o.dtype !== 'f32' && o.dtype !== 'f64') fail(fn, 'saved.dtype', `must be 'f32' or 'f64', got ${describe(o.dtype)}`);
   const dt = o.dtype;
+  if (dtype !== undefined && dt !== dtype) fail(fn, 'saved.dtype', `is '${dt}', but dtype '${dtype}' was asked for`);
   const dims = (key: 'features' | 'classes', min: number): number => {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2 ** 31 - 1) fail(fn, `saved.${key}`, `must be an integer ≥ ${min}, got ${describe(v)}`);

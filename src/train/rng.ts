@@ -3,14 +3,17 @@
  * splits, initial weights and gradient-check samples are the same on every run and platform.
  * Not for cryptography.
  */
-export class Rng {
-  // A private field (not a property): next() on a genuine Rng runs no user code (no getter, no Proxy
-  // trap), and isRng() tells a genuine one from a Proxy or a look-alike without running any.
-  #state: number;
+// The state of each genuine Rng, outside the object (not a property): next() on a genuine Rng runs
+// no user code (no getter, no Proxy trap), and isRng() tells a genuine one from a Proxy or a
+// look-alike without running any. (A WeakMap rather than a #private field: a class with one emits
+// `#private;` in its .d.ts, which TypeScript refuses below target ES2015, TS18028 — TS 5.9's
+// default target is ES5.)
+const STATE = new WeakMap<object, Uint32Array>();
 
+export class Rng {
   /** True when `v` is a genuine Rng (constructed by this class or a subclass); runs no user code. */
   static isRng(v: unknown): v is Rng {
-    return typeof v === 'object' && v !== null && #state in v;
+    return typeof v === 'object' && v !== null && STATE.has(v);
   }
 
   /**
@@ -20,12 +23,14 @@ export class Rng {
    * new Rng(1).next() === new Rng(1).next(); // → true
    */
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    STATE.set(this, Uint32Array.of(seed >>> 0));
   }
 
   /** A uniform float in [0, 1), with 32 random bits. */
   next(): number {
-    const a = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
+    const state = STATE.get(this);
+    if (state === undefined) throw new TypeError('Rng.prototype.next called on an object that is not an Rng');
+    const a = (state[0] = (state[0] + 0x6d2b79f5) >>> 0);
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

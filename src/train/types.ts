@@ -142,17 +142,23 @@ export interface SoftmaxClassifier<A extends FloatArray = FloatArray> {
   /** Mean cross-entropy (no reg term) and accuracy in [0, 1] on a labelled set. */
   evaluate(X: Matrix<A>, y: Int32Array): { loss: number; accuracy: number };
   /** A JSON-safe copy of the model (W and b bit-exact); `JSON.stringify(model)` uses it. Load it with loadSoftmaxClassifier. */
-  toJSON(): SavedSoftmaxClassifier;
+  toJSON(): SavedSoftmaxClassifier<DTypeOf<A>>;
 }
 
+/** The `dtype` tag of a float array type: 'f32', 'f64', or either for the union. */
+export type DTypeOf<A extends FloatArray> = A extends Float64Array ? 'f64' : A extends Float32Array ? 'f32' : 'f32' | 'f64';
+
+/** The float array type of a `dtype` tag. */
+export type ArrayOf<D extends 'f32' | 'f64'> = D extends 'f64' ? Float64Array : Float32Array;
+
 /** A saved model, from `model.toJSON()` (JSON-safe; see loadSoftmaxClassifier). */
-export interface SavedSoftmaxClassifier {
+export interface SavedSoftmaxClassifier<D extends 'f32' | 'f64' = 'f32' | 'f64'> {
   /** Always `'softmax-wasm/linear-softmax-classifier'`: what this object is. */
   format: 'softmax-wasm/linear-softmax-classifier';
   /** The format's version, 1. */
   version: 1;
   /** The float type of W and b: `'f32'` (Float32Array) or `'f64'` (Float64Array). */
-  dtype: 'f32' | 'f64';
+  dtype: D;
   /** D. */
   features: number;
   /** C. */

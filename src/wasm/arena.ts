@@ -24,6 +24,16 @@ interface Block { start: number; size: number; free: boolean; /** Set by alloc()
 /** `n` bytes rounded up to the arena's 16-byte alignment (also for sizes beyond 4 GiB, which callers then refuse). */
 export const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
+/**
+ * The part of a WebAssembly.Memory the arena and the calls use, structurally: the public
+ * declarations reach these files (src/ops/ → marshal.ts → here), and they must compile without the
+ * DOM lib, where the WebAssembly namespace is missing (tests/consumers/app/types/tsconfig.node16.json).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+
 export class Arena {
   private readonly blocks: Block[] = [];
   private scratchBlock: Block | null = null;
@@ -38,7 +48,7 @@ export class Arena {
     return this.buffers.has(buffer);
   }
 
-  constructor(private readonly memory: WebAssembly.Memory, base: number) {
+  constructor(private readonly memory: WasmMemory, base: number) {
     this.buffers.add(memory.buffer);
     const start = Math.max(align(base), ALIGN); // never hand out address 0 (0 means "absent" in the ABI)
     const end = memory.buffer.byteLength;

@@ -19,8 +19,9 @@ import { allocWasmMatrix } from './wasm_matrix.js';
 /**
  * Compiles and instantiates the WASM SIMD kernels. Each call makes an independent instance with its
  * own memory (no global state); instances are cheap to keep and should be reused.
- * @param options `{ wasm }`: the module's bytes, URL, Response or compiled Module, when the app hosts
- *   the file itself (it then runs on one thread); `{ simd }`: 'auto' (default: the faster build on
+ * @param options `{ wasm }`: the module's bytes, URL, Response (streamed when it says
+ *   `application/wasm`, else read as bytes) or compiled Module, when the app hosts the file itself
+ *   (it then runs on one thread; the threads builds are refused with a SoftmaxInputError); `{ simd }`: 'auto' (default: the faster build on
  *   this engine by a per-engine table, see {@link LoadWasmOptions.simd}), 'baseline' or 'relaxed'
  *   (throws where unsupported); `{ threads }`: a positive integer or 'auto' (default 1), the size of
  *   the worker pool, calling thread included, with results bit-identical to one thread.

@@ -105,17 +105,51 @@ async function userSource(src: unknown): Promise<WasmSource> {
   throw new SoftmaxInputError(`loadWasm: options.wasm must be ${WASM_ACCEPTED}; got ${describe(src)} (${tag(src)})`, 'options.wasm');
 }
 
+/** The Error for a module that does not compile or instantiate here, with the likely reason. */
+function instantiateError(e: unknown, given: boolean): Error {
+  let hint = validates(SIMD_PROBE) ? '' : ' This JavaScript engine does not support WebAssembly SIMD (needed by softmax-wasm).';
+  if (!hint && given && !relaxedSimdSupported()) {
+    hint = ' If this is build/softmax.relaxed.wasm: this engine has no relaxed SIMD (use build/softmax.wasm).';
+  }
+  return new Error(`softmax-wasm: could not instantiate the WASM kernels: ${(e as Error).message}.${hint}`, { cause: e });
+}
+
 async function instantiateSource(source: WasmSource, given: boolean): Promise<SoftmaxWasmExports> {
   try {
     const { exports } = await instantiate<Record<string, unknown>>(source as Parameters<typeof instantiate>[0], {});
     return exports as unknown as SoftmaxWasmExports;
   } catch (e) {
-    let hint = validates(SIMD_PROBE) ? '' : ' This JavaScript engine does not support WebAssembly SIMD (needed by softmax-wasm).';
-    if (!hint && given && !relaxedSimdSupported()) {
-      hint = ' If this is build/softmax.relaxed.wasm: this engine has no relaxed SIMD (use build/softmax.wasm).';
-    }
-    throw new Error(`softmax-wasm: could not instantiate the WASM kernels: ${(e as Error).message}.${hint}`, { cause: e });
+    throw instantiateError(e, given);
   }
+}
+
+/**
+ * The user's module, compiled: a Response streams into the compiler only when it says
+ * `Content-Type: application/wasm` (instantiateStreaming refuses any other type), else its bytes
+ * are compiled. A threads build (softmax.threads.wasm, softmax.relaxed.threads.wasm: it imports a
+ * shared memory that only the pool provides) is refused with a SoftmaxInputError.
+ */
+async function compileGiven(source: WasmSource): Promise<WebAssembly.Module> {
+  let module: WebAssembly.Module;
+  try {
+    if (source instanceof WebAssembly.Module) module = source;
+    else if (typeof Response === 'function' && source instanceof Response) {
+      const type = source.headers.get('content-type') ?? '';
+      // (exactly this type: Node refuses even 'application/wasm; charset=…' for streaming)
+      module = type.trim() === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function'
+        ? await WebAssembly.compileStreaming(source)
+        : await WebAssembly.compile(await source.arrayBuffer());
+    } else module = await WebAssembly.compile(source as BufferSource);
+  } catch (e) {
+    throw instantiateError(e, true);
+  }
+  const memory = WebAssembly.Module.imports(module).find((i) => i.kind === 'memory');
+  if (memory) {
+    throw new SoftmaxInputError('loadWasm: options.wasm imports a memory (' + `${memory.module}.${memory.name}` + '): it is a threads build '
+      + '(softmax.threads.wasm or softmax.relaxed.threads.wasm), which runs only inside the worker pool. Pass the single-thread '
+      + 'module (softmax.wasm or softmax.relaxed.wasm), or leave out options.wasm and use loadWasm({ threads }) for threads', 'options.wasm');
+  }
+  return module;
 }
 
 /** Checks loadWasm's options (unknown keys, types) and returns a snapshot of them. */
@@ -144,7 +178,7 @@ export function checkLoadOptions(options: unknown): LoadWasmOptions {
  */
 export async function instantiateKernels(options?: unknown): Promise<SoftmaxWasmExports> {
   const opts = checkLoadOptions(options);
-  if (opts.wasm !== undefined) return instantiateSource(await userSource(opts.wasm), true);
+  if (opts.wasm !== undefined) return instantiateSource(await compileGiven(await userSource(opts.wasm)), true);
   const build = chooseBuildFor(opts.simd, chooseBuild(opts.simd)).build;
   return loadFirstBuild(opts.simd, build, async (b) => instantiateSource(await platform.shipped(b), false));
 }

@@ -8,7 +8,7 @@
  */
 import { SoftmaxInputError } from '../errors.js';
 import { describe, fail, typedArrayCtor } from '../validate.js';
-import { type Arena, MAX_MEMORY_BYTES, align, fmtBytes } from './arena.js';
+import { type Arena, type WasmMemory, MAX_MEMORY_BYTES, align, fmtBytes } from './arena.js';
 
 type NumArray = Float32Array | Float64Array | Int32Array;
 
@@ -16,7 +16,7 @@ type NumArray = Float32Array | Float64Array | Int32Array;
 export interface Slot { arr: NumArray; ptr: number; offset: number; staged: boolean; copyIn: boolean; copyOut: boolean }
 
 /** The memory a call marshals into: the instance's linear memory and its arena. */
-export interface CallTarget { readonly memory: WebAssembly.Memory; readonly arena: Arena }
+export interface CallTarget { readonly memory: WasmMemory; readonly arena: Arena }
 
 /** One call's marshalling plan: arrays in, arrays out, kernel workspace; then run; then copy out. */
 export class Call {

@@ -49,7 +49,11 @@ export function identifyEngine(g: HostGlobals = globalThis as unknown as HostGlo
   let m: RegExpExecArray | null;
   if ((m = /Firefox\/(\d+)/.exec(ua))) return { engine: 'spidermonkey', name: `Firefox ${m[1]} (SpiderMonkey)` };
   if ((m = /(?:Chrome|Chromium|CriOS)\/(\d+)/.exec(ua))) return { engine: 'v8', name: `Chromium ${m[1]} (V8)` };
-  if ((m = /Version\/(\d+)[^]*Safari\//.exec(ua))) return { engine: 'jsc', name: `Safari ${m[1]} (JavaScriptCore)` };
+  if ((m = /Version\/(\d+)[^]*Safari\//.exec(ua))) {
+    // WebKitGTK / WPE (Linux) send a fixed Version/ that is no Safari release (2.50 says 60.5).
+    if (/Linux/.test(ua) && !/Android/.test(ua)) return { engine: 'jsc', name: 'WebKitGTK or WPE (JavaScriptCore)' };
+    return { engine: 'jsc', name: `Safari ${m[1]} (JavaScriptCore)` };
+  }
   return { engine: 'unknown', name: ua ? `unknown engine (${ua})` : 'unknown engine' };
 }
 

@@ -137,7 +137,11 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   if (typeof SharedArrayBuffer !== 'function') {
     return single(g.crossOriginIsolated === false
       ? 'SharedArrayBuffer is unavailable: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
-      : 'SharedArrayBuffer is unavailable in this JavaScript environment');
+      : g.crossOriginIsolated === true
+        // WebKitGTK's default: the page is isolated and a shared WebAssembly.Memory works, but the
+        // SharedArrayBuffer global is not defined (JSC_useSharedArrayBuffer=1 defines it).
+        ? 'the SharedArrayBuffer global is not defined although the page is cross-origin isolated (this engine hides it, e.g. WebKitGTK unless JSC_useSharedArrayBuffer=1)'
+        : 'SharedArrayBuffer is unavailable in this JavaScript environment');
   }
   if (g.crossOriginIsolated === false) {
     return single('the page is not cross-origin isolated (needs Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');

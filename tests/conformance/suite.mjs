@@ -36,6 +36,9 @@ export function whereAmI() {
   const ua = g.navigator?.userAgent ?? '';
   const m = /Firefox\/([\d.]+)/.exec(ua) ?? /(?:HeadlessChrome|Chrome)\/([\d.]+)/.exec(ua);
   if (m) return { runtime: ua.includes('Firefox') ? 'firefox' : 'chromium', version: m[1] };
+  // Safari and WebKitGTK: the UA's Version/ is not the engine's (WebKitGTK 2.50 says Version/60.5).
+  const w = / Version\/([\d.]+) .*Safari\//.exec(ua);
+  if (w) return { runtime: 'webkit', version: w[1] };
   return { runtime: 'unknown', version: ua };
 }
 
@@ -107,10 +110,10 @@ export async function conformance(sm, how = 'esm') {
   let k;
   await check('loadWasm()', async () => { k = await sm.loadWasm(); return typeof k.softmax === 'function'; });
   if (!k) return { runtime, version, how, build: 'none', passed, failed: failures.length, failures };
-  const build = k.build;
+  const build = k.build, buildReason = k.buildReason;
   const relaxedHere = WebAssembly.validate(RELAXED_PROBE);
   // 'auto' picks relaxed where it validates, except on JavaScriptCore (Bun, Safari), where the baseline build is faster.
-  const jsc = runtime === 'bun' || / Version\/[\d.]+ .*Safari\//.test(globalThis.navigator?.userAgent ?? '');
+  const jsc = runtime === 'bun' || runtime === 'webkit';
   const wantBuild = relaxedHere && !jsc ? 'relaxed' : 'baseline';
   await check('build picked by simd: auto', () => (build === wantBuild && typeof k.buildReason === 'string' && k.buildReason.length > 0)
     || `build ${build} (want ${wantBuild}; relaxed SIMD validates: ${relaxedHere}), buildReason ${JSON.stringify(k.buildReason)}`);
@@ -258,10 +261,11 @@ export async function conformance(sm, how = 'esm') {
 
   // loadWasm({ threads: 2 }): the same bytes as one thread, above the size thresholds (where the
   // runtime has no workers or shared memory it falls back to one thread and says why).
-  let threads = 1;
+  let threads = 1, threadsUnavailable;
   await check('threads: 2 gives the bytes of threads: 1', async () => {
     const t = await sm.loadWasm({ threads: 2 });
     threads = t.threads;
+    threadsUnavailable = t.threadsUnavailable;
     if (t.threads !== 2 && typeof t.threadsUnavailable !== 'string') return `threads ${t.threads} without a reason`;
     const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
     try {
@@ -335,7 +339,7 @@ export async function conformance(sm, how = 'esm') {
 
   k.dispose();
   base?.dispose();
-  return { runtime, version, how, build, threads, passed, failed: failures.length, failures };
+  return { runtime, version, how, build, buildReason, threads, threadsUnavailable, passed, failed: failures.length, failures };
 }
 
 /** Prints the result line (and the failures), then `CONFORMANCE_JSON {…}` for the runner. */

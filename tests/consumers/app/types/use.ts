@@ -5,7 +5,7 @@
 // an expect-error line goes unused (TS2578) or a plain line fails, and so does the test.
 import {
   MAX_JACOBIAN_LENGTH, SoftmaxInputError, checkCrossEntropyGradients, checkLinearSoftmaxGradients, gradCheck, loadWasm,
-  matrix, reference, relError, trainSoftmaxClassifier,
+  matrix, reference, relError, trainSoftmaxClassifier, loadSoftmaxClassifier, Rng,
   type CrossEntropyOptions, type CrossEntropyResult, type EarlyStopping, type EpochRecord, type FloatArray,
   type GradCheckEntry, type GradCheckOptions, type GradCheckParam, type GradCheckResult, type LabelledSet,
   type LinearSoftmaxOptions, type LinearSoftmaxResult, type LoadWasmOptions, type LrSchedule, type Matrix, type Reduction,
@@ -100,6 +100,33 @@ export async function main(): Promise<number> {
   const arg: string = e.argument;
   const f: FloatArray = ls;
 
-  void [kernels, build, back, jac, g1, l1, g2, l3, g3, l4, g4, g5, dx0, dx1, dx2, dx3, bytes, opts, src, pred, worst, g6, g7, arg, f];
+  // sample: logProbs and filteredLogProbs present with logProbs: true (no `!` needed).
+  const logits = matrix(new Float32Array([0, 5, 1]), 1, 3);
+  const d1 = reference.sample(logits, { logProbs: true, seed: 1 });
+  const lp1: number = d1.logProbs[0] + d1.filteredLogProbs[0];
+  const lpArr: Float32Array = d1.logProbs;
+  const d2 = reference.sample(logits, { topK: 2, rng: new Rng(3) });
+  // @ts-expect-error logProbs only with logProbs: true
+  const lp2: Float32Array = d2.logProbs;
+  // @ts-expect-error a misspelt sample option
+  reference.sample(logits, { topk: 2 });
+
+  // reduction: 'none' narrows too (and editors offer all three: one generic signature, no overloads).
+  const r6 = k.softmaxCrossEntropy(X, y, { reduction: 'none', labelSmoothing: 0.1 });
+  const l6: Float32Array = r6.losses;
+  const r7 = k.softmaxCrossEntropy(X, y, { reduction: 'sum' });
+  // @ts-expect-error losses only with reduction: 'none'
+  const l7: Float32Array = r7.losses;
+
+  // loadSoftmaxClassifier: the float type of the saved object, or of the dtype asked for.
+  const saved32 = trainSoftmaxClassifier(reference, { X, y, classes: 3 }, { epochs: 1 }).toJSON();
+  const m32: SoftmaxClassifier<Float32Array> = loadSoftmaxClassifier(reference, saved32);
+  const m64: SoftmaxClassifier<Float64Array> = loadSoftmaxClassifier(reference, JSON.stringify(model), 'f64');
+  const mAny: SoftmaxClassifier<FloatArray> = loadSoftmaxClassifier(reference, '{}');
+  // @ts-expect-error a saved f32 model is no Float64Array model
+  const mWrong: SoftmaxClassifier<Float64Array> = loadSoftmaxClassifier(reference, saved32);
+
+  void [kernels, build, back, jac, g1, l1, g2, l3, g3, l4, g4, g5, dx0, dx1, dx2, dx3, bytes, opts, src, pred, worst, g6, g7, arg, f,
+    lp1, lpArr, lp2, l6, l7, m32, m64, mAny, mWrong];
   return MAX_JACOBIAN_LENGTH + relError(1, 2);
 }

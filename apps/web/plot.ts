@@ -2,7 +2,7 @@
  * The live loss/accuracy plot, on a canvas: training loss (solid) and test loss (dashed) on the
  * left axis, test accuracy on the right axis, one point per epoch.
  */
-import type { EpochRecord } from '../src/index.js';
+import type { EpochRecord } from 'softmax-wasm';
 
 const LOSS = '#2f6fdb', ACC = '#e07b12', GRID = '#e8eaee', INK = '#1d2430', MUTED = '#667085';
 
@@ -26,7 +26,19 @@ export function drawPlot(canvas: HTMLCanvasElement, history: EpochRecord[], epoc
   g.clearRect(0, 0, w, h);
   g.font = '12px system-ui, sans-serif';
 
-  const pad = { l: 48, r: 52, t: 26, b: 32 };
+  // Legend items laid out first: on a narrow canvas they take two or more rows, and the plot starts below them.
+  const legend: Array<[string, string, number[]]> = [
+    ['training loss', LOSS, []], ['test loss', LOSS, [5, 4]], ['test accuracy', ACC, []],
+  ];
+  const placed: Array<{ label: string; color: string; dash: number[]; x: number; y: number }> = [];
+  let lx = 48, ly = 11;
+  for (const [label, color, dash] of legend) {
+    const width = 27 + g.measureText(label).width;
+    if (lx > 48 && lx + width > w - 8) { lx = 48; ly += 17; }
+    placed.push({ label, color, dash, x: lx, y: ly });
+    lx += width + 18;
+  }
+  const pad = { l: 48, r: 52, t: ly + 15, b: 32 };
   const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
   const E = Math.max(epochs, 2);
   const x = (e: number) => pad.l + ((e - 1) / (E - 1)) * pw;
@@ -71,17 +83,12 @@ export function drawPlot(canvas: HTMLCanvasElement, history: EpochRecord[], epoc
   // Legend.
   g.textBaseline = 'middle';
   g.textAlign = 'left';
-  const legend: Array<[string, string, number[]]> = [
-    ['training loss', LOSS, []], ['test loss', LOSS, [5, 4]], ['test accuracy', ACC, []],
-  ];
-  let lx = pad.l;
-  for (const [label, color, dash] of legend) {
+  for (const { label, color, dash, x: ix, y: iy } of placed) {
     g.strokeStyle = color; g.lineWidth = 2; g.setLineDash(dash);
-    g.beginPath(); g.moveTo(lx, 11); g.lineTo(lx + 22, 11); g.stroke();
+    g.beginPath(); g.moveTo(ix, iy); g.lineTo(ix + 22, iy); g.stroke();
     g.setLineDash([]);
     g.fillStyle = INK;
-    g.fillText(label, lx + 27, 11);
-    lx += 27 + g.measureText(label).width + 18;
+    g.fillText(label, ix + 27, iy);
   }
 
   const series = (get: (r: EpochRecord) => number | undefined, y: (v: number) => number, color: string, dash: number[], dots: boolean) => {

@@ -1,23 +1,26 @@
 /**
  * The demo page: trains a linear softmax classifier on the MNIST digits in a Web Worker with the
  * WASM kernels (train.worker.ts), plots loss and accuracy after every epoch, draws the learned
- * class templates and some held-out predictions. (The benchmark page is bench/web/: `npm run bench:web`.)
+ * class templates and 20 held-out digits drawn at random, then shows what is fast: the same
+ * full-batch gradient timed on plain JavaScript and on WebAssembly with 1 and N threads.
+ * (The benchmark page of every op against other libraries is bench/web/: `npm run bench:web`.)
  *
  * Query options (also set by the form): epochs, batch, optimizer (sgd|adam), lr, seed, reg,
  * schedule (constant|step|cosine), autostart=0 (wait for the button).
  *
  * Stable hooks for tests: #status (text and data-status: loading | training | done | error),
- * #accuracy (data-value: test accuracy in [0, 1]).
+ * #accuracy (data-value: test accuracy in [0, 1]), #threads (data-value), #speed-rows (data-done when
+ * every row is in; each row's data-engine, data-threads, data-ms).
  */
-import type { EpochRecord } from '../src/index.js';
-import { RECIPES } from '../apps/shared/recipes.js';
+import { Rng, type EpochRecord } from 'softmax-wasm';
+import { RECIPES } from '../shared/recipes.js';
 import { fetchDigits, readDigits, type RawDigits } from './digits.js';
 import { drawPlot } from './plot.js';
-import type { TrainRequest, WorkerMessage } from './protocol.js';
+import type { SpeedRow, TrainRequest, WorkerMessage } from './protocol.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const statusEl = $('status'), accuracyEl = $('accuracy'), epochEl = $('epoch'), lossEl = $('test-loss');
-const epochMsEl = $('epoch-ms'), infoEl = $('info'), errorEl = $('error');
+const epochMsEl = $('epoch-ms'), infoEl = $('info'), errorEl = $('error'), threadsEl = $('threads');
 const plot = $<HTMLCanvasElement>('plot');
 const form = $<HTMLFormElement>('controls');
 
@@ -86,18 +89,22 @@ function drawTemplates(W: Float32Array | null, C: number, side: number): void {
   }
 }
 
-/** Held-out digits: the first 14 of the test set, then the first 6 the model gets wrong. */
-function drawSamples(raw: RawDigits, predictions: Int32Array | null): void {
+const SAMPLES = 20;
+
+/** Which test digits the grid shows: 20 drawn at random (without replacement) with the run's seed. */
+function samplePicks(nTest: number, seed: number): number[] {
+  return Array.from(new Rng(seed).permutation(nTest).subarray(0, SAMPLES)).sort((a, b) => a - b);
+}
+
+/**
+ * Held-out digits: a random sample, not chosen by the model's answers, so the share of red ones is
+ * what the accuracy predicts give or take chance; the note under the grid says both numbers.
+ */
+function drawSamples(raw: RawDigits, picks: number[], predictions: Int32Array | null, accuracy?: number): void {
   const box = $('samples');
   box.replaceChildren();
   const side = Math.round(Math.sqrt(raw.D));
-  const nTest = raw.N - raw.nTrain;
-  let picks = Array.from({ length: 20 }, (_, i) => i);
-  if (predictions) {
-    const wrong: number[] = [];
-    for (let i = 14; i < nTest && wrong.length < 6; i++) if (predictions[i] !== raw.labels[raw.nTrain + i]) wrong.push(i);
-    picks = [...picks.slice(0, 20 - wrong.length), ...wrong];
-  }
+  let wrong = 0;
   for (const i of picks) {
     const row = raw.nTrain + i;
     const truth = raw.labels[row];
@@ -115,13 +122,67 @@ function drawSamples(raw: RawDigits, predictions: Int32Array | null): void {
     if (predictions) {
       const p = predictions[i];
       cap.textContent = p === truth ? String(p) : `${p} (${truth})`;
-      if (p !== truth) fig.className = 'bad';
+      if (p !== truth) { fig.className = 'bad'; wrong++; }
       fig.title = `test digit #${i}: label ${truth}, predicted ${p}`;
     } else {
       cap.textContent = '·';
     }
     fig.append(canvas, cap);
     box.append(fig);
+  }
+  const nTest = raw.N - raw.nTrain;
+  $('samples-note').textContent = predictions && accuracy !== undefined
+    ? `Predicted class under each digit; red: wrong (true label in brackets). ${wrong} of these ${picks.length} are wrong; ` +
+      `on all ${nTest.toLocaleString('en')} test digits the model is wrong ${fmtPct(1 - accuracy)} of the time ` +
+      `(expected here: ${(picks.length * (1 - accuracy)).toFixed(1)}). A new seed draws another 20.`
+    : `Test digits #${picks.slice(0, 3).join(', #')}, …: the grid shows the predictions when training is done.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is fast
+
+const speedRows: SpeedRow[] = [];
+
+function drawSpeed(expected: number): void {
+  const body = $('speed-rows');
+  body.replaceChildren();
+  const base = speedRows.find((r) => r.engine === 'plain JavaScript')?.ms;
+  const slowest = Math.max(...speedRows.map((r) => r.ms));
+  for (const r of speedRows) {
+    const tr = document.createElement('tr');
+    tr.dataset.engine = r.engine;
+    tr.dataset.threads = String(r.threads);
+    tr.dataset.ms = String(r.ms);
+    const cells = [r.engine, String(r.threads), r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(1),
+      base ? `${(base / r.ms).toFixed(1)}×` : '–', String(r.runs), r.loss.toFixed(6)];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = c;
+      tr.append(td);
+    }
+    const bar = document.createElement('div');
+    bar.className = r.engine === 'plain JavaScript' ? 'bar slow' : 'bar';
+    bar.style.width = `${(100 * r.ms) / slowest}%`;
+    const td = document.createElement('td');
+    td.append(bar);
+    tr.append(td);
+    body.append(tr);
+  }
+  if (speedRows.length < expected) {
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<td class="pending" colspan="7">measuring…</td>';
+    body.append(tr);
+  } else {
+    body.dataset.done = '1';
+    const one = speedRows.find((r) => r.engine !== 'plain JavaScript' && r.threads === 1);
+    const many = speedRows.find((r) => r.threads > 1);
+    $('speed-note').textContent = !one || !base ? '' : `The same call ${(base / one.ms).toFixed(0)}× faster in WebAssembly SIMD than in plain ` +
+      'JavaScript on one thread (the plain JavaScript is the library\'s float64 reference, exact but unvectorized). ' +
+      (many ? (many.ms < one.ms
+        ? `${many.threads} threads: ${(one.ms / many.ms).toFixed(2)}× one thread, bit-identical results.`
+        : `${many.threads} threads were not faster than one here (${many.ms.toFixed(1)} ms against ${one.ms.toFixed(1)} ms): ` +
+          'the cores were busy with something else, or the call is too small to split; the results are bit-identical either way.')
+        : `One thread only: ${threadsEl.title}.`);
   }
 }
 
@@ -133,6 +194,7 @@ let digitsBuffer: ArrayBuffer | null = null;
 let worker: Worker | null = null;
 let history: EpochRecord[] = [];
 let plannedEpochs = 0;
+let picks: number[] = [];
 
 function setStatus(s: 'idle' | 'loading' | 'training' | 'done' | 'error'): void {
   statusEl.textContent = s;
@@ -158,9 +220,12 @@ function showEpoch(rec: EpochRecord, epochs: number): void {
   epochMsEl.title = 'median wall time of an epoch of training steps (8,000 digits), evaluation excluded';
 }
 
-async function train(opts: Opts): Promise<void> {
+async function train(opts: Opts, startedBy: 'page load' | 'click'): Promise<void> {
   worker?.terminate();
   history = [];
+  speedRows.length = 0;
+  delete $('speed-rows').dataset.done;
+  $('speed-rows').innerHTML = '<tr><td class="pending" colspan="7">measured when training is done</td></tr>';
   plannedEpochs = opts.epochs;
   errorEl.hidden = true;
   accuracyEl.textContent = '–';
@@ -175,8 +240,9 @@ async function train(opts: Opts): Promise<void> {
       digitsBuffer = await fetchDigits();
       raw = readDigits(digitsBuffer);
       infoEl.textContent = `digits.bin: ${(digitsBuffer.byteLength / 1e6).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms. `;
-      drawSamples(raw, null);
     }
+    picks = samplePicks(raw!.N - raw!.nTrain, opts.seed);
+    drawSamples(raw!, picks, null);
   } catch (e) {
     showError((e as Error).message);
     return;
@@ -190,6 +256,10 @@ async function train(opts: Opts): Promise<void> {
     const m = e.data;
     if (m.type === 'ready') {
       setStatus('training');
+      threadsEl.textContent = String(m.threads);
+      threadsEl.dataset.value = String(m.threads);
+      threadsEl.title = m.threadsUnavailable ?? `the WASM kernels run on ${m.threads} threads (the page is cross-origin isolated)`;
+      if (m.threadsUnavailable) threadsEl.textContent += ' (why?)';
       infoEl.textContent = `${m.nTrain.toLocaleString('en')} training / ${m.nTest.toLocaleString('en')} test digits, ${m.features} features, ` +
         `${m.classes} classes; wasm loaded in ${m.wasmMs.toFixed(0)} ms on ${m.threads} thread${m.threads === 1 ? '' : 's'}${m.threadsUnavailable ? ` (${m.threadsUnavailable})` : ''}, digits decoded in ${m.decodeMs.toFixed(0)} ms. ` +
         `${opts.optimizer === 'sgd' ? 'SGD with momentum 0.9' : 'Adam'}, lr ${opts.lr} (${opts.schedule}), batch ${opts.batchSize}, reg ${opts.reg}, seed ${opts.seed}.`;
@@ -204,11 +274,15 @@ async function train(opts: Opts): Promise<void> {
       accuracyEl.dataset.value = String(m.testAccuracy);
       lossEl.textContent = m.testLoss.toFixed(4);
       drawTemplates(m.W, m.classes, Math.round(Math.sqrt(m.features)));
-      if (raw) drawSamples(raw, m.predictions);
-      const total = (performance.now() - started) / 1000;
-      infoEl.textContent += ` Trained ${history.length} epochs in ${(m.trainMs / 1000).toFixed(2)} s ` +
-        `(with a test evaluation per epoch; ${total.toFixed(2)} s from the click); WASM memory ${(m.memoryBytes / 2 ** 20).toFixed(0)} MiB.`;
+      if (raw) drawSamples(raw, picks, m.predictions, m.testAccuracy);
+      const total = (performance.now() - (startedBy === 'page load' ? 0 : started)) / 1000;
+      infoEl.textContent += ` Trained ${history.length} epoch${history.length === 1 ? '' : 's'} in ${(m.trainMs / 1000).toFixed(2)} s ` +
+        `(with a test evaluation per epoch; ${total.toFixed(2)} s from the ${startedBy}); WASM memory ${(m.memoryBytes / 2 ** 20).toFixed(0)} MiB.`;
       setStatus('done');
+      drawSpeed(Number.POSITIVE_INFINITY);
+    } else if (m.type === 'speed') {
+      speedRows.push(m.row);
+      drawSpeed(m.rows);
     } else if (m.type === 'error') {
       showError(m.message);
     }
@@ -228,7 +302,7 @@ form.addEventListener('submit', (e) => {
   replaceQuery(q);
   const opts = readOptions(q);
   fillForm(opts);
-  void train(opts);
+  void train(opts, 'click');
 });
 
 function replaceQuery(q: URLSearchParams): void {
@@ -249,5 +323,5 @@ if (query.get('autostart') === '0') {
   setStatus('idle');
   infoEl.textContent = 'Press Train to start.';
 } else {
-  void train(initial);
+  void train(initial, 'page load');
 }

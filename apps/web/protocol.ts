@@ -1,5 +1,5 @@
 /** Messages between the page (main.ts) and the training worker (train.worker.ts). */
-import type { EpochRecord } from '../src/index.js';
+import type { EpochRecord } from 'softmax-wasm';
 
 /** What the page asks for: the options handed to trainSoftmaxClassifier. */
 export interface TrainRequest {
@@ -34,4 +34,18 @@ export type WorkerMessage =
     trainMs: number;
     memoryBytes: number;
   }
+  /** One row of the speed comparison, as it is measured (after training). */
+  | { type: 'speed'; row: SpeedRow; rows: number }
   | { type: 'error'; message: string };
+
+/** One engine's time for the same work: a full-batch gradient of the classifier over the training digits. */
+export interface SpeedRow {
+  /** What runs: 'plain JavaScript' (the library's float64 reference, plain TypeScript), 'WebAssembly SIMD'. */
+  engine: string;
+  threads: number;
+  /** Median wall time of one call, ms; and how many calls were timed. */
+  ms: number;
+  runs: number;
+  /** The loss it computed (the rows agree within float32 rounding). */
+  loss: number;
+}

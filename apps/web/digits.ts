@@ -1,9 +1,9 @@
 /**
- * The packed MNIST digits (web/public/digits.bin, written by scripts/demo/pack-digits.mjs): the same
+ * The packed MNIST digits (apps/web/public/digits.bin, written by scripts/demo/pack-digits.mjs): the same
  * 10,000 images and fixed 8,000/2,000 split as apps/datasets/digits.ts, pixels stored as uint8 and
  * turned back into exactly the float32 values Node's loadDigits() gives.
  */
-import type { Matrix } from '../src/index.js';
+import type { Matrix } from 'softmax-wasm';
 
 export interface DigitSplit {
   X: Matrix<Float32Array>;
@@ -60,6 +60,7 @@ export function parseDigits(buf: ArrayBuffer): Digits {
 /** Fetches digits.bin next to the page. */
 export async function fetchDigits(url: URL | string = new URL('digits.bin', document.baseURI)): Promise<ArrayBuffer> {
   const r = await fetch(url);
-  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status} (run node scripts/demo/pack-digits.mjs)`);
+  // (softmax-wasm demo --web answers 404 with what to install; a checkout packs them with scripts/demo/pack-digits.mjs)
+  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status}: ${(await r.text()).slice(0, 300) || 'run node scripts/demo/pack-digits.mjs'}`);
   return r.arrayBuffer();
 }
