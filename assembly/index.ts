@@ -70,8 +70,8 @@ export {
 
 // ---- logits toolkit (assembly/logits/): temperature, log-sum-exp, argmax, top-k, sampling ----
 export { log_sum_exp_f32, log_sum_exp_f64 } from './logits/logsumexp';
-export { argmax_f32, argmax_f64 } from './logits/argmax';
-export { topk_f32, topk_f64, topk_scratch_bytes } from './logits/topk';
+export { argmax_f32, argmax_f64, argmax_last_f32, argmax_last_f64 } from './logits/argmax';
+export { topk_f32, topk_f64, topk_smallest_f32, topk_smallest_f64, topk_scratch_bytes } from './logits/topk';
 export { sample_f32, sample_f64, sample_scratch_bytes_f32, sample_scratch_bytes_f64 } from './logits/sample';
 export { sample_ex_f32, sample_ex_f64, sample_ex_scratch_bytes_f32, sample_ex_scratch_bytes_f64, sample_ex_set } from './logits/sample';
 export {
@@ -83,3 +83,8 @@ export {
   log_softmax_row_blocks_f32, log_softmax_row_blocks_f64, log_softmax_row_finish_f32, log_softmax_row_finish_f64,
   log_softmax_row_out_f32, log_softmax_row_out_f64,
 } from './long_row';
+
+// ---- the tensor round (docs/tensors.md): NLL loss, softmax over a non-last axis ----
+export { nll_loss_f32, nll_loss_f64 } from './nll_loss';
+export { softmax_axis_f32, softmax_axis_f64, log_softmax_axis_f32, log_softmax_axis_f64 } from './axis/softmax';
+export { cross_entropy_axis_f32, cross_entropy_axis_f64 } from './axis/cross_entropy';

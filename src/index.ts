@@ -22,3 +22,5 @@ export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult 
 export { Rng } from './train/rng.js';
 export type { FilterOptions, SampleOptions, SampleResult, SoftmaxOptions, TopKResult } from './types.js';
 export { generationConfig } from './generation_config.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, Tensor, TopKOptions } from './types.js';
+export { tensor } from './tensor.js';

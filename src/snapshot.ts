@@ -52,6 +52,22 @@ function errorName(e: unknown): string {
   }
 }
 
+/** What tensor() checks: float type, the shape it must have, whether the call writes it. */
+export interface TensorSpec {
+  dtype?: DType;
+  shape?: readonly number[] | null;
+  out?: boolean;
+  mayAlias?: readonly string[];
+}
+
+/** A tensor (or a matrix read as one) as the call computes on it; `data` follows seal()'s rebuilt view. */
+export interface HeldTensor<A extends FloatArray> {
+  readonly data: A;
+  shape: number[];
+  /** The matrix when the argument was one. */
+  matrix: Matrix<A> | null;
+}
+
 export interface MatrixSpec {
   dtype?: DType;
   rows?: number | null;
@@ -229,6 +245,93 @@ export class CallSnapshot {
       }
     }
     return snapshot;
+  }
+
+  /**
+   * A float tensor `{ data, shape }` (data, then shape: its length once, then each size once), or a
+   * matrix `{ data, rows, cols }` as matrix() reads it (shape [rows, cols]) when the object has no
+   * `shape`. `spec.shape`: the shape it must have (an output, a second input). The tensor round,
+   * docs/tensors.md.
+   */
+  tensor<A extends FloatArray>(arg: string, v: unknown, spec: TensorSpec = {}): HeldTensor<A> {
+    if (!this.isPlainObject(arg, v)) {
+      fail(this.fn, arg, `must be a tensor { data, shape } (see tensor()) or a matrix { data, rows, cols } (see matrix()), got ${describe(v)}`);
+    }
+    const o = v as { data: unknown; shape: unknown };
+    if (!this.read(arg, () => 'shape' in o)) {
+      const want = spec.shape;
+      const m = this.matrix<A>(arg, v, {
+        dtype: spec.dtype, out: spec.out, mayAlias: spec.mayAlias,
+        ...(want && want.length === 2 ? { rows: want[0], cols: want[1] } : {}),
+      });
+      const held: HeldTensor<A> = { data: m.data, shape: [m.rows, m.cols], matrix: m };
+      if (want && want.length !== 2) fail(this.fn, arg, `must have shape [${want.join(', ')}], got a ${m.rows}×${m.cols} matrix`);
+      // seal() rebuilds the matrix's view: read the data through it
+      Object.defineProperty(held, 'data', { get: () => m.data, enumerable: true });
+      return held;
+    }
+    return this.floatTensor<A>(arg, this.tensorParts(arg, o), spec);
+  }
+
+  /** Reads `data` then `shape` of a tensor-like object once (data captured as it is read). */
+  tensorParts(arg: string, o: { data?: unknown; shape?: unknown }): { data: unknown; shape: number[] } {
+    const data = this.read(`${arg}.data`, () => o.data);
+    this.capture(data);
+    return { data, shape: this.shape(`${arg}.shape`, this.read(`${arg}.shape`, () => o.shape)) };
+  }
+
+  /** A float tensor from parts read by tensorParts(), checked against spec (see tensor()). */
+  floatTensor<A extends FloatArray>(arg: string, parts: { data: unknown; shape: number[] }, spec: TensorSpec = {}): HeldTensor<A> {
+    const { data, shape } = parts;
+    const n = shape.reduce((p, d) => p * d, 1);
+    const f = this.floatFacts(`${arg}.data`, data, spec.dtype);
+    if (f.length !== n) fail(this.fn, arg, `has data.length ${f.length} but its shape [${shape.join(', ')}] holds ${n} elements`);
+    const want = spec.shape;
+    if (want && (want.length !== shape.length || want.some((d, i) => d !== shape[i]))) {
+      fail(this.fn, arg, `must have shape [${want.join(', ')}], got [${shape.join(', ')}]`);
+    }
+    const holder: Held<A> = { data: data as A };
+    this.track(arg, holder as Held<NumArray>, f, spec.out ?? false, spec.mayAlias ?? []);
+    const held: HeldTensor<A> = { data: data as A, shape, matrix: null };
+    Object.defineProperty(held, 'data', { get: () => holder.data, enumerable: true });
+    return held;
+  }
+
+  /** A shape: an Array (or array-like) of sizes, read once each. */
+  private shape(arg: string, v: unknown): number[] {
+    if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && typedArrayName(v) !== undefined)) {
+      fail(this.fn, arg, `must be an array of sizes (non-negative integers), got ${describe(v)}`);
+    }
+    const a = v as ArrayLike<unknown>;
+    const len = this.read(arg, () => a.length);
+    if (typeof len !== 'number' || len > 32) fail(this.fn, arg, `must have at most 32 dimensions, got ${describe(len)}`);
+    const shape: number[] = [];
+    let n = 1;
+    for (let i = 0; i < len; i++) {
+      const d = this.read(`${arg}[${i}]`, () => a[i]);
+      shape.push(isSize(d) ? d : checkSize(this.fn, `${arg}[${i}]`, d));
+      n *= shape[i];
+    }
+    if (n > 2 ** 31 - 1) fail(this.fn, arg, `= [${shape.join(', ')}] holds ${n} elements, more than 2^31 − 1`);
+    return shape;
+  }
+
+  /**
+   * Integer labels given as an Int32Array of n entries or a tensor `{ data: Int32Array, shape }` of
+   * shape `shape` (then n = ∏shape); checked at seal() like labels().
+   */
+  labelTensor(arg: string, v: unknown, shape: readonly number[], classes: () => number, ignoreIndex: () => number | undefined): Held<Int32Array> {
+    if (!this.isPlainObject(arg, v)) return this.labels(arg, v, shape.reduce((p, d) => p * d, 1), classes, ignoreIndex);
+    return this.labelParts(arg, this.tensorParts(arg, v as { data: unknown; shape: unknown }), shape, classes, ignoreIndex);
+  }
+
+  /** Integer labels from parts read by tensorParts(): its shape must be `shape`. */
+  labelParts(arg: string, parts: { data: unknown; shape: number[] }, shape: readonly number[], classes: () => number, ignoreIndex: () => number | undefined): Held<Int32Array> {
+    const got = parts.shape;
+    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      fail(this.fn, arg, `must have shape [${shape.join(', ')}], got [${got.join(', ')}]`);
+    }
+    return this.labels(`${arg}.data`, parts.data, shape.reduce((p, d) => p * d, 1), classes, ignoreIndex);
   }
 
   /**

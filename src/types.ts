@@ -10,6 +10,7 @@ import type { LinearMethods } from './ops/linear.js';
 import type { LogitsMethods } from './ops/logits.js';
 import type { SampleMethods } from './ops/sample.js';
 import type { SoftmaxMethods } from './ops/softmax.js';
+import type { TensorMethods } from './ops/tensors.js';
 import type { FloatArray, Matrix } from './types_core.js';
 
 export type { FloatArray, Matrix } from './types_core.js';
@@ -19,6 +20,7 @@ export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './ops/c
 export type { LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult } from './ops/linear.js';
 export type { TopKResult } from './ops/logits.js';
 export type { FilterOptions, SampleOptions, SampleResult } from './ops/sample.js';
+export type { ArgmaxOptions, NllLossOptions, NllLossResult, Tensor, TopKOptions } from './types_tensors.js';
 
 /**
  * The kernel API. {@link reference} (plain TypeScript, float64 math) and the WASM kernels from
@@ -27,7 +29,7 @@ export type { FilterOptions, SampleOptions, SampleResult } from './ops/sample.js
  * or allocating anything; inputs are never modified (unless passed again as an `out`).
  * docs/ops.md lists the methods (generated from the op registry).
  */
-export interface SoftmaxKernels extends SoftmaxMethods, BackwardMethods, CrossEntropyMethods, LinearMethods, LogitsMethods, SampleMethods {}
+export interface SoftmaxKernels extends SoftmaxMethods, BackwardMethods, CrossEntropyMethods, LinearMethods, LogitsMethods, SampleMethods, TensorMethods {}
 
 /** A matrix that lives in WASM linear memory (from {@link WasmKernels.alloc}). */
 export type WasmMatrix<A extends FloatArray | Int32Array = FloatArray> = Matrix<A> & {

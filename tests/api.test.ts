@@ -76,7 +76,8 @@ describe.each(engines)('%s engine', (_name, get) => {
     const labels = new Int32Array([0, 1, 2, 1]);
     const ce = (l: unknown, o?: unknown) => () => k().softmaxCrossEntropy(logits, l as never, o as never);
     expectInputError(ce(new Int32Array([0, 1, 3, 1])), 'softmaxCrossEntropy: labels[2] = 3 is outside [0, 3)');
-    expectInputError(ce(new Int32Array([0, 1, -100, 1])), 'labels[2] = -100 is outside [0, 3)');
+    expectInputError(ce(new Int32Array([0, 1, -1, 1])), 'labels[2] = -1 is outside [0, 3)', 'not ignoreIndex (-100)');
+    expectInputError(ce(new Int32Array([0, 1, -100, 1]), { ignoreIndex: 2 }), 'labels[2] = -100 is outside [0, 3)', 'not ignoreIndex (2)');
     expectInputError(ce(new Int32Array([0, 1, 7, 1]), { ignoreIndex: -100 }), 'labels[2] = 7', 'not ignoreIndex (-100)');
     expectInputError(ce(new Int32Array([0, 1])), 'labels must have length 4', 'length 2');
     expectInputError(ce([0, 1, 2, 1]), 'labels must be an Int32Array of 4 class indices or a 4×3 matrix', 'Array(4)');

@@ -91,7 +91,7 @@ describe('bench harness on tiny shapes', () => {
     expect(off).toEqual([]);
     // the losses carry a loss; every other op only the output checksum.
     for (const r of compared) {
-      if (/^(softmaxCrossEntropy|linearSoftmaxLoss) /.test(r.workload)) expect(Number.isFinite(r.check!.loss)).toBe(true);
+      if (/^(softmaxCrossEntropy|linearSoftmaxLoss|nllLoss) /.test(r.workload)) expect(Number.isFinite(r.check!.loss)).toBe(true);
       else expect(r.check!.loss).toBeUndefined();
     }
   });
@@ -132,6 +132,7 @@ describe('bench workloads', () => {
       'sample T=0.8 top-p 0.9 top-k 50 1×128256 f32', 'sample T=0.8 top-p 0.9 top-k 50 +decoding 1×128256 f32',
       'sample T=0.8 top-p 0.9 top-k 50 top-logprobs 20 1×128256 f32', 'sample T=0.8 top-p 0.9 top-k 50 n=8 1×128256 f32',
       'sample T=0.8 top-p 0.9 top-k 50 +decoding 8×128256 f32', 'filter T=0.8 top-p 0.9 top-k 50 1×128256 f32',
+      'nllLoss 4096×1000 f32',
       'linearSoftmaxLoss 500×3073×10 f64', 'linearSoftmaxLoss 256×784×10 f64', 'linearSoftmaxLoss 64×512×10000 f64',
     ]);
     expect(new Set(standardWorkloads().map((w) => w.op))).toEqual(new Set(Object.keys(OPS)));

@@ -3,30 +3,13 @@
 // reference on random shapes (odd sizes, around the SIMD widths), ties, ±∞, NaN and masked rows;
 // out / aliasing; validation (SoftmaxInputError before anything is written); seeded reproducibility.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SoftmaxInputError, loadWasm, matrix, reference, type FloatArray, type Matrix, type WasmKernels } from '../src/index.js';
-import { DTYPES, TOL, arr, randMatrix, relErr, type DT } from './support/index.js';
+import { Rng, SoftmaxInputError, loadWasm, matrix, reference, type Matrix, type WasmKernels } from '../src/index.js';
+import { DTYPES, TOL, arr, randMatrix, relErr, specialMatrix } from './support/index.js';
 
 let wasm: WasmKernels;
 beforeAll(async () => { wasm = await loadWasm(); });
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 64, 255, 256, 257, 1000, 1025, 4099];
-
-/** A row mix: gaussian, rounded to create ties, with some ±∞ / NaN / masked rows. */
-function specialMatrix(dt: DT, rows: number, cols: number, seed: number): Matrix<FloatArray> {
-  const r = new Rng(seed);
-  const m = randMatrix(dt, rows, cols, seed, 3);
-  for (let i = 0; i < rows; i++) {
-    const kind = r.int(8);
-    const row = m.data.subarray(i * cols, (i + 1) * cols);
-    if (kind === 1) for (let j = 0; j < cols; j++) row[j] = Math.round(row[j]); // ties
-    if (kind === 2) row.fill(-Infinity); // masked
-    if (kind === 3) row[r.int(cols)] = NaN;
-    if (kind === 4) row[r.int(cols)] = Infinity;
-    if (kind === 5) for (let j = 0; j < cols; j++) if (r.next() < 0.5) row[j] = -Infinity; // partly masked
-    if (kind === 6) { row.fill(0); row[r.int(cols)] = -0; } // ±0 ties
-  }
-  return m;
-}
 
 describe('logSumExp', () => {
   it.each(DTYPES)('%s: matches the reference on many shapes and special rows', (dt) => {

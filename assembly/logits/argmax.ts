@@ -113,3 +113,47 @@ export function argmax_f32(x: usize, rows: i32, cols: i32, out: usize): void {
 export function argmax_f64(x: usize, rows: i32, cols: i32, out: usize): void {
   argmax_rows<f64>(x, rows, cols, out);
 }
+
+/** Index of the last element of the row [p, p + cols) equal to m (the last NaN when m is NaN); −1 if none. */
+// @ts-ignore: decorator
+@inline function row_find_last<T>(p: usize, cols: i32, m: T): i32 {
+  const isNan = m != m;
+  const vm = v128.splat<T>(m);
+  let q = p + (<usize>cols << alignof<T>());
+  // vector by vector from the end: stop at the last vector holding a match
+  for (; q >= p + 16; q -= 16) {
+    const v = v128.load(q - 16);
+    if (v128.any_true(isNan ? v128.ne<T>(v, v) : v128.eq<T>(v, vm))) break;
+  }
+  // scalar: the lane (from the end)
+  for (; q > p; q -= sizeof<T>()) {
+    const x = load<T>(q - sizeof<T>());
+    if (isNan ? x != x : x == m) return <i32>((q - sizeof<T>() - p) >> alignof<T>());
+  }
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline function argmax_last_rows<T>(x: usize, rows: i32, cols: i32, out: usize): void {
+  const rowBytes = <usize>cols << alignof<T>();
+  for (let i = 0; i < rows; i++) {
+    const p = x + <usize>i * rowBytes;
+    // the row max (NaN when the row holds one), then the last element equal to it
+    store<i32>(out + (<usize>i << 2), cols > 0 ? row_find_last<T>(p, cols, row_max_nan<T>(p, p + rowBytes)) : -1);
+  }
+}
+
+/**
+ * out[i] = LAST index of the largest element of row i (ONNX ArgMax select_last_index = 1; its
+ * reference, onnx/reference/ops/op_argmax.py _argmax_use_numpy_select_last_index, flips the axis,
+ * takes numpy's first maximum and maps it back): a NaN row gives its last NaN, an all −∞ row its
+ * last index, an empty row −1. Two passes (max, then a backward search). Exact.
+ */
+export function argmax_last_f32(x: usize, rows: i32, cols: i32, out: usize): void {
+  argmax_last_rows<f32>(x, rows, cols, out);
+}
+
+/** argmax_last_f32 for f64 rows. */
+export function argmax_last_f64(x: usize, rows: i32, cols: i32, out: usize): void {
+  argmax_last_rows<f64>(x, rows, cols, out);
+}

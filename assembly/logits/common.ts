@@ -24,6 +24,19 @@
   return select<u64>(0xFFFFFFFFFFFFFFFF, k, f != f);
 }
 
+/**
+ * The key under an order O: u8 = the selection order above (largest first); i8 = value ascending
+ * with NaN last and lower index first on ties (topK with largest: false, as ONNX TopK largest = 0
+ * orders it: onnx/reference/ops/op_topk.py topk_sorted_implementation sorts by np.lexsort((index,
+ * X)), NaN last). The complemented key reverses the value order and keeps "key descending, index
+ * ascending" as the one rule; O is a compile-time type, so the largest-first code is unchanged.
+ */
+// @ts-ignore: decorator
+@inline export function okey<T, O>(x: T): u64 {
+  const k = key_of<T>(x);
+  return isSigned<O>() ? ~k : k;
+}
+
 /** true when (key a, index ia) comes before (key b, index ib) in the selection order. */
 // @ts-ignore: decorator
 @inline export function before(ka: u64, ia: i32, kb: u64, ib: i32): bool {
@@ -77,14 +90,14 @@ export const SELECT_HIST_BYTES: i32 = HIST_BINS * 12;
 }
 
 /** Sorts cand[0..n) in place by the selection order (insertion sort; n is small). */
-export function sort_small<T>(x: usize, cand: usize, n: i32): void {
+export function sort_small<T, O = u8>(x: usize, cand: usize, n: i32): void {
   for (let i = 1; i < n; i++) {
     const ji = load<i32>(cand + (<usize>i << 2));
-    const ki = key_of<T>(load<T>(x + (<usize>ji << alignof<T>())));
+    const ki = okey<T, O>(load<T>(x + (<usize>ji << alignof<T>())));
     let p = i - 1;
     while (p >= 0) {
       const jp = load<i32>(cand + (<usize>p << 2));
-      const kp = key_of<T>(load<T>(x + (<usize>jp << alignof<T>())));
+      const kp = okey<T, O>(load<T>(x + (<usize>jp << alignof<T>())));
       if (!before(ki, ji, kp, jp)) break;
       store<i32>(cand + (<usize>(p + 1) << 2), jp);
       p--;
@@ -94,40 +107,40 @@ export function sort_small<T>(x: usize, cand: usize, n: i32): void {
 }
 
 // @ts-ignore: decorator
-@inline function heap_key<T>(x: usize, cand: usize, i: i32): u64 {
-  return key_of<T>(load<T>(x + (<usize>load<i32>(cand + (<usize>i << 2)) << alignof<T>())));
+@inline function heap_key<T, O>(x: usize, cand: usize, i: i32): u64 {
+  return okey<T, O>(load<T>(x + (<usize>load<i32>(cand + (<usize>i << 2)) << alignof<T>())));
 }
 
 /** Sorts cand[0..n) by the selection order: heapsort (a min-heap on the order, popped to the end). */
-export function sort_indices<T>(x: usize, cand: usize, n: i32): void {
-  if (n <= SMALL) { sort_small<T>(x, cand, n); return; }
+export function sort_indices<T, O = u8>(x: usize, cand: usize, n: i32): void {
+  if (n <= SMALL) { sort_small<T, O>(x, cand, n); return; }
   // heap whose root is the LAST element in the order; popping it to the end leaves cand sorted
-  for (let start = (n >> 1) - 1; start >= 0; start--) sift_down<T>(x, cand, start, n);
+  for (let start = (n >> 1) - 1; start >= 0; start--) sift_down<T, O>(x, cand, start, n);
   for (let end = n - 1; end > 0; end--) {
     const t = load<i32>(cand);
     store<i32>(cand, load<i32>(cand + (<usize>end << 2)));
     store<i32>(cand + (<usize>end << 2), t);
-    sift_down<T>(x, cand, 0, end);
+    sift_down<T, O>(x, cand, 0, end);
   }
 }
 
-function sift_down<T>(x: usize, cand: usize, root: i32, n: i32): void {
+function sift_down<T, O>(x: usize, cand: usize, root: i32, n: i32): void {
   while (true) {
     const l = 2 * root + 1;
     if (l >= n) return;
     let c = l;
     const jl = load<i32>(cand + (<usize>l << 2));
-    const kl = heap_key<T>(x, cand, l);
+    const kl = heap_key<T, O>(x, cand, l);
     if (l + 1 < n) {
       const jr = load<i32>(cand + (<usize>(l + 1) << 2));
-      const kr = heap_key<T>(x, cand, l + 1);
+      const kr = heap_key<T, O>(x, cand, l + 1);
       // the child that comes later in the order
       if (before(kl, jl, kr, jr)) c = l + 1;
     }
     const jc = load<i32>(cand + (<usize>c << 2));
-    const kc = heap_key<T>(x, cand, c);
+    const kc = heap_key<T, O>(x, cand, c);
     const jroot = load<i32>(cand + (<usize>root << 2));
-    const kroot = heap_key<T>(x, cand, root);
+    const kroot = heap_key<T, O>(x, cand, root);
     if (!before(kroot, jroot, kc, jc)) return; // root already comes after its children
     store<i32>(cand + (<usize>root << 2), jc);
     store<i32>(cand + (<usize>c << 2), jroot);
@@ -141,7 +154,7 @@ function sift_down<T>(x: usize, cand: usize, root: i32, n: i32): void {
  * hist is SELECT_HIST_BYTES of workspace. W > 0; if rounding keeps the running weight below W, the
  * whole set is the prefix.
  */
-export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n: i32, all: bool, W: f64, hist: usize): void {
+export function select_prefix<T, O = u8>(x: usize, e: usize, mass: bool, cand: usize, n: i32, all: bool, W: f64, hist: usize): void {
   const counts = hist;
   const masses = hist + (<usize>HIST_BINS << 2);
   let above: f64 = 0;   // weight of the elements known to be in the prefix
@@ -161,7 +174,7 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
     if (mass) memory.fill(masses, 0, <usize>bins << 3);
     for (let i = 0; i < n; i++) {
       const j = implicit ? i : load<i32>(cand + (<usize>i << 2));
-      const d = <usize>((key_of<T>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
+      const d = <usize>((okey<T, O>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
       store<i32>(counts + (d << 2), load<i32>(counts + (d << 2)) + 1);
       if (mass) store<f64>(masses + (d << 3), load<f64>(masses + (d << 3)) + <f64>load<T>(e + (<usize>j << alignof<T>())));
     }
@@ -183,7 +196,7 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
     let m = 0;
     for (let i = 0; i < n; i++) {
       const j = implicit ? i : load<i32>(cand + (<usize>i << 2));
-      const d = <i32>((key_of<T>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
+      const d = <i32>((okey<T, O>(load<T>(x + (<usize>j << alignof<T>()))) >> shift) & digitMask);
       if (d == dsel) { store<i32>(cand + (<usize>m << 2), j); m++; }
     }
     n = m;
@@ -193,7 +206,7 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
     for (let i = 0; i < n; i++) store<i32>(cand + (<usize>i << 2), i);
   }
   // the remaining candidates: sorted (all key bits done: they share one key and are in index order)
-  if (consumed < keyBits) sort_small<T>(x, cand, n);
+  if (consumed < keyBits) sort_small<T, O>(x, cand, n);
   let acc = above;
   let b = n - 1;
   for (let i = 0; i < n; i++) {
@@ -202,12 +215,12 @@ export function select_prefix<T>(x: usize, e: usize, mass: bool, cand: usize, n:
   }
   // boundary element, its tie group
   const jb = load<i32>(cand + (<usize>b << 2));
-  const kb = key_of<T>(load<T>(x + (<usize>jb << alignof<T>())));
+  const kb = okey<T, O>(load<T>(x + (<usize>jb << alignof<T>())));
   let ties = 0, tiesTotal = 0;
   let massIn: f64 = above;
   for (let i = 0; i < n; i++) {
     const j = load<i32>(cand + (<usize>i << 2));
-    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
+    const k = okey<T, O>(load<T>(x + (<usize>j << alignof<T>())));
     if (i <= b) massIn += weight_of<T>(e, j, mass);
     if (k == kb) { tiesTotal++; if (i <= b) ties++; }
   }

@@ -2,18 +2,19 @@
 // (common.ts: select_prefix, count mode) finds the k-th element in one histogram pass over the row
 // plus passes over shrinking candidate sets; a gather pass (vector compare, scalar only for lanes at
 // or above the threshold) collects the k survivors in index order, and only those k are sorted
-// (insertion sort for k ≤ 48, heapsort above). Long rows with small k first cut the row to the
+// (insertion sort for k ≤ 48, heapsort above). topk_smallest_* run the same code on the complemented
+// keys (common.ts okey): the k smallest, ascending. Long rows with small k first cut the row to the
 // elements at or above a threshold taken from 256 evenly spaced samples (prefilter_x, exact: it
 // falls back to the whole row when fewer than k pass). Order: value descending, lower index first on ties,
 // NaN largest, −0 = +0. Exact (no arithmetic): WASM, both builds, and the reference agree bit for bit.
-import { SELECT_HIST_BYTES, compact_mask, key_of, select_prefix, sel_index, sel_key, sel_ties, sel_ties_total, sort_indices } from './common';
+import { SELECT_HIST_BYTES, compact_mask, okey, select_prefix, sel_index, sel_key, sel_ties, sel_ties_total, sort_indices } from './common';
 import { hcount } from '../vec';
 
 /**
  * Writes the members of the prefix (sel_key, sel_ties) of row [x, x + cols) to dst in index order:
  * every element with key > sel_key and the first sel_ties with key == sel_key. Returns the count.
  */
-export function gather_prefix<T>(x: usize, cols: i32, dst: usize): i32 {
+export function gather_prefix<T, O = u8>(x: usize, cols: i32, dst: usize): i32 {
   const tau = load<T>(x + (<usize>sel_index << alignof<T>()));
   const kt = sel_key;
   const allTies = sel_ties == sel_ties_total;
@@ -22,15 +23,15 @@ export function gather_prefix<T>(x: usize, cols: i32, dst: usize): i32 {
   const tauNan = tau != tau;
   let j = 0;
   const lanes = 16 / sizeof<T>();
-  // vector pre-check: only lanes with x ≥ τ (or NaN) can be members
+  // vector pre-check: only lanes with x ≥ τ (or NaN) can be members (x ≤ τ, never NaN, for the smallest)
   if (!tauNan) {
     for (; j + lanes <= cols; j += lanes) {
       const v = v128.load(x + (<usize>j << alignof<T>()));
-      const q = v128.or(v128.ge<T>(v, vt), v128.ne<T>(v, v));
+      const q = isSigned<O>() ? v128.le<T>(v, vt) : v128.or(v128.ge<T>(v, vt), v128.ne<T>(v, v));
       if (!v128.any_true(q)) continue;
       for (let l = 0; l < lanes; l++) {
         const jj = j + l;
-        const k = key_of<T>(load<T>(x + (<usize>jj << alignof<T>())));
+        const k = okey<T, O>(load<T>(x + (<usize>jj << alignof<T>())));
         if (k > kt || (k == kt && (allTies || ties < sel_ties))) {
           if (k == kt) ties++;
           store<i32>(dst + (<usize>n << 2), jj); n++;
@@ -39,7 +40,7 @@ export function gather_prefix<T>(x: usize, cols: i32, dst: usize): i32 {
     }
   }
   for (; j < cols; j++) {
-    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
+    const k = okey<T, O>(load<T>(x + (<usize>j << alignof<T>())));
     if (k > kt || (k == kt && (allTies || ties < sel_ties))) {
       if (k == kt) ties++;
       store<i32>(dst + (<usize>n << 2), j); n++;
@@ -52,13 +53,13 @@ export function gather_prefix<T>(x: usize, cols: i32, dst: usize): i32 {
  * Writes the members of the prefix (sel_*) among the index-ordered list src[0..n) to dst (index
  * order kept); returns their number. The list must hold whole tie groups (it is a prefix set).
  */
-export function gather_list<T>(x: usize, src: usize, n: i32, dst: usize): i32 {
+export function gather_list<T, O = u8>(x: usize, src: usize, n: i32, dst: usize): i32 {
   const kt = sel_key;
   const allTies = sel_ties == sel_ties_total;
   let ties = 0, m = 0;
   for (let t = 0; t < n; t++) {
     const j = load<i32>(src + (<usize>t << 2));
-    const k = key_of<T>(load<T>(x + (<usize>j << alignof<T>())));
+    const k = okey<T, O>(load<T>(x + (<usize>j << alignof<T>())));
     if (k > kt || (k == kt && (allTies || ties < sel_ties))) {
       if (k == kt) ties++;
       store<i32>(dst + (<usize>m << 2), j); m++;
@@ -115,7 +116,7 @@ function prefilter_x<T>(p: usize, cols: i32, k: i32, cand: usize, surv: usize): 
 }
 
 // @ts-ignore: decorator
-@inline function topk_rows<T>(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
+@inline function topk_rows<T, O>(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
   const rowBytes = <usize>cols << alignof<T>();
   const hist = work;
   const cand = work + <usize>SELECT_HIST_BYTES;
@@ -126,18 +127,19 @@ function prefilter_x<T>(p: usize, cols: i32, k: i32, cand: usize, surv: usize): 
     if (k >= cols) {
       for (let j = 0; j < cols; j++) store<i32>(idx + (<usize>j << 2), j);
     } else {
-      const n = cols >= 4096 && k <= (cols >> 5) ? prefilter_x<T>(p, cols, k, cand, surv) : -1;
+      // (the prefilter's threshold test is x ≥ θ: largest first only)
+      const n = !isSigned<O>() && cols >= 4096 && k <= (cols >> 5) ? prefilter_x<T>(p, cols, k, cand, surv) : -1;
       if (n >= 0) {
         memory.copy(cand, surv, <usize>n << 2);
-        select_prefix<T>(p, 0, false, cand, n, false, <f64>k, hist);
-        gather_list<T>(p, surv, n, idx);
+        select_prefix<T, O>(p, 0, false, cand, n, false, <f64>k, hist);
+        gather_list<T, O>(p, surv, n, idx);
       } else {
-        select_prefix<T>(p, 0, false, cand, cols, true, <f64>k, hist);
-        gather_prefix<T>(p, cols, idx);
+        select_prefix<T, O>(p, 0, false, cand, cols, true, <f64>k, hist);
+        gather_prefix<T, O>(p, cols, idx);
       }
     }
     // sort the k survivors, then write their values
-    sort_indices<T>(p, idx, k);
+    sort_indices<T, O>(p, idx, k);
     const val = values + (<usize>i * <usize>k << alignof<T>());
     for (let j = 0; j < k; j++) {
       store<T>(val + (<usize>j << alignof<T>()), load<T>(p + (<usize>load<i32>(idx + (<usize>j << 2)) << alignof<T>())));
@@ -150,10 +152,24 @@ function prefilter_x<T>(p: usize, cols: i32, k: i32, cand: usize, surv: usize): 
  * (rows×k i32), descending. work: topk_scratch_bytes(cols) bytes, 16-byte aligned.
  */
 export function topk_f32(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
-  topk_rows<f32>(x, rows, cols, k, values, indices, work);
+  topk_rows<f32, u8>(x, rows, cols, k, values, indices, work);
 }
 
 /** topk_f32 for f64. */
 export function topk_f64(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
-  topk_rows<f64>(x, rows, cols, k, values, indices, work);
+  topk_rows<f64, u8>(x, rows, cols, k, values, indices, work);
+}
+
+/**
+ * The k smallest (1 ≤ k ≤ cols) of each row, ascending, lower index first on ties, NaN after +∞
+ * (ONNX TopK with largest = 0; torch.topk(largest=False) takes the same set, NaN counting as the
+ * largest value). Same arguments and workspace as topk_f32.
+ */
+export function topk_smallest_f32(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
+  topk_rows<f32, i8>(x, rows, cols, k, values, indices, work);
+}
+
+/** topk_smallest_f32 for f64. */
+export function topk_smallest_f64(x: usize, rows: i32, cols: i32, k: i32, values: usize, indices: usize, work: usize): void {
+  topk_rows<f64, i8>(x, rows, cols, k, values, indices, work);
 }

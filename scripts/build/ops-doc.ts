@@ -11,6 +11,8 @@ const SPLIT: Record<Split['by'], string> = {
   rows: 'chunks of whole rows',
   rowLosses: 'chunks of whole rows; per-row losses added by the caller in row order',
   phases: 'the linear classifier\'s own split (src/wasm/threaded_linear.ts)',
+  positions: 'chunks of inner positions (multiples of 16) of every outer block',
+  positionLosses: 'chunks of inner positions; per-position losses added by the caller in position order',
   caller: 'the calling thread',
 };
 

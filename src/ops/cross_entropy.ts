@@ -8,7 +8,10 @@ import { softmaxCrossEntropy as refCrossEntropy, type CrossEntropyArgs } from '.
 import type { Held } from '../snapshot_seal.js';
 import type { FloatArray, Matrix } from '../types_core.js';
 import { checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array } from '../validate.js';
-import { defineOp, type Float } from './op.js';
+import { defineOp, type Float, type WasmContext } from './op.js';
+import { crossEntropyTensor, DEFAULT_IGNORE_INDEX, isTensorCall, positionsDenominator } from './tensors.js';
+import { crossEntropyAxis } from '../reference/axis.js';
+import type { Tensor } from '../types_tensors.js';
 
 /** How `softmaxCrossEntropy` reduces per-sample losses (PyTorch's `reduction`). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -21,8 +24,11 @@ export interface CrossEntropyOptions<A extends FloatArray = FloatArray> {
   reduction?: Reduction;
   /** Per-class weights, length C (PyTorch's `weight`). */
   weights?: A;
-  /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only. */
+  /** An integer label value that contributes nothing to the loss or the gradient. Integer labels only.
+   * Default −100, PyTorch's `ignore_index` (what Hugging Face's data collators pad labels with). */
   ignoreIndex?: number;
+  /** The class axis of a tensor (or of a matrix: 0 or 1), default 1 as PyTorch; negative counts from the end. */
+  axis?: number;
   /** In [0, 1]: mixes the target with the uniform distribution, as PyTorch does. Default 0. */
   labelSmoothing?: number;
   /** Default true: also return d loss / d logits. */
@@ -42,6 +48,20 @@ export interface CrossEntropyResult<A extends FloatArray = FloatArray> {
 }
 
 export interface CrossEntropyMethods {
+  /**
+   * Softmax cross-entropy of (N, C, d1…dk) logits, PyTorch's layout: class axis `options.axis`
+   * (default 1), integer labels of N·d1…dk entries (an Int32Array or a tensor of shape (N, d1…dk))
+   * or probabilities of the logits' shape; every option of the 2-D form; 'mean' over all non-ignored
+   * positions (by their summed class weights with `weights`); `losses` per position with 'none';
+   * `grad` of the logits' shape. A class axis that is not the last is computed in place (docs/tensors.md).
+   * @example
+   * reference.softmaxCrossEntropy(tensor(new Float64Array([0, 0, 0, 0]), [1, 2, 2]), Int32Array.from([0, 1])).loss // ≈ 0.6931471805599453
+   */
+  softmaxCrossEntropy<A extends FloatArray>(
+    logits: Tensor<A>,
+    labels: Int32Array | Tensor<Int32Array> | Tensor<A>,
+    options?: Omit<CrossEntropyOptions<A>, 'gradOut'> & { gradOut?: Tensor<A> },
+  ): { loss: number; losses?: A; grad?: Tensor<A> };
   /**
    * Softmax cross-entropy of logits against integer labels (`Int32Array`, N entries in [0, C) or
    * `ignoreIndex`) or probability rows (an N×C matrix), with its gradient w.r.t. the logits, in one
@@ -82,7 +102,7 @@ export type { CrossEntropyArgs };
 
 const CE_OPTIONS = ['reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
 
-function reductionCode(fn: string, v: unknown): ReductionCode {
+export function reductionCode(fn: string, v: unknown): ReductionCode {
   if (v === undefined || v === 'mean') return REDUCTION_MEAN;
   if (v === 'sum') return REDUCTION_SUM;
   if (v === 'none') return REDUCTION_NONE;
@@ -91,11 +111,32 @@ function reductionCode(fn: string, v: unknown): ReductionCode {
 
 type CE = { loss: number; grad?: Matrix<Float> };
 
+/** The WASM plan of cross-entropy over the class axis of (N, C, d1…dk) (assembly/axis/cross_entropy.ts). */
+function crossEntropyAxisWasm(w: WasmContext, a: CrossEntropyArgs): number {
+  const { rows: outer, cols: C } = a.logits;
+  const inner = a.inner!;
+  const mean = a.reduction === REDUCTION_MEAN;
+  const D = mean ? positionsDenominator(a) : 1;
+  if (mean && D === 0) { a.grad?.data.fill(0); return NaN; } // nothing to average: loss NaN, gradient 0
+  const call = w.call();
+  const sl = call.in(a.logits.data);
+  const slab = call.opt(a.labels), stg = call.opt(a.targets?.data ?? null), sw = call.opt(a.weights);
+  const sloss = call.opt(a.losses, false), sg = call.opt(a.grad?.data ?? null, false);
+  const l64 = call.workspace(outer * inner * 8);
+  const p = (slot: { ptr: number } | null): number => (slot ? slot.ptr : 0);
+  const k = w.kernel('cross_entropy_axis', a.logits.data);
+  const total = call.run(() => k(sl.ptr, outer, C, inner, inner, p(slab), p(stg), p(sw), a.ignoreIndex,
+    a.smoothing, 1 / D, p(sloss), p(sg), l64.ptr));
+  return mean ? total / D : total;
+}
+
 export const softmaxCrossEntropy = defineOp({
   name: 'softmaxCrossEntropy',
   summary: 'Fused softmax cross-entropy and its gradient (integer labels or probability rows; weights, ignoreIndex, label smoothing, reduction).',
   signature: 'softmaxCrossEntropy(logits, labels, { reduction?, weights?, ignoreIndex?, labelSmoothing?, grad?, gradOut? })',
   api(ctx, s, logits: unknown, labels: unknown, options: unknown): CrossEntropyResult {
+    // a Tensor, or options naming an axis: (N, C, d1…dk) logits (./tensors.ts)
+    if (isTensorCall(logits, options)) return crossEntropyTensor(ctx, s, logits, labels, options) as CrossEntropyResult;
     const fn = 'softmaxCrossEntropy';
     // Read order: logits; labels; options (own keys, then each option in CE_OPTIONS order); gradOut.
     const sl = s.matrix('logits', logits);
@@ -105,7 +146,7 @@ export const softmaxCrossEntropy = defineOp({
     let intLabels: Held<Int32Array> | null = null;
     let targets: Matrix<FloatArray> | null = null;
     if (isInt32Array(labels)) {
-      intLabels = s.labels('labels', labels, n, () => c, () => ignoreIndex);
+      intLabels = s.labels('labels', labels, n, () => c, () => ignoreIndex ?? (targets ? undefined : DEFAULT_IGNORE_INDEX));
     } else if (s.isPlainObject('labels', labels) && s.read('labels', () => 'data' in labels)) {
       targets = s.matrix('labels', labels, { dtype: dt, rows: n, cols: c });
     } else {
@@ -129,8 +170,8 @@ export const softmaxCrossEntropy = defineOp({
     // N×0 probability rows: every per-sample loss is an empty sum (0); no need to walk N empty rows.
     const loss = targets && c === 0 ? 0 : ctx.run({
       logits: sl, labels: intLabels?.data ?? null, targets, weights: weights?.data ?? null,
-      // -1 is never a valid label, so it means "ignore nothing" when the caller gave no ignoreIndex.
-      ignoreIndex: ignoreIndex ?? -1,
+      // PyTorch's default ignore_index (torch/nn/functional.py cross_entropy: ignore_index=-100)
+      ignoreIndex: ignoreIndex ?? DEFAULT_IGNORE_INDEX,
       smoothing, reduction, losses, grad,
     });
     const result: CrossEntropyResult = { loss };
@@ -138,8 +179,9 @@ export const softmaxCrossEntropy = defineOp({
     if (grad) result.grad = gradOut ? opt.gradOut as Matrix<FloatArray> : grad;
     return result;
   },
-  reference: (a: CrossEntropyArgs) => refCrossEntropy(a),
+  reference: (a: CrossEntropyArgs) => ((a.inner ?? 1) > 1 ? crossEntropyAxis(a) : refCrossEntropy(a)),
   wasm(w, a) {
+    if ((a.inner ?? 1) > 1) return crossEntropyAxisWasm(w, a);
     const call = w.call();
     const sl = call.in(a.logits.data);
     const slab = call.opt(a.labels), stg = call.opt(a.targets?.data ?? null), sw = call.opt(a.weights);
@@ -152,6 +194,9 @@ export const softmaxCrossEntropy = defineOp({
   kernels: {
     cross_entropy: {
       params: 'logits, rows, cols, labels, targets, weights, ignore_index, smoothing, reduction, losses, grad', by: 'rowLosses',
+    },
+    cross_entropy_axis: {
+      params: 'logits, outer, C, inner, count, labels, targets, weights, ignore_index, eps, rD, losses, grad, l64', by: 'positionLosses',
     },
   },
   bench: {

@@ -18,8 +18,9 @@ import { LOGITS_OPS } from './logits.js';
 import type { Op } from './op.js';
 import { SAMPLE_OPS } from './sample.js';
 import { SOFTMAX_OPS } from './softmax.js';
+import { TENSOR_OPS } from './tensors.js';
 
-export const OPS = [...SOFTMAX_OPS, ...BACKWARD_OPS, ...CROSS_ENTROPY_OPS, ...LINEAR_OPS, ...LOGITS_OPS, ...SAMPLE_OPS] as const;
+export const OPS = [...SOFTMAX_OPS, ...BACKWARD_OPS, ...CROSS_ENTROPY_OPS, ...LINEAR_OPS, ...LOGITS_OPS, ...SAMPLE_OPS, ...TENSOR_OPS] as const;
 
 type AnyEntry = (typeof OPS)[number];
 /** The name of a public op. */

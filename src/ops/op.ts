@@ -52,6 +52,11 @@ export type Split =
   /** The linear classifier's own split (src/wasm/threaded_linear.ts): the phases of
    * assembly/linear_softmax/, linearScores by rows or column panels. */
   | { by: 'phases' }
+  /** The axis kernels (assembly/axis/): chunks of inner positions (multiples of 16) of every outer
+   * block, each position computed by the single call's code (docs/tensors.md). */
+  | { by: 'positions' }
+  /** As 'positions', each position's loss kept as an f64, added by the caller in position order. */
+  | { by: 'positionLosses' }
   /** Always the single call on the calling thread; `why` says why. */
   | { by: 'caller'; why: string };
 

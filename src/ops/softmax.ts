@@ -9,14 +9,35 @@ import { logSoftmaxTemperature, softmaxTemperature } from '../reference/logits.j
 import type { FloatArray, Matrix } from '../types_core.js';
 import { checkTemperature, dtypeOf } from '../validate.js';
 import { defineOp, type BenchShape, type Float } from './op.js';
+import { isTensorCall, softmaxTensor } from './tensors.js';
+import { softmaxAxis } from '../reference/axis.js';
+import type { Tensor } from '../types_tensors.js';
 
 /** Options of softmax / logSoftmax. */
 export interface SoftmaxOptions {
+  /** The axis to normalize along (default −1, the last; negative counts from the end, as PyTorch's `dim`).
+   * A matrix is the tensor [rows, cols]. See docs/tensors.md. */
+  axis?: number;
   /** T > 0 (finite): softmax of x / T, 1/T folded into the exp pass. Default 1 (the plain kernel, bit for bit). */
   temperature?: number;
 }
 
 export interface SoftmaxMethods {
+  /**
+   * Softmax of an N-d tensor along `options.axis` (default −1), with `options.temperature`; the
+   * result has x's shape (`out` may alias x). A non-last axis is computed in place of a transpose
+   * (docs/tensors.md).
+   * @example
+   * reference.softmax(tensor(new Float64Array([1, 2, 3, 4]), [2, 2]), undefined, { axis: 0 }).data
+   * // ≈ [0.11920292202211755, 0.11920292202211755, 0.8807970779778823, 0.8807970779778823]
+   */
+  softmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
+  /**
+   * Log-softmax of an N-d tensor along `options.axis` (default −1), with `options.temperature`.
+   * @example
+   * reference.logSoftmax(tensor(new Float64Array([0, 0]), [2, 1]), undefined, { axis: 0 }).data // ≈ [-0.6931471805599453, -0.6931471805599453]
+   */
+  logSoftmax<A extends FloatArray>(x: Tensor<A>, out?: Tensor<A>, options?: SoftmaxOptions): Tensor<A>;
   /**
    * Row-wise numerically stable softmax: `out[i, j] = exp(x[i, j] − max_i) / Σ_k exp(x[i, k] − max_i)`.
    * A row that is all `-Infinity` gives 0 everywhere; `+Infinity` or `NaN` in a row gives NaN in that row.
@@ -55,7 +76,11 @@ export interface SoftmaxMethods {
 }
 
 /** The Backend arguments of softmax / logSoftmax: out may be x; temperature 1 is the plain kernel. */
-export interface SoftmaxArgs { x: Matrix<FloatArray>; out: Matrix<FloatArray>; temperature: number }
+export interface SoftmaxArgs {
+  x: Matrix<FloatArray>; out: Matrix<FloatArray>; temperature: number;
+  /** The positions after the axis (absent or 1: rows of x); > 1: x is (rows, cols, inner) over rows·cols·inner elements (docs/tensors.md). */
+  inner?: number;
+}
 
 const SOFTMAX_OPTIONS = ['temperature'] as const;
 const first = (r: Matrix<Float>): number => r.data[0];
@@ -70,6 +95,8 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
     summary,
     signature: `${name}(x, out?, { temperature? })`,
     api(ctx, s, x: unknown, out: unknown, options: unknown) {
+      // a Tensor, or options naming an axis (./tensors.ts)
+      if (isTensorCall(x, options)) return softmaxTensor(name, ctx, s, x, out, options);
       // Read order: x; out; options (temperature).
       const sx = s.matrix('x', x);
       const dt = dtypeOf(sx.data)!;
@@ -82,12 +109,19 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
       if (sx.rows * sx.cols > 0) ctx.run({ x: sx, out: o, temperature });
       return so ? out : o;
     },
-    reference: (a: SoftmaxArgs) => (a.temperature === 1 ? plain(a.x, a.out) : tempered(a.x, a.out, 1 / a.temperature)),
+    reference: (a: SoftmaxArgs) => ((a.inner ?? 1) > 1
+      ? softmaxAxis({ x: a.x.data, out: a.out.data, outer: a.x.rows, size: a.x.cols, inner: a.inner!, invT: 1 / a.temperature, log: name === 'logSoftmax' })
+      : a.temperature === 1 ? plain(a.x, a.out) : tempered(a.x, a.out, 1 / a.temperature)),
     wasm(w, a) {
       const c = w.call();
       const sx = c.in(a.x.data), so = c.out(a.out.data);
       const { rows, cols } = a.x;
-      if (a.temperature === 1) {
+      const inner = a.inner ?? 1;
+      if (inner > 1) {
+        // another axis than the last: SIMD across the inner positions (assembly/axis/softmax.ts)
+        const k = w.kernel(`${kernel}_axis`, a.x.data);
+        c.run(() => k(sx.ptr, so.ptr, rows, cols, inner, 1 / a.temperature, inner));
+      } else if (a.temperature === 1) {
         const k = w.kernel(kernel, a.x.data);
         c.run(() => k(sx.ptr, so.ptr, rows, cols));
       } else {
@@ -98,6 +132,7 @@ function rowwise<const N extends 'softmax' | 'logSoftmax'>(name: N, kernel: 'sof
     kernels: {
       [kernel]: { params: 'x, out, rows, cols', by: 'rows', args: ['in', 'out', 'rows', 'cols'], longRow: true },
       [`${kernel}_temperature`]: { params: 'x, out, rows, cols, invT', by: 'rows', args: ['in', 'out', 'rows', 'cols', 'scalar'] },
+      [`${kernel}_axis`]: { params: 'x, out, outer, C, inner, s, count', by: 'positions' },
     },
     bench: {
       inputs: rowsByCols, outputs: sameAsX,

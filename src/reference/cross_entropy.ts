@@ -32,7 +32,7 @@ export interface CrossEntropyArgs<A extends FloatArray = FloatArray> {
   targets: Matrix<A> | null;
   /** Per-class weights (length C) or null. */
   weights: A | null;
-  /** Label value to skip. When the caller gave none this is -1, which no valid label equals. */
+  /** Label value to skip (−100 when the caller gave none, PyTorch's default). */
   ignoreIndex: number;
   /** Label smoothing ε in [0, 1]. */
   smoothing: number;
@@ -41,6 +41,12 @@ export interface CrossEntropyArgs<A extends FloatArray = FloatArray> {
   losses: A | null;
   /** Gradient d loss / d logits (N×C) to fill, or null. May alias `logits`. */
   grad: Matrix<A> | null;
+  /**
+   * The positions after the class axis of (N, C, d1…dk) logits (d1·…·dk; absent or 1: the 2-D form).
+   * With inner > 1, logits / targets / grad are `{ data, rows: N, cols: C }` over N·C·inner elements
+   * and labels / losses have N·inner entries (docs/tensors.md).
+   */
+  inner?: number;
 }
 
 /**

@@ -9,10 +9,10 @@
  */
 import type { FloatArray, Matrix } from '../types_core.js';
 import { expSumWithoutMax, logSoftmaxRow, readRow, rowKind, rowMax, softmaxRow } from './softmax.js';
-import { argmaxRow, orderOf } from './order.js';
+import { argmaxLastRow, argmaxRow, compareAscending, orderOf } from './order.js';
 import { drawKept, keptRow, type SampleArgs } from './sampler.js';
 
-export { argmaxRow, compareEntries, orderOf } from './order.js';
+export { argmaxLastRow, argmaxRow, compareAscending, compareEntries, orderOf } from './order.js';
 export type { SampleArgs } from './sampler.js';
 
 /** log Σ exp of each row into out (length N). */
@@ -25,14 +25,15 @@ export function logSumExp<A extends FloatArray>(x: Matrix<A>, out: A): void {
   }
 }
 
-export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array): void {
-  for (let i = 0; i < x.rows; i++) out[i] = argmaxRow(readRow(x, i));
+export function argmax<A extends FloatArray>(x: Matrix<A>, out: Int32Array, selectLast = false): void {
+  for (let i = 0; i < x.rows; i++) out[i] = (selectLast ? argmaxLastRow : argmaxRow)(readRow(x, i));
 }
 
-export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array): void {
+export function topK<A extends FloatArray>(x: Matrix<A>, k: number, values: Matrix<A>, indices: Int32Array, largest = true): void {
   for (let i = 0; i < x.rows; i++) {
     const z = readRow(x, i);
-    const order = orderOf(z);
+    const order = largest ? orderOf(z)
+      : Array.from({ length: z.length }, (_, j) => j).sort((a, b) => compareAscending(z[a], a, z[b], b));
     for (let r = 0; r < k; r++) {
       indices[i * k + r] = order[r];
       values.data[i * k + r] = z[order[r]];

@@ -119,6 +119,29 @@ export interface SoftmaxWasmExports {
   topk_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   topk_scratch_bytes(cols: number): number;
+  // assembly/nll_loss.ts — x (outer×C×inner), labels (outer·inner), weights (C) or 0; grad may alias x.
+  nll_loss_f32(x: number, outer: number, C: number, inner: number, labels: number, weights: number,
+    ignoreIndex: number, reduction: number, losses: number, grad: number): number;
+  nll_loss_f64(x: number, outer: number, C: number, inner: number, labels: number, weights: number,
+    ignoreIndex: number, reduction: number, losses: number, grad: number): number;
+  // assembly/axis/softmax.ts — softmax / log-softmax of x·s over the middle axis of (outer, C, inner),
+  // the first `count` inner positions of each outer block (x, out offset to the first); out may alias x.
+  softmax_axis_f32(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  log_softmax_axis_f32(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  log_softmax_axis_f64(x: number, out: number, outer: number, C: number, inner: number, s: number, count: number): void;
+  // assembly/axis/cross_entropy.ts — cross-entropy over the middle axis of (outer, C, inner), the first
+  // `count` positions of each outer block; rD = 1/D; l64: one f64 loss per position; returns their sum.
+  cross_entropy_axis_f32(logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number,
+    weights: number, ignoreIndex: number, eps: number, rD: number, losses: number, grad: number, l64: number): number;
+  cross_entropy_axis_f64(logits: number, outer: number, C: number, inner: number, count: number, labels: number, targets: number,
+    weights: number, ignoreIndex: number, eps: number, rD: number, losses: number, grad: number, l64: number): number;
+  /** argmax_* with the LAST index on ties (ONNX select_last_index; the last NaN, an all −∞ row's last index). */
+  argmax_last_f32(x: number, rows: number, cols: number, out: number): void;
+  argmax_last_f64(x: number, rows: number, cols: number, out: number): void;
+  /** topk_* for the k smallest, ascending (lower index first on ties, NaN last); same workspace. */
+  topk_smallest_f32(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
+  topk_smallest_f64(x: number, rows: number, cols: number, k: number, values: number, indices: number, work: number): void;
   /**
    * One draw per row: temperature ≥ 0 (0 = argmax), topk (0 = off), topp (1 = off), logMinP
    * (−∞ = off), uniforms f64[rows], out i32[rows], logp / flogp floats[rows] or 0, work:

@@ -21,6 +21,9 @@
  *   'phases' (linearSoftmaxLoss, linearScores): threaded_linear.ts — the phases of
  *     assembly/linear_softmax/ (every cross-chunk sum in a fixed order, dWᵀ partials per fixed chunk
  *     of rows), and linearScores by rows or column panels (each score is one chain over k).
+ *   'positions' / 'positionLosses' (softmax, logSoftmax, softmaxCrossEntropy over a non-last axis,
+ *     assembly/axis/): chunks of inner positions (multiples of 16) of every outer block, each position
+ *     computed by the single call's code; per-position losses added by the caller in position order.
  *   'caller' (softmaxJacobian, topK, sample), and one long row of the ops split by
  *     rows without longRow: on the calling thread, the single-threaded code (their row sums are not
  *     blocked: a split would change the order of the additions).
@@ -39,7 +42,7 @@ import { platform } from '#platform';
 import { loadFirstBuild } from './builds.js';
 import { chooseBuild } from './loader.js';
 import { chooseBuildFor } from './select_build.js';
-import { overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
+import { CHUNK_ELEMS, MAX_CHUNKS, overlaps, PARALLEL_MIN_ELEMS, planRows } from './partition.js';
 import { Pool, THREADS_TESTING, type PoolTesting } from './pool.js';
 import { LINEAR_PHASES, threadedLinear } from './threaded_linear.js';
 
@@ -92,6 +95,11 @@ const ROW_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
 /** The kernels whose per-row losses the caller adds (cross-entropy). */
 const ROW_LOSSES = ENTRIES.flatMap((op) => Object.entries(op.kernels).filter(([, s]) => s.by === 'rowLosses').map(([base]) => ({ op: op.name, base })));
 
+/** The axis kernels (assembly/axis/) split by inner positions, with or without per-position losses. */
+const POSITION_SPLITS = ENTRIES.flatMap((op) => Object.entries(op.kernels)
+  .filter(([, s]) => s.by === 'positions' || s.by === 'positionLosses')
+  .map(([base, s]) => ({ op: op.name, base, losses: s.by === 'positionLosses' })));
+
 /**
  * Every export a pool job may run, by name (the pool numbers them in this order; its test hook's
  * dispatch() runs the first, softmax_f32, on empty rows).
@@ -101,6 +109,7 @@ const POOL_JOBS: readonly string[] = [
   ...ROW_LOSSES.flatMap(({ base }) => [`${base}_rows_f32`, `${base}_rows_f64`]),
   ...LINEAR_PHASES,
   ...LONG_ROW_JOBS,
+  ...POSITION_SPLITS.flatMap(({ base }) => [`${base}_f32`, `${base}_f64`]),
 ];
 
 function single(reason: string | undefined): ThreadsHandle {
@@ -294,6 +303,43 @@ export async function loadThreaded(options: LoadWasmOptions | undefined): Promis
   for (const { op, base } of ROW_LOSSES) {
     ex[`${base}_f32`] = rowLosses(base, 'f32', op);
     ex[`${base}_f64`] = rowLosses(base, 'f64', op);
+  }
+
+  /**
+   * The axis kernels (assembly/axis/): chunks of inner positions (a multiple of 16, every outer
+   * block), each position computed by the same code as in the single call, so the bits do not depend
+   * on the split. softmax_axis(x, out, outer, C, inner, s, count); cross_entropy_axis(logits, outer, C,
+   * inner, count, labels, targets, weights, ignore, eps, rD, losses, grad, l64): its per-position
+   * losses (l64) are added here in position order, as the single call adds them.
+   */
+  const byPositions = (name: string, E: number, what: string, losses: boolean) => {
+    const whole = rawx[name];
+    const idx = job(name);
+    return (...v: number[]): number => {
+      const [outer, C, inner] = losses ? [v[1], v[2], v[3]] : [v[2], v[3], v[4]];
+      const countArg = losses ? 4 : 6;
+      const weight = losses ? 2 : 1;
+      if (pool.workers() === 0 || v[countArg] !== inner || outer * C * inner * weight < PARALLEL_MIN_ELEMS || inner < 32) return whole(...v);
+      let per = Math.max(16, Math.ceil(CHUNK_ELEMS / (weight * Math.max(C, 1) * outer) / 16) * 16);
+      per = Math.max(per, Math.ceil(inner / MAX_CHUNKS / 16) * 16);
+      if (per >= inner) return whole(...v);
+      const nb = outer * C * inner * E;
+      if (!losses) {
+        pool.run(idx, v, [E, E, 0, 0, 0, 0, 0], countArg, inner, per, overlaps(v[0], nb, v[1], nb), what);
+        return 0;
+      }
+      const [logits, labels, targets, lossOut, grad, l64] = [v[0], v[5], v[6], v[11], v[12], v[13]];
+      pool.run(idx, v, [E, 0, 0, 0, 0, labels ? 4 : 0, targets ? E : 0, 0, 0, 0, 0, lossOut ? E : 0, grad ? E : 0, 8], countArg, inner, per,
+        grad !== 0 && overlaps(grad, nb, logits, nb), what);
+      const l = new Float64Array(memory.buffer, l64, outer * inner);
+      let sum = 0;
+      for (let i = 0; i < l.length; i++) sum += l[i];
+      return sum;
+    };
+  };
+  for (const { op, base, losses } of POSITION_SPLITS) {
+    ex[`${base}_f32`] = byPositions(`${base}_f32`, 4, op, losses);
+    ex[`${base}_f64`] = byPositions(`${base}_f64`, 8, op, losses);
   }
 
   // linearSoftmaxLoss, linearScores: threaded_linear.ts

@@ -221,7 +221,7 @@ export function runCrossEntropy(ctx: FuzzContext, p: CEPlan): void {
           else if (kind === 'probsDtype') labelArg = badMatrix(b, 'other', rows, cols, dt);
           else if (kind === 'probsDetached') labelArg = badMatrix(b, 'detached', rows, cols, dt);
           else if (kind === 'undefined') labelArg = undefined;
-          else labelArg = badLabels(kind as LabelBad, labels, cols, ignore, p.seed);
+          else labelArg = badLabels(kind as LabelBad, labels, cols, ignore ?? -100, p.seed);
         } else if (arg === 'weights') {
           o.weights = badVector(kind as VectorBad, cols, dt);
         } else if (arg === 'gradOut') {
