@@ -11,6 +11,7 @@
 import { loadWasm, matrix, type WasmKernels, type WasmMatrix } from '../src/index.js';
 import { THREADS_TESTING, type PoolTesting } from '../src/wasm/pool.js';
 import { Rng } from '../src/train/rng.js';
+import { median, timePerCall } from './timing.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -59,14 +60,8 @@ s2(4096, 1000); s3(500, 3073, 10, false); s3(500, 3073, 10, true); s3(64, 512, 1
 s4(500, 3073, 10); s4(64, 512, 10000); s1(256, 1000); s1(1, 131072);
 s2(256, 10); s1(4096, 10); s3(256, 784, 10, false); s2(256, 1000);
 
-function timeRound(f: () => unknown): number {
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < MS || n < 3) { f(); n++; t = performance.now(); }
-  return (t - t0) / n;
-}
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+/** ms per call over a round of ~MS ms (at least 3 calls). */
+const timeRound = (f: () => unknown): number => timePerCall(f, MS, 3);
 
 async function main(): Promise<void> {
   // start-up: loadWasm() vs loadWasm({ threads }) until resolved
