@@ -3,7 +3,7 @@
  * vite.web.config.ts` writes dist-web/. The page imports the library as 'softmax-wasm' (as every app
  * does), here the sources, which load the kernels from the inlined modules
  * (src/wasm/platform.inline.ts), as browsers do from the package.
- * apps/web/public/digits.bin (scripts/pack-digits.mjs) is copied as is.
+ * apps/web/public/digits.bin (scripts/demo/pack-digits.mjs) is copied as is.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';

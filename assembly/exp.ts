@@ -8,7 +8,7 @@
 //   exp(x) = s + (s·r)·P(r)                  1 + r·P(r) ≈ e^r, minimax relative error, p(0) = 1
 //   x < CUTOFF (below the normal range, or −∞) → +0;  NaN → NaN (it flows through every step).
 //
-// MEASURED max error (scripts/exp-ulp.mjs, against the f64 Math.exp for f32 and a double-double
+// MEASURED max error (scripts/numerics/exp-ulp.mjs, against the f64 Math.exp for f32 and a double-double
 // exp for f64; ulp = spacing of the result format in the binade of the exact value):
 //   exp_f32x4: 2.264 ulp (at x = −27.3332) over [−87.3, 0]: every f32 in the range, 1 118 738 843 inputs.
 //   exp_f64x2: 1.145 ulp (at x = −636.650) over [−708, 0]: 2^22 + 1 evenly spaced inputs, 2^20 random
@@ -19,14 +19,14 @@
 // vmadd / vnmadd (madd.ts) = relaxed_madd / relaxed_nmadd, which the engine may fuse or not.
 //   unfused: exactly the baseline operations (mul rounded, then add), so exactly the numbers above.
 //   fused (V8 on x86 with FMA, measured with node --experimental-wasm-relaxed-simd
-//   scripts/exp-ulp.mjs --wasm build/softmax.relaxed.wasm, same inputs as above):
+//   scripts/numerics/exp-ulp.mjs --wasm build/softmax.relaxed.wasm, same inputs as above):
 //     exp_f32x4: 1.975 ulp (at x = −48.8178);  exp_f64x2: 0.883 ulp (at x = −707.979).
 // The range reduction keeps the short LN2_HI in both builds: with relaxed_nmadd unfused, the FMA
 // split below would give the 64.5 ulp of the trap, so it is not allowed even in the relaxed build.
 // The scalar tails of the relaxed build run one lane of the vector code (exp_scalar), so the
 // results stay independent of the position either way.
 // The approximation error of the polynomials alone is 9.2e-8 (f32, ≈ 0.8–1.5 ulp) and 3.7e-18
-// (f64, ≈ 0.03 ulp); the rest is rounding in the evaluation. See scripts/fit-exp.py for every
+// (f64, ≈ 0.03 ulp); the rest is rounding in the evaluation. See scripts/numerics/fit-exp.py for every
 // constant below (fit: Remez exchange in 60 digits, then coefficient-by-coefficient rounding with
 // a minimax re-fit of the remaining ones). Positive x also works up to n = 127 / 1023 (x ≈ 88.37 /
 // 709.43); above that the result is garbage (softmax never gets there: its inputs are x − max ≤ 0).
@@ -37,7 +37,7 @@
 
 import { vmadd, vnmadd } from "./madd";
 
-// ---- f32 constants (bit patterns; values from scripts/fit-exp.py) ----
+// ---- f32 constants (bit patterns; values from scripts/numerics/fit-exp.py) ----
 // @ts-ignore: decorator
 @lazy const LOG2E_F32: f32 = reinterpret<f32>(0x3FB8AA3B); // 0x1.715476p+0 = 1.44269502 = f32(log2 e)
 // @ts-ignore: decorator

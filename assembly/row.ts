@@ -10,7 +10,7 @@
 // expsum_block computes one block and rest_span a run of whole groups, so a row split into chunks
 // of whole blocks (assembly/long_row.ts) adds the same numbers in the same order as the single call.
 import { exp_v128, exp_scalar, exp_k, exp_v128_k } from './exp';
-import { hmax, hsum } from './vec';
+import { hcount, hmax, hsum } from './vec';
 
 /** Bytes per block of the softmax exp sum (each accumulator adds ≤ 64 terms, so long f32 rows keep ~1e-7). */
 // @ts-ignore: decorator
@@ -209,12 +209,7 @@ import { hmax, hsum } from './vec';
   // the last (partial) group
   if (partials) { if (blocks) v128.store(slot, vmid); }
   else vtot = v128.add<T>(vtot, vmid);
-  let k: i32;
-  if (sizeof<T>() == 4) {
-    k = -(i32x4.extract_lane(vk, 0) + i32x4.extract_lane(vk, 1) + i32x4.extract_lane(vk, 2) + i32x4.extract_lane(vk, 3));
-  } else {
-    k = -<i32>(i64x2.extract_lane(vk, 0) + i64x2.extract_lane(vk, 1));
-  }
+  let k = -hcount<T>(vk);
   if (partials) return rest_result<T>(0, k);
   return rest_result<T>(rest_tail<T>(p, end, m, vtot), k + row_count_eq<T>(p, end, m));
 }
@@ -262,12 +257,7 @@ import { hmax, hsum } from './vec';
     if (sizeof<T>() == 4) vk = i32x4.add(vk, q);
     else vk = i64x2.add(vk, q);
   }
-  let k: i32;
-  if (sizeof<T>() == 4) {
-    k = -(i32x4.extract_lane(vk, 0) + i32x4.extract_lane(vk, 1) + i32x4.extract_lane(vk, 2) + i32x4.extract_lane(vk, 3));
-  } else {
-    k = -<i32>(i64x2.extract_lane(vk, 0) + i64x2.extract_lane(vk, 1));
-  }
+  let k = -hcount<T>(vk);
   for (; p < end; p += sizeof<T>()) if (load<T>(p) == m) k++;
   return k;
 }

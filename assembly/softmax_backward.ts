@@ -3,7 +3,7 @@
 // full Jacobian diag(y) − y·yᵀ of one vector. Error: one dot product per row, f32 ≈ 1e-7 relative to
 // max|dx| also for rows of 131072 (tests/assembly/softmax_backward.test.ts checks ≤ 2e-5 against f64;
 // f64 ≤ 1e-12).
-import { hsum } from './vec';
+import { hmax_nan, hsum } from './vec';
 
 /** The lanes of v (T) as an f64x2 of pairwise sums: f32 lanes promoted ([v0 + v2, v1 + v3]), f64 as is. */
 // @ts-ignore: decorator
@@ -59,8 +59,7 @@ import { hsum } from './vec';
     const dot = <T>dot64;
     if (sizeof<T>() == 4) {
       // dy − dot would overflow f32 although y·(dy − dot) may be finite (y ≤ 1): this row's pass 2 in f64
-      const maxAbs = max(smax, <f64>max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)),
-        max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3))));
+      const maxAbs = max(smax, <f64>hmax_nan<f32>(vmax));
       if (maxAbs + abs(dot64) > <f64>F32.MAX_VALUE) {
         for (p = start; p < end; p += 4) store<f32>(p + od, <f32>(<f64>load<f32>(p) * (<f64>load<f32>(p + dd) - dot64)));
         continue;

@@ -1,6 +1,7 @@
 // Lane reductions of one v128, each in one canonical order, shared by every kernel family.
 // hsum folds pairwise, (l0 + l2) + (l1 + l3) for f32x4 and l0 + l1 for f64x2: every sum over lanes in
-// the library goes through it, so a change of order here changes all of them together.
+// the library goes through it, so a change of order here changes all of them together. hcount sums
+// the integer lanes of a comparison-count vector (exact, so its order does not matter).
 
 /** The lanes of v folded pairwise (f32x4: lanes (0, 2) and (1, 3), then the two; f64x2: 0 and 1) with pmax or add. */
 // @ts-ignore: decorator
@@ -38,4 +39,16 @@
   } else {
     return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
   }
+}
+
+/**
+ * Sum of the integer lanes of a count vector built from comparison masks of T-wide lanes (i32x4 for
+ * f32, i64x2 for f64), as i32: masks subtracted give the count, masks added give its negation.
+ */
+// @ts-ignore: decorator
+@inline export function hcount<T>(v: v128): i32 {
+  if (sizeof<T>() == 4) {
+    return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+  }
+  return <i32>(i64x2.extract_lane(v, 0) + i64x2.extract_lane(v, 1));
 }

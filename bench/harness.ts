@@ -8,7 +8,8 @@
  */
 import Benchmark from 'benchmark';
 import { compareChecks, type Check } from './check.js';
-import { fmtMs, machineInfo, type MachineInfo } from './report.js';
+import { machineInfo, type MachineInfo } from './machine.js';
+import { fmtMs, median } from './timing.mjs';
 import type { DType, Workload } from './workloads.js';
 
 
@@ -30,6 +31,8 @@ export interface InProcessEngine {
   name: string;
   /** One line for the legend. */
   title: string;
+  /** A column of softmax-wasm itself (bench/engines/library.ts): the speedup table divides the peers by it. */
+  ours?: boolean;
   /** Loads the engine once. Resolves to a reason string when it is unavailable (→ skipped). */
   init?(): Promise<string | void>;
   /** true, or the reason this workload is skipped ("TF.js has no float64"). */
@@ -99,7 +102,7 @@ export interface BenchReport {
   machine: MachineInfo;
   mode: string;
   timing: Timing;
-  engines: Array<{ name: string; title: string; info?: string }>;
+  engines: Array<{ name: string; title: string; info?: string; ours?: boolean }>;
   workloads: Array<{ id: string; op: string; dtype: DType; rows: number; cols: number; d: number; flops: number; bytes: number; note: string }>;
   results: CaseResult[];
   wallSeconds: number;
@@ -119,12 +122,6 @@ export interface RunOptions {
 }
 
 let sink = 0;
-
-const median = (a: number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const errorText = (e: unknown): string => {
   const err = e as Error;
@@ -152,7 +149,7 @@ function warm(c: Case, seconds: number, stopAfterOne = 4 * seconds): { best: num
 
 // ---- running ----
 
-/** Runs every workload on every engine; returns the full report (print it with formatReport). */
+/** Runs every workload on every engine; returns the full report (print it with formatReport of bench/report.ts). */
 export async function runBench(opts: RunOptions): Promise<BenchReport> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const timing = opts.timing;
@@ -315,7 +312,7 @@ export async function runBench(opts: RunOptions): Promise<BenchReport> {
     machine: machineInfo(),
     mode: opts.mode ?? 'custom',
     timing,
-    engines: opts.engines.map((e) => ({ name: e.name, title: e.title, info: engineInfo.get(e.name) })),
+    engines: opts.engines.map((e) => ({ name: e.name, title: e.title, info: engineInfo.get(e.name), ...(e.kind === 'inprocess' && e.ours ? { ours: true } : {}) })),
     workloads: opts.workloads.map((w) => ({ id: w.id, op: w.op, dtype: w.dtype, rows: w.rows, cols: w.cols, d: w.d, flops: w.flops, bytes: w.bytes, note: w.note })),
     results,
     wallSeconds: (performance.now() - started) / 1e3,

@@ -47,23 +47,31 @@ class Workspace:
             self.tmp = np.empty((d, cols), dtype=dtype)
 
 
+def shift_rows(x, ws, out):
+    """out = x - (row max of x), the max kept in ws.m."""
+    np.max(x, axis=1, keepdims=True, out=ws.m)
+    np.subtract(x, ws.m, out=out)
+
+
+def exp_rows(z, ws, out):
+    """out = exp(z), its row sums in ws.s."""
+    np.exp(z, out=out)
+    np.sum(out, axis=1, keepdims=True, out=ws.s)
+
+
 def softmax(x, ws):
     """Row softmax, stable, into ws.z: max, subtract, exp, sum, divide, each with out=."""
-    np.max(x, axis=1, keepdims=True, out=ws.m)
-    np.subtract(x, ws.m, out=ws.z)
-    np.exp(ws.z, out=ws.z)
-    np.sum(ws.z, axis=1, keepdims=True, out=ws.s)
+    shift_rows(x, ws, ws.z)
+    exp_rows(ws.z, ws, ws.z)
     np.divide(ws.z, ws.s, out=ws.z)
     return ws.z
 
 
 def probs_and_loss(z, y, ws):
     """z (shifted in place by its row max) becomes softmax(z); returns the mean of -log p[y]."""
-    np.max(z, axis=1, keepdims=True, out=ws.m)
-    np.subtract(z, ws.m, out=z)
+    shift_rows(z, ws, z)
     zy = z[ws.rows, y]                                   # the one N-sized temporary
-    np.exp(z, out=z)
-    np.sum(z, axis=1, keepdims=True, out=ws.s)
+    exp_rows(z, ws, z)
     loss = float(np.mean(np.log(ws.s[:, 0]) - zy))
     np.divide(z, ws.s, out=z)
     return loss
@@ -155,10 +163,8 @@ def stats(samples):
 
 def log_softmax(x, ws, out):
     """Row log-softmax into out: x - max - log(sum(exp(x - max))); the exps go to ws.z."""
-    np.max(x, axis=1, keepdims=True, out=ws.m)
-    np.subtract(x, ws.m, out=out)
-    np.exp(out, out=ws.z)
-    np.sum(ws.z, axis=1, keepdims=True, out=ws.s)
+    shift_rows(x, ws, out)
+    exp_rows(out, ws, ws.z)
     np.log(ws.s, out=ws.s)
     out -= ws.s
     return out
@@ -173,10 +179,9 @@ def softmax_backward(y, dy, out):
 
 
 def log_sum_exp(x, ws):
-    np.max(x, axis=1, keepdims=True, out=ws.m)
-    np.subtract(x, ws.m, out=ws.z)
-    np.exp(ws.z, out=ws.z)
-    np.sum(ws.z, axis=1, keepdims=True, out=ws.s)
+    """Row log-sum-exp: max + log(sum(exp(x - max)))."""
+    shift_rows(x, ws, ws.z)
+    exp_rows(ws.z, ws, ws.z)
     np.log(ws.s, out=ws.s)
     ws.s += ws.m
     return ws.s[:, 0]

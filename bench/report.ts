@@ -2,69 +2,11 @@
  * The bench's output: the machine header, the markdown tables (medians, key ratios, speedups over
  * every peer, notes on skips, errors and agreement) and the JSON result file.
  */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AGREEMENT_TOL } from './check.js';
 import type { BenchReport, CaseResult } from './harness.js';
-
-export interface MachineInfo {
-  node: string;
-  v8: string;
-  platform: string;
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  loadAverage: number[];
-  date: string;
-  git?: string;
-  wasmBuild?: string;
-}
-
-
-function gitDescribe(): string | undefined {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'assembly', 'src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return dirty ? `${head}+uncommitted kernel/src changes` : head;
-  } catch {
-    return undefined;
-  }
-}
-
-export function machineInfo(): MachineInfo {
-  const cpus = os.cpus();
-  const wasmPath = fileURLToPath(new URL('../build/softmax.wasm', import.meta.url));
-  let wasmBuild: string | undefined;
-  if (existsSync(wasmPath)) {
-    const bytes = readFileSync(wasmPath);
-    wasmBuild = `build/softmax.wasm ${bytes.length} B sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
-  }
-  return {
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${os.type()} ${os.release()} ${process.arch}`,
-    cpu: cpus[0]?.model?.trim() ?? 'unknown CPU',
-    cores: cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    date: new Date().toISOString(),
-    git: gitDescribe(),
-    wasmBuild,
-  };
-}
-
-/** 3 significant digits, no exponent: 0.0612, 1.23, 45.6, 832. */
-export function fmtMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  if (ms >= 1) return ms.toFixed(2);
-  return ms.toPrecision(3);
-}
+import { fmtMs } from './timing.mjs';
 
 const fmtRatio = (x: number): string => (x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
 
@@ -135,7 +77,7 @@ export function formatReport(rep: BenchReport): string {
   }
 
   // Speedups over every peer.
-  const ours = ['wasm-zc', 'wasm', 'wasm-relaxed-zc'].filter((n) => names.includes(n));
+  const ours = rep.engines.filter((e) => e.ours).map((e) => e.name); // the library's columns, threaded ones included
   const peers = names.filter((n) => !ours.includes(n) && n !== 'limit');
   if (ours.length && peers.length) {
     lines.push('');

@@ -13,7 +13,7 @@
  *   npm run bench -- --relaxed           re-run node with --experimental-wasm-relaxed-simd (Node 20)
  *                                        so the wasm-relaxed-zc column is measured, not skipped
  *   npm run bench -- --no-relaxed        leave the wasm-relaxed-zc column out
- *   npm run bench -- --runtime node24    run on node20|node22|node24|deno|bun (scripts/runtimes.mjs)
+ *   npm run bench -- --runtime node24    run on node20|node22|node24|deno|bun (scripts/test/runtimes.mjs)
  *
  * The table goes to stdout after the progress lines; paste it into an issue as is.
  */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --runtime node20|node22|node24|deno|bun`: re-runs bench/run.ts (the other
- * arguments unchanged) on that runtime, from scripts/runtimes.mjs: Node through tsx's loader,
+ * arguments unchanged) on that runtime, from scripts/test/runtimes.mjs: Node through tsx's loader,
  * Deno and Bun on the .ts file directly. Returns the child's exit code, or null when there is no
  * --runtime flag (or it names the runtime already running: BENCH_RUNTIME is set in the child).
  */
@@ -14,7 +14,7 @@ export async function forwardToRuntime(argv: string[]): Promise<number | null> {
   const name = argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
   const rest = argv.filter((_, j) => j !== i && !(j === i + 1 && !argv[i].includes('=')));
   if (process.env.BENCH_RUNTIME === name) return null;
-  const { ensureRuntimes, runtimes } = await import('../scripts/runtimes.mjs');
+  const { ensureRuntimes, runtimes } = await import('../scripts/test/runtimes.mjs');
   ensureRuntimes();
   const [rt] = runtimes([name]) as { name: string; bin: string; args: string[] }[];
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run.ts');

@@ -13,6 +13,7 @@
 import { loadWasm, matrix, type WasmKernels, type WasmMatrix } from '../src/index.js';
 import { THREADS_TESTING, type PoolPhases, type PoolTesting } from '../src/wasm/pool.js';
 import { Rng } from '../src/train/rng.js';
+import { median, timePerCall } from './timing.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -72,14 +73,8 @@ const phaseLine = (p: PoolPhases): string => `publish ${p.publish.toFixed(1)}, f
   + `caller's chunks ${p.callerRun.toFixed(1)}, wait ${p.wait.toFixed(1)}, total ${p.total.toFixed(1)} µs; `
   + `${p.callerChunks.toFixed(1)}/${p.chunks.toFixed(1)} chunks on the caller, no worker ${(100 * p.noWorker).toFixed(0)}%, woken ${(100 * p.woke).toFixed(0)}% of ${p.jobs} jobs`;
 
-function timeRound(f: () => unknown): number {
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < MS || n < 3) { f(); n++; t = performance.now(); }
-  return (t - t0) / n;
-}
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+/** ms per call over a round of ~MS ms (at least 3 calls). */
+const timeRound = (f: () => unknown): number => timePerCall(f, MS, 3);
 
 async function main(): Promise<void> {
   // start-up: loadWasm() vs loadWasm({ threads }) until resolved

@@ -3,7 +3,7 @@
  * WebAssembly SIMD core (loadWasm) and a plain-TypeScript float64 reference (reference).
  */
 export type {
-  CrossEntropyOptions, CrossEntropyResult, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
+  CrossEntropyOptions, CrossEntropyResult, CrossEntropyResultFor, FloatArray, LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult,
   LoadWasmOptions, Matrix, Reduction, SoftmaxKernels, WasmKernels, WasmMatrix,
   WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike,
 } from './types.js';
@@ -15,7 +15,7 @@ export { MAX_JACOBIAN_LENGTH } from './ops/backward.js';
 export { trainSoftmaxClassifier } from './train/trainer.js';
 export { loadSoftmaxClassifier, softmaxClassifier } from './train/model.js';
 export type {
-  EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SavedSoftmaxClassifier, SoftmaxClassifier, TrainData, TrainOptions,
+  ArrayOf, DTypeOf, EarlyStopping, EpochRecord, LabelledSet, LrSchedule, SavedSoftmaxClassifier, SoftmaxClassifier, TrainData, TrainOptions,
 } from './train/types.js';
 export { gradCheck, checkLinearSoftmaxGradients, checkCrossEntropyGradients, relError } from './train/gradcheck.js';
 export type { GradCheckEntry, GradCheckOptions, GradCheckParam, GradCheckResult } from './train/gradcheck.js';

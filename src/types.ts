@@ -16,7 +16,7 @@ import type { FloatArray, Matrix } from './types_core.js';
 export type { FloatArray, Matrix } from './types_core.js';
 export type { LoadWasmOptions, WasmBytes, WasmModuleLike, WasmResponseLike, WasmUrlLike } from './types_load.js';
 export type { SoftmaxOptions } from './ops/softmax.js';
-export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './ops/cross_entropy.js';
+export type { CrossEntropyOptions, CrossEntropyResult, CrossEntropyResultFor, Reduction } from './ops/cross_entropy.js';
 export type { LinearScoresOptions, LinearSoftmaxOptions, LinearSoftmaxResult } from './ops/linear.js';
 export type { TopKResult } from './ops/logits.js';
 export type { FilterOptions, SampleOptions, SampleResult } from './ops/sample.js';

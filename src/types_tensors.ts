@@ -2,7 +2,6 @@
  * Public types of the tensor round (docs/tensors.md): argmax's and topK's options, nllLoss's options
  * and result. Re-exported by ./types.ts, where SoftmaxKernels declares the methods.
  */
-import type { CrossEntropyOptions } from './ops/cross_entropy.js';
 import type { FloatArray, Matrix } from './types_core.js';
 
 /**
@@ -10,7 +9,9 @@ import type { FloatArray, Matrix } from './types_core.js';
  * (see tensor()). A `Matrix` is the 2-D case `{ data, shape: [rows, cols] }`.
  */
 export interface Tensor<A extends FloatArray | Int32Array = Float32Array> {
+  /** The elements, row-major: exactly the product of `shape` of them (not copied by tensor()). */
   data: A;
+  /** The size of each axis, outermost first: non-negative integers, at most 32 of them. */
   shape: readonly number[];
 }
 
@@ -29,15 +30,23 @@ export interface TopKOptions {
 
 /**
  * Options of {@link SoftmaxKernels.nllLoss} (PyTorch's `nll_loss`, ONNX NegativeLogLikelihoodLoss):
- * those of cross-entropy without label smoothing. `'mean'` divides by the summed weights of the
- * non-ignored targets (their count without `weights`); `ignoreIndex` defaults to −100.
+ * those of cross-entropy without label smoothing.
  */
-export type NllLossOptions<A extends FloatArray = FloatArray> = Omit<CrossEntropyOptions<A>, 'labelSmoothing' | 'gradOut'> & {
+export interface NllLossOptions<A extends FloatArray = FloatArray> {
+  /** `'mean'` (default): divide by the summed weights of the non-ignored targets (their count
+   * without `weights`); `'sum'`: add; `'none'`: per-target `losses`, `loss` their sum. */
+  reduction?: 'mean' | 'sum' | 'none';
+  /** Per-class weights, length C (PyTorch's `weight`). */
+  weights?: A;
+  /** A label value that contributes nothing. Default −100, PyTorch's `ignore_index`. */
+  ignoreIndex?: number;
   /** The class axis of a tensor (default 1, as PyTorch; negative counts from the end). */
   axis?: number;
+  /** Default true: also return d loss / d logProbs. */
+  grad?: boolean;
   /** Write the gradient here (the shape of `logProbs`, same float type) instead of a new array. May alias `logProbs`. */
   gradOut?: Matrix<A> | Tensor<A>;
-};
+}
 
 /** Result of {@link SoftmaxKernels.nllLoss}. */
 export interface NllLossResult<A extends FloatArray = FloatArray> {

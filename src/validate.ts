@@ -3,6 +3,7 @@
  * function, the argument, what was expected and the value seen. Nothing here allocates WASM memory
  * or touches an output, so a failed call changes nothing.
  */
+import { REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM, type ReductionCode } from './codes.js';
 import { SoftmaxInputError } from './errors.js';
 import type { FloatArray, Matrix } from './types_core.js';
 
@@ -332,4 +333,12 @@ export function checkFunction<F>(fn: string, arg: string, v: unknown): F | null 
   if (v === undefined) return null;
   if (typeof v !== 'function') fail(fn, arg, `must be a function, got ${describe(v)}`);
   return v as F;
+}
+
+/** The reduction option of the losses (PyTorch's names) as its ABI code; undefined = 'mean'. */
+export function reductionCode(fn: string, v: unknown): ReductionCode {
+  if (v === undefined || v === 'mean') return REDUCTION_MEAN;
+  if (v === 'sum') return REDUCTION_SUM;
+  if (v === 'none') return REDUCTION_NONE;
+  return fail(fn, 'options.reduction', `must be 'mean', 'sum' or 'none', got ${describe(v)}`);
 }

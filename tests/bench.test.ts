@@ -3,7 +3,9 @@
  * NumPy subprocess, the table, the JSON file) runs every op of the registry on tiny shapes with
  * minimal time. No timing is
  * asserted; what is asserted: every engine produced a finite result or says why it was skipped,
- * the peers agree with the reference on the losses and outputs, and the table prints.
+ * the peers agree with the reference on the losses and outputs, and the table prints. The peers of
+ * the bench package (TF.js, onnxruntime-node: bench/package.json) are measured when it is installed
+ * (`npm run bench` installs it) and skipped with that reason when not.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,8 +17,11 @@ import { runBench, type BenchReport, type Timing } from '../bench/harness.js';
 import { OPS } from '../bench/ops.js';
 import { formatReport, writeJson } from '../bench/report.js';
 import { filterWorkloads, standardWorkloads, tinyWorkloads } from '../bench/workloads.js';
+import { benchDepsMissing } from '../scripts/bench/ensure-deps.mjs';
 
 const TINY: Timing = { maxTime: 0.005, minSamples: 2, minTime: 0.001, warmup: 0.002 };
+/** Why the bench package's peers (TF.js, onnxruntime-node) are not installed, or null. */
+const peersMissing = benchDepsMissing();
 
 describe('bench harness on tiny shapes', () => {
   const workloads = tinyWorkloads();
@@ -57,7 +62,9 @@ describe('bench harness on tiny shapes', () => {
       else expect(get(w.id, 'wasm').status, `wasm on ${w.id}`).toBe('ok');
       for (const name of ['tfjs-cpu', 'tfjs-wasm']) {
         const r = get(w.id, name);
-        if (w.dtype === 'f64') expect(r.reason).toMatch(/float64/);
+        // TF.js is in the bench package (bench/package.json): without it the column says so
+        if (peersMissing) expect(r.reason, `${name} on ${w.id}`).toMatch(/TF\.js not installed/);
+        else if (w.dtype === 'f64') expect(r.reason).toMatch(/float64/);
         else if (['softmax', 'softmaxCrossEntropy', 'linearSoftmaxLoss'].includes(w.op) && !w.options.weights && !w.options.inputGrad) {
           expect(r.status, `${name} on ${w.id}: ${r.reason}`).toBe('ok');
         }

@@ -1,28 +1,33 @@
 /**
- * The browser benchmark page (bench/web/, served cross-origin isolated by scripts/bench-web.mjs) in
+ * The browser benchmark page (bench/web/, served cross-origin isolated by scripts/bench/bench-web.mjs) in
  * headless Chromium on the tiny shapes: it is cross-origin isolated, and every column — the
  * library's, including wasm-zc-t2 on two threads, and the browser peers onnxruntime-web and
  * tfjs-backend-wasm on their threaded builds — produced a finite time on the ops it has, with
- * results (loss, output checksum) that agree with the reference.
+ * results (loss, output checksum) that agree with the reference. Skipped, with the reason, when the
+ * bench package (bench/package.json: the peers) is not installed.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { benchDepsMissing } from '../scripts/bench/ensure-deps.mjs';
 
 interface Cell { engine: string; status: string; reason?: string; ms?: number; agree?: boolean; loss?: number; checksum?: number }
 interface PageRun { crossOriginIsolated: boolean; threads: number; engines: string[]; info: string[]; rows: Array<{ id: string; cells: Cell[] }>; table: string }
 
-const script = fileURLToPath(new URL('../scripts/bench-web.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../scripts/bench/bench-web.mjs', import.meta.url));
 let run: PageRun;
+/** The page's peers (onnxruntime-web, TF.js) come from the bench package (bench/package.json). */
+const missing = benchDepsMissing();
 
 beforeAll(async () => {
+  if (missing) return;
   const { stdout } = await promisify(execFile)(process.execPath, [script, '--headless', '--json', '--query', 'tiny=1&threads=2&ms=10'],
     { maxBuffer: 1 << 24, timeout: 120_000 });
   run = JSON.parse(stdout.trim().split('\n').pop()!) as PageRun;
 }, 130_000);
 
-describe('browser bench page on tiny shapes', () => {
+describe.skipIf(missing !== null)(`browser bench page on tiny shapes${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const cell = (row: string, engine: string): Cell => run.rows.find((r) => r.id === row)!.cells.find((c) => c.engine === engine)!;
 
   it('is cross-origin isolated and has the Node bench\'s library columns plus the threaded browser peers', () => {

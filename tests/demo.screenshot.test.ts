@@ -30,7 +30,7 @@ beforeAll(async () => {
   // $CHROMIUM_PATH, else chromium on PATH, else the npm package @sparticuz/chromium (scripts/chromium.mjs).
   const { path: executablePath, args: chromiumArgs } = await findChromium();
   if (!existsSync(join(root, 'build', 'softmax.wasm'))) throw new Error('build/softmax.wasm is missing: run npm run asbuild');
-  execFileSync(process.execPath, [join(root, 'scripts', 'pack-digits.mjs')], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'demo', 'pack-digits.mjs')], { cwd: root, stdio: 'pipe' });
   await build({ configFile, logLevel: 'error', build: { outDir } });
   server = await preview({ configFile, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const addr = server.httpServer.address();

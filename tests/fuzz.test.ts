@@ -53,8 +53,8 @@ describe('bugs found by the fuzz', () => {
   beforeAll(async () => { k = await loadWasm(); });
   afterAll(() => k?.dispose());
 
-  // KNOWN_BUGS.crossRealm — src/wasm/kernels.ts ctorOf(): `a instanceof Float64Array` is false for an
-  // array from another realm, so it is staged (copied in and out) as an Int32Array.
+  // KNOWN_BUGS.crossRealm — the staging once classified arrays with `instanceof` (false for an array
+  // from another realm: staged as an Int32Array); src/validate.ts now reads the intrinsic getters.
   it('a Float32Array/Float64Array from another realm (vm context, iframe) gives the right answer', () => {
     for (const type of ['Float32Array', 'Float64Array']) {
       const x = vm.runInNewContext(`new ${type}([1, 2, 3])`) as Float32Array;
@@ -82,7 +82,7 @@ describe('bugs found by the fuzz', () => {
     expect(k.softmax(matrix(new Float32Array([0, 0]), 1, 2)).data[0]).toBe(0.5);
   });
 
-  // KNOWN_BUGS.zeroLengthWasmView — src/wasm/kernels.ts Call: a zero-length view of WASM memory is
+  // KNOWN_BUGS.zeroLengthWasmView — src/wasm/marshal.ts Call: a zero-length view of WASM memory is
   // staged like a plain array; when the call grows memory it detaches, and the `.set` of the copy-in
   // (input) or copy-out (output) throws TypeError.
   it('zero-length views: alloc() matrices in a call that grows memory, out-of-bounds views', async () => {
@@ -106,7 +106,7 @@ describe('bugs found by the fuzz', () => {
     expect(k.softmax(x).data.length).toBe(0);
   });
 
-  // KNOWN_BUGS.linearF32DxLeak — assembly/linear_softmax.ts small-C path (C ≤ 64), f32: row r of
+  // KNOWN_BUGS.linearF32DxLeak — assembly/linear_softmax/small_c.ts (C ≤ 64), f32: row r of
   // the first block of MB = 24 rows leaks into dX rows r + 24, r + 48, … as 0·(row r's data).
   it('linearSoftmaxLoss f32: a NaN in X row 5 leaves dX of the other rows (29, 53, …) finite', () => {
     const n = 60, d = 5, c = 6;
@@ -127,7 +127,7 @@ describe('bugs found by the fuzz', () => {
     expect(relErr(g2, w2)).toBeLessThan(2e-5);
   });
 
-  // KNOWN_BUGS.linearMaskedRow — assembly/linear_softmax.ts: scores all −∞ in a row (here: bias
+  // KNOWN_BUGS.linearMaskedRow — assembly/linear_softmax/ (ce_row.ts): scores all −∞ in a row (here: bias
   // all −∞) give NaN; the reference (and softmaxCrossEntropy on the same scores) applies the fully
   // masked row rule of DESIGN.md: loss +∞, gradient −onehot/N.
   it('linearSoftmaxLoss: a row of scores that is all −∞ follows the fully-masked-row rule', () => {

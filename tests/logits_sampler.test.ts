@@ -1,6 +1,6 @@
 // The decoding sampler's processors and warpers (history, penalties, logit bias, allowed mask,
 // typical-p, top-nσ), n draws per row, top-N log-probs, filter() and generationConfig():
-// - NumPy float64 fixtures (scripts/make-sampler-fixtures.py) written from the anchors' definitions;
+// - NumPy float64 fixtures (scripts/numerics/make-sampler-fixtures.py) written from the anchors' definitions;
 // - random rows per option combination: WASM equals the reference (kept set, draws, log-probs);
 // - filter() is what sample() draws from; n draws equal n separate calls with the same uniforms;
 // - chi-square over 10⁶ draws for each new option (fixed seeds);

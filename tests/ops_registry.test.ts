@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadWasm, matrix, reference } from '../src/index.js';
 import { ENTRIES } from '../src/ops/index.js';
 import { referenceBackend } from '../src/reference/backend.js';
-import { opsDoc } from '../scripts/ops-doc.js';
+import { opsDoc } from '../scripts/build/ops-doc.js';
 import { declaredRows } from '../bench/ops.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -62,7 +62,7 @@ describe('op registry', () => {
     }
   });
 
-  it('docs/ops.md is what scripts/ops-doc.ts prints (run `npx tsx scripts/ops-doc.ts` after changing an entry)', () => {
+  it('docs/ops.md is what scripts/build/ops-doc.ts prints (run `npx tsx scripts/build/ops-doc.ts` after changing an entry)', () => {
     expect(readFileSync(root('docs/ops.md'), 'utf8')).toBe(opsDoc());
   });
 });

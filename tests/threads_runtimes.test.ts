@@ -1,5 +1,5 @@
 /**
- * loadWasm({ threads: 2 }) on every runtime of the test matrix (scripts/runtimes.mjs: Node 20, 22,
+ * loadWasm({ threads: 2 }) on every runtime of the test matrix (scripts/test/runtimes.mjs: Node 20, 22,
  * 24, Deno 2, Bun 1): 2 threads, the same bytes as here, and a process that leaves a threaded
  * instance undisposed still exits (each run has a 60 s watchdog). Runs the compiled package (dist/,
  * built by tsc here) as a user would.
@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureRuntimes, runtimes } from '../scripts/runtimes.mjs';
+import { ensureRuntimes, runtimes } from '../scripts/test/runtimes.mjs';
 import * as lib from '../src/index.js';
 import { ensureDist } from './fixtures/dist.js';
 import { pageBattery } from './fixtures/threads-page-battery.js';

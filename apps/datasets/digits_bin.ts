@@ -1,7 +1,7 @@
 /**
  * The digits packed for the browser demo (apps/web/, which reads them with its digits.ts): the
  * `mnist` package's 21 MB of JSON is more than a page should fetch and parse. Written by
- * scripts/pack-digits.mjs in a checkout, and on the fly by `softmax-wasm demo --web` from an
+ * scripts/demo/pack-digits.mjs in a checkout, and on the fly by `softmax-wasm demo --web` from an
  * installed package.
  *
  * The rows are loadDigits()'s own (./digits.ts), so the file holds exactly the fixed split the Node

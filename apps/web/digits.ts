@@ -1,5 +1,5 @@
 /**
- * The packed MNIST digits (apps/web/public/digits.bin, written by scripts/pack-digits.mjs): the same
+ * The packed MNIST digits (apps/web/public/digits.bin, written by scripts/demo/pack-digits.mjs): the same
  * 10,000 images and fixed 8,000/2,000 split as apps/datasets/digits.ts, pixels stored as uint8 and
  * turned back into exactly the float32 values Node's loadDigits() gives.
  */
@@ -23,7 +23,7 @@ const HEADER = 20;
 /** Pixel k (0…255) as the `mnist` package stores it: k/255 rounded to 3 decimals, as float32. */
 const LUT = Float32Array.from({ length: 256 }, (_, k) => Math.round((k / 255) * 1000) / 1000);
 
-/** The raw contents of digits.bin: uint8 labels and pixels (see scripts/pack-digits.mjs for the layout). */
+/** The raw contents of digits.bin: uint8 labels and pixels (see scripts/demo/pack-digits.mjs for the layout). */
 export interface RawDigits {
   N: number;
   nTrain: number;
@@ -38,7 +38,7 @@ export function readDigits(buf: ArrayBuffer): RawDigits {
   const bytes = new Uint8Array(buf);
   const view = new DataView(buf);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (bytes.length < HEADER || magic !== 'DGT1') throw new Error(`digits.bin: bad header ${JSON.stringify(magic)} (re-run node scripts/pack-digits.mjs --force)`);
+  if (bytes.length < HEADER || magic !== 'DGT1') throw new Error(`digits.bin: bad header ${JSON.stringify(magic)} (re-run node scripts/demo/pack-digits.mjs --force)`);
   const N = view.getUint32(4, true), nTrain = view.getUint32(8, true), D = view.getUint32(12, true);
   const classes = view.getUint32(16, true);
   if (bytes.length !== HEADER + N + N * D) throw new Error(`digits.bin: ${bytes.length} bytes, expected ${HEADER + N + N * D}`);
@@ -60,7 +60,7 @@ export function parseDigits(buf: ArrayBuffer): Digits {
 /** Fetches digits.bin next to the page. */
 export async function fetchDigits(url: URL | string = new URL('digits.bin', document.baseURI)): Promise<ArrayBuffer> {
   const r = await fetch(url);
-  // (softmax-wasm demo --web answers 404 with what to install; a checkout packs them with scripts/pack-digits.mjs)
-  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status}: ${(await r.text()).slice(0, 300) || 'run node scripts/pack-digits.mjs'}`);
+  // (softmax-wasm demo --web answers 404 with what to install; a checkout packs them with scripts/demo/pack-digits.mjs)
+  if (!r.ok) throw new Error(`could not fetch ${String(url)}: HTTP ${r.status}: ${(await r.text()).slice(0, 300) || 'run node scripts/demo/pack-digits.mjs'}`);
   return r.arrayBuffer();
 }

@@ -1,6 +1,6 @@
 // Shared pieces of the logits kernels (argmax, top-k, sample): the order-preserving integer key of a
-// float, a radix select over keys (by count or by probability mass) and a small
-// sort of the survivors. Nothing here uses relaxed SIMD, so both builds give bit-identical results.
+// float, the compaction of a lane mask into indices, a radix select over keys (by count or by
+// probability mass) and a small sort of the survivors. Nothing here uses relaxed SIMD, so both builds give bit-identical results.
 //
 // ORDER. Every selection uses one strict total order: key descending, then index ascending, where
 // key(x) maps the float bits to an unsigned integer with the same order (−0 and +0 are one value,
@@ -41,6 +41,23 @@
 // @ts-ignore: decorator
 @inline export function before(ka: u64, ia: i32, kb: u64, ib: i32): bool {
   return ka > kb || (ka == kb && ia < ib);
+}
+
+// ---- compaction ----
+
+/**
+ * Appends the indices j0 + lane of the set lanes of mask m (T-wide lanes) to the i32 list at dst,
+ * which holds n; returns the new count. Lanes in index order.
+ */
+// @ts-ignore: decorator
+@inline export function compact_mask<T>(m: v128, j0: i32, dst: usize, n: i32): i32 {
+  let bits = sizeof<T>() == 4 ? i32x4.bitmask(m) : i64x2.bitmask(m);
+  while (bits) {
+    store<i32>(dst + (<usize>n << 2), j0 + ctz<i32>(bits));
+    n++;
+    bits &= bits - 1;
+  }
+  return n;
 }
 
 // ---- radix select ----

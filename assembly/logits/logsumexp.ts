@@ -1,5 +1,5 @@
 // Row-wise log-sum-exp: m + log Σ exp(x − m), with exactly the max pass and the exp + blocked
-// summation of softmax (row_max / row_expsum of assembly/softmax.ts, nothing stored), so
+// summation of softmax (row_max / row_expsum of assembly/row.ts, nothing stored), so
 // logSumExp(x)[i] = log of the normalizer softmax divides by. Error against f64: that of the sum
 // (≤ 2e-7 relative in f32, tests/assembly/logits.test.ts) plus one log.
 // Special rows: all −∞ (fully masked) → −∞; a +∞ or NaN anywhere → NaN.

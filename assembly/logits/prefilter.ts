@@ -1,7 +1,8 @@
 // The sampler's prefilter (step 1b of assembly/logits/sample.ts): one vector pass over the row's
 // exps that bounds the candidates of the top-k / top-p selects by a power-of-two threshold, then a
 // compaction of the survivors in index order.
-import { hsum } from '../vec';
+import { hcount, hsum } from '../vec';
+import { compact_mask } from './common';
 
 /** Below this many columns the prefilter is not worth its pass. */
 export const PREFILTER_MIN_COLS: i32 = 1024;
@@ -36,16 +37,7 @@ export function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64,
     m0 += <f64>hsum<T>(vm0); m1 += <f64>hsum<T>(vm1); m2 += <f64>hsum<T>(vm2);
     vm0 = v128.splat<T>(0); vm1 = vm0; vm2 = vm0;
   }
-  let c0: i32, c1: i32, c2: i32;
-  if (sizeof<T>() == 4) {
-    c0 = i32x4.extract_lane(vc0, 0) + i32x4.extract_lane(vc0, 1) + i32x4.extract_lane(vc0, 2) + i32x4.extract_lane(vc0, 3);
-    c1 = i32x4.extract_lane(vc1, 0) + i32x4.extract_lane(vc1, 1) + i32x4.extract_lane(vc1, 2) + i32x4.extract_lane(vc1, 3);
-    c2 = i32x4.extract_lane(vc2, 0) + i32x4.extract_lane(vc2, 1) + i32x4.extract_lane(vc2, 2) + i32x4.extract_lane(vc2, 3);
-  } else {
-    c0 = <i32>(i64x2.extract_lane(vc0, 0) + i64x2.extract_lane(vc0, 1));
-    c1 = <i32>(i64x2.extract_lane(vc1, 0) + i64x2.extract_lane(vc1, 1));
-    c2 = <i32>(i64x2.extract_lane(vc2, 0) + i64x2.extract_lane(vc2, 1));
-  }
+  let c0 = hcount<T>(vc0), c1 = hcount<T>(vc1), c2 = hcount<T>(vc2);
   for (; q < rowBytes; q += sizeof<T>()) {
     const v = <f64>load<T>(e + q);
     if (v >= <f64>t0) { c0++; m0 += v; }
@@ -62,32 +54,17 @@ export function prefilter<T>(e: usize, cols: i32, needCount: i32, needMass: f64,
   const vt = v128.splat<T>(theta);
   let n = 0;
   q = 0;
-  const lanes = 16 / sizeof<T>();
   // 64 bytes per step: skip the step when no lane passes (the common case), else lane by lane
   for (; q + 64 <= rowBytes; q += 64) {
     const k0 = v128.ge<T>(v128.load(e + q), vt), k1 = v128.ge<T>(v128.load(e + q, 16), vt);
     const k2 = v128.ge<T>(v128.load(e + q, 32), vt), k3 = v128.ge<T>(v128.load(e + q, 48), vt);
     if (!v128.any_true(v128.or(v128.or(k0, k1), v128.or(k2, k3)))) continue;
     for (let o: usize = 0; o < 64; o += 16) {
-      const kq = v128.ge<T>(v128.load(e + q + o), vt);
-      let bits = sizeof<T>() == 4 ? i32x4.bitmask(kq) : i64x2.bitmask(kq);
-      const j0 = <i32>((q + o) >> alignof<T>());
-      while (bits) {
-        store<i32>(surv + (<usize>n << 2), j0 + ctz<i32>(bits));
-        n++;
-        bits &= bits - 1;
-      }
+      n = compact_mask<T>(v128.ge<T>(v128.load(e + q + o), vt), <i32>((q + o) >> alignof<T>()), surv, n);
     }
   }
   for (; q + 16 <= rowBytes; q += 16) {
-    const kq = v128.ge<T>(v128.load(e + q), vt);
-    let bits = sizeof<T>() == 4 ? i32x4.bitmask(kq) : i64x2.bitmask(kq);
-    const j0 = <i32>(q >> alignof<T>());
-    while (bits) {
-      store<i32>(surv + (<usize>n << 2), j0 + ctz<i32>(bits));
-      n++;
-      bits &= bits - 1;
-    }
+    n = compact_mask<T>(v128.ge<T>(v128.load(e + q), vt), <i32>(q >> alignof<T>()), surv, n);
   }
   for (let j = <i32>(q >> alignof<T>()); j < cols; j++) {
     if (load<T>(e + (<usize>j << alignof<T>())) >= theta) { store<i32>(surv + (<usize>n << 2), j); n++; }

@@ -22,8 +22,8 @@
 //      crossing block element by element); passes A (Z_S) and B (search) compute the same block
 //      sums, so the search always ends inside the kept set.
 // Every decision uses only IEEE add/mul/compare in a fixed order: the same uniforms give the same
-// indices on every engine, both builds and every instance. The reference (src/reference/sample.ts)
-// runs the same algorithm in f64.
+// indices on every engine, both builds and every instance. The reference (sampleRow in
+// src/reference/logits.ts) runs the same algorithm in f64.
 //
 // Invalid rows (no finite maximum: all −∞, any NaN or +∞, or cols = 0): index −1, log-probs NaN.
 // T = 0: argmax (first index of the max), log-probs 0.

@@ -7,7 +7,8 @@
 // elements at or above a threshold taken from 256 evenly spaced samples (prefilter_x, exact: it
 // falls back to the whole row when fewer than k pass). Order: value descending, lower index first on ties,
 // NaN largest, −0 = +0. Exact (no arithmetic): WASM, both builds, and the reference agree bit for bit.
-import { SELECT_HIST_BYTES, okey, select_prefix, sel_index, sel_key, sel_ties, sel_ties_total, sort_indices } from './common';
+import { SELECT_HIST_BYTES, compact_mask, okey, select_prefix, sel_index, sel_key, sel_ties, sel_ties_total, sort_indices } from './common';
+import { hcount } from '../vec';
 
 /**
  * Writes the members of the prefix (sel_key, sel_ties) of row [x, x + cols) to dst in index order:
@@ -96,9 +97,7 @@ function prefilter_x<T>(p: usize, cols: i32, k: i32, cand: usize, surv: usize): 
     const m = v128.or(v128.ge<T>(v, vt), v128.ne<T>(v, v));
     if (sizeof<T>() == 4) vc = i32x4.sub(vc, m); else vc = i64x2.sub(vc, m);
   }
-  let c: i32 = sizeof<T>() == 4
-    ? i32x4.extract_lane(vc, 0) + i32x4.extract_lane(vc, 1) + i32x4.extract_lane(vc, 2) + i32x4.extract_lane(vc, 3)
-    : <i32>(i64x2.extract_lane(vc, 0) + i64x2.extract_lane(vc, 1));
+  let c = hcount<T>(vc);
   for (let q2 = q; q2 < rowBytes; q2 += sizeof<T>()) { const x = load<T>(p + q2); if (x >= theta || x != x) c++; }
   if (c < k) return -1;
   // compact them
@@ -107,9 +106,7 @@ function prefilter_x<T>(p: usize, cols: i32, k: i32, cand: usize, surv: usize): 
   for (; q + 16 <= rowBytes; q += 16) {
     const v = v128.load(p + q);
     const m = v128.or(v128.ge<T>(v, vt), v128.ne<T>(v, v));
-    let bits = sizeof<T>() == 4 ? i32x4.bitmask(m) : i64x2.bitmask(m);
-    const j0 = <i32>(q >> alignof<T>());
-    while (bits) { store<i32>(surv + (<usize>n << 2), j0 + ctz<i32>(bits)); n++; bits &= bits - 1; }
+    n = compact_mask<T>(m, <i32>(q >> alignof<T>()), surv, n);
   }
   for (; q < rowBytes; q += sizeof<T>()) {
     const x = load<T>(p + q);

@@ -12,7 +12,9 @@
  */
 import type { Matrix, SoftmaxKernels, WasmKernels } from '../../src/types.js';
 import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
+import { RawArena } from '../../tests/support/arena.js';
 import type { Case, InProcessEngine } from '../harness.js';
+import { expInto } from '../plain-js.js';
 import { OPS, buildArgs, type Allocate, type ExpKernel, type Float } from '../ops.js';
 import type { Workload } from '../workloads.js';
 
@@ -27,7 +29,7 @@ export const plainAllocate: Allocate = (dtype, rows, cols) => {
 export const mathExp: ExpKernel = {
   exp(x, out) {
     const o = out ?? (plainAllocate(x.data instanceof Float32Array ? 'f32' : 'f64', x.rows, x.cols) as Matrix<Float>);
-    for (let i = 0; i < x.data.length; i++) o.data[i] = Math.exp(x.data[i]);
+    expInto(x.data, o.data);
     return o;
   },
 };
@@ -46,19 +48,17 @@ export function rawExp(ex: SoftmaxWasmExports): ExpKernel {
   };
 }
 
-/** A bump allocator over `ex`'s memory from its heap base, 16-byte aligned; `reset()` frees everything. */
+/** Matrices bump-allocated in `ex`'s memory from its heap base (the tests' RawArena), 16-byte aligned; `reset()` frees everything. */
 export function rawAllocator(ex: SoftmaxWasmExports): Allocate & { reset(): void } {
-  let top = ex.heap_base();
+  const arena = new RawArena(() => ex);
+  arena.reset();
   const allocate: Allocate = (dtype, rows, cols) => {
-    const n = rows * cols, ptr = (top + 15) & ~15;
-    top = ptr + n * (dtype === 'f64' ? 8 : 4);
-    const need = top - ex.memory.buffer.byteLength;
-    if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
+    const n = rows * cols, ptr = arena.alloc(n * (dtype === 'f64' ? 8 : 4));
     const Ctor = dtype === 'f32' ? Float32Array : dtype === 'f64' ? Float64Array : Int32Array;
     // a view re-derived on access: memory.grow detaches the old buffer
     return { get data() { return new Ctor(ex.memory.buffer, ptr, n); }, rows, cols } as Matrix<Float> | Matrix<Int32Array>;
   };
-  return Object.assign(allocate, { reset: () => { top = ex.heap_base(); } });
+  return Object.assign(allocate, { reset: () => arena.reset() });
 }
 
 /** One op of workload `w` on `kernels`: arguments built once, the call timed; `zeroCopy` passes preallocated outputs. */
@@ -94,6 +94,8 @@ export interface Loaded {
 export interface LibraryColumn {
   name: string;
   title: string;
+  /** false for the reference: the baseline the report compares everyone with, not one of the timed columns of ours. */
+  ours?: boolean;
   /** Loads the column's kernels; a string says why the column is unavailable (→ skipped). */
   load(): Promise<Loaded | string>;
 }
@@ -105,6 +107,7 @@ export function libraryEngine(col: LibraryColumn): InProcessEngine {
     kind: 'inprocess',
     name: col.name,
     title: col.title,
+    ours: col.ours ?? true,
     async init() {
       const r = await col.load();
       if (typeof r === 'string') return r;

@@ -19,8 +19,10 @@ import type { Workload } from '../workloads.js';
 import { ORT_GRAPHS, type OrtLike, type OrtResults as Results } from './ort-graphs.js';
 import { peerSupports } from './peer.js';
 
+// The bench package's types when it is installed; `any` in a checkout without it.
+// @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
 type Ort = typeof import('onnxruntime-node');
-type OrtTensor = import('onnxruntime-node').Tensor;
+type OrtTensor = InstanceType<Ort['Tensor']>;
 type Feeds = Record<string, OrtTensor>;
 
 interface NativeSession {

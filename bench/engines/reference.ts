@@ -10,6 +10,7 @@ import { libraryEngine, mathExp } from './library.js';
 export function referenceEngine(): InProcessEngine {
   return libraryEngine({
     name: 'reference',
+    ours: false,
     title: 'softmax-wasm `reference` (plain TS, float64 math; the baseline of the agreement check; exp: Math.exp)',
     load: () => Promise.resolve({ kernels: reference, exp: { kernel: mathExp } }),
   });

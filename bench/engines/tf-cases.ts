@@ -16,8 +16,11 @@ import type { Case } from '../harness.js';
 import type { Workload } from '../workloads.js';
 import type { PeerCases } from './peer.js';
 
+// The bench package's TF.js types when it is installed; `any` in a checkout without it (the root typecheck
+// needs no bench install).
+// @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
 export type TF = typeof import('@tensorflow/tfjs-core');
-export type Tensor = import('@tensorflow/tfjs-core').Tensor;
+export type Tensor = ReturnType<TF['tensor']>;
 
 /** The cases of TF.js `t`: tensors uploaded by `up` (disposed with the case), each timed call in tf.tidy. */
 export function tfCases(t: TF, up: <T extends Tensor>(v: T) => T): PeerCases {
@@ -80,6 +83,19 @@ export function tfCases(t: TF, up: <T extends Tensor>(v: T) => T): PeerCases {
     linearScores(w) {
       const { Xt, Wt, bt } = linear(w);
       return readBack(() => t.add(t.matMul(Xt, Wt), bt));
+    },
+  };
+}
+
+/** A TF.js column's cases (tfCases of `t`) whose uploaded tensors live until the prepared case's dispose(): tfjs.ts and the browser page's tfjs-wasm-tN. */
+export function tfColumn(t: TF): { cases: PeerCases; prepare(w: Workload): Promise<Case> } {
+  const keep: Tensor[] = [];
+  const cases = tfCases(t, (v) => (keep.push(v), v));
+  return {
+    cases,
+    async prepare(w) {
+      const c = await cases[w.op]!(w);
+      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
     },
   };
 }

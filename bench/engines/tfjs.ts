@@ -13,8 +13,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Case, InProcessEngine } from '../harness.js';
 import type { Workload } from '../workloads.js';
-import { peerSupports, type PeerCases } from './peer.js';
-import { tfCases, type TF, type Tensor } from './tf-cases.js';
+import { peerSupports } from './peer.js';
+import { tfColumn, type TF } from './tf-cases.js';
 
 let loading: Promise<TF | string> | null = null;
 
@@ -22,9 +22,12 @@ let loading: Promise<TF | string> | null = null;
 function loadTf(): Promise<TF | string> {
   loading ??= (async () => {
     try {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const core = await import('@tensorflow/tfjs-core');
       const tf = ((core as { softmax?: unknown }).softmax ? core : (core as unknown as { default: TF }).default) as TF;
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs-backend-cpu');
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
       const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
@@ -32,6 +35,7 @@ function loadTf(): Promise<TF | string> {
         ?? (wasm as unknown as { default: { setWasmPaths: (p: string) => void } }).default.setWasmPaths;
       setWasmPaths(dist);
       tf.enableProdMode();
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs'); // registers every op's gradient on this tfjs-core
       return tf;
     } catch (e) {
@@ -44,8 +48,7 @@ function loadTf(): Promise<TF | string> {
 export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
   let tf: TF | null = null;
   let info: string | undefined;
-  let cases: PeerCases = {};
-  const keep: Tensor[] = [];
+  let col: ReturnType<typeof tfColumn> | null = null;
   const activate = (): void => {
     if (tf && tf.getBackend() !== backend) void tf.setBackend(backend);
   };
@@ -61,7 +64,7 @@ export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
       tf = t;
       if (!(await tf.setBackend(backend))) return `the TF.js ${backend} backend did not initialize`;
       await tf.ready();
-      cases = tfCases(tf, (v) => (keep.push(v), v));
+      col = tfColumn(tf);
       const version = (tf.version_core as string | undefined) ?? '?';
       info = backend === 'wasm'
         ? `TF.js ${version}, wasm backend: SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'OFF'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}, prod mode`
@@ -69,13 +72,12 @@ export function tfjsEngine(backend: 'wasm' | 'cpu'): InProcessEngine {
     },
     info: () => info,
     supports(w: Workload) {
-      return w.dtype === 'f32' ? peerSupports('TF.js', cases, w, ['bias']) : 'TF.js has no float64';
+      return w.dtype === 'f32' ? peerSupports('TF.js', col?.cases ?? {}, w, ['bias']) : 'TF.js has no float64';
     },
     activate,
     async prepare(w: Workload): Promise<Case> {
       activate();
-      const c = await cases[w.op]!(w);
-      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
+      return col!.prepare(w);
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The browser benchmark page (bench/web/index.html, served cross-origin isolated by
- * scripts/bench-web.mjs): the workloads of bench/workloads.ts on the engines of bench/engines/
+ * scripts/bench/bench-web.mjs): the workloads of bench/workloads.ts on the engines of bench/engines/
  * that run in a page — reference, plain-js, wasm, wasm-zc, wasm-relaxed-zc, wasm-zc-tN — and the
  * browser peers of bench/web/peers.ts. Each cell times batches of calls of ≥ 5 ms (the page's clock
  * is coarse) and reports the median per call; every result is checked against the reference's.

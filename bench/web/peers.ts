@@ -10,13 +10,13 @@
  */
 import type { Case, InProcessEngine } from '../harness.js';
 import { ORT_GRAPHS, type OrtLike, type OrtResults } from '../engines/ort-graphs.js';
-import { peerSupports, type PeerCases } from '../engines/peer.js';
-import { tfCases, type TF, type Tensor } from '../engines/tf-cases.js';
+import { peerSupports } from '../engines/peer.js';
+import { tfColumn, type TF } from '../engines/tf-cases.js';
 import type { Workload } from '../workloads.js';
 
 const F32_ONLY = 'the browser peers run f32 only';
 
-/** This checkout's node_modules as the page's server serves it (scripts/bench-web.mjs defines it). */
+/** The bench package's node_modules (bench/node_modules) as the page's server serves it (scripts/bench/bench-web.mjs defines it). */
 declare const __NODE_MODULES__: string;
 const modules = (dir: string): string => new URL(`${__NODE_MODULES__}${dir}`, location.href).href;
 
@@ -37,6 +37,7 @@ export function ortWebEngine(threads: number): PageEngine {
     name: `ort-web-t${threads}`,
     title: `onnxruntime-web wasm EP (threaded SIMD build), numThreads ${threads}, the graphs of bench/engines/ort-graphs.ts, session.run awaited`,
     async init() {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       ort = (await import('onnxruntime-web/wasm')) as unknown as OrtWeb;
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.wasmPaths = modules('onnxruntime-web/dist/');
@@ -59,16 +60,18 @@ export function ortWebEngine(threads: number): PageEngine {
 
 export function tfjsThreadedEngine(threads: number): PageEngine {
   let tf: TF | null = null;
-  let cases: PeerCases = {};
+  let col: ReturnType<typeof tfColumn> | null = null;
   let info = '';
-  const keep: Tensor[] = [];
   return {
     kind: 'inprocess',
     name: `tfjs-wasm-t${threads}`,
     title: `TF.js tfjs-backend-wasm threaded SIMD, setThreadsCount(${threads}), valueAndGrads, dataSync() in the timed call`,
     async init() {
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const core = (await import('@tensorflow/tfjs-core')) as unknown as TF;
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+      // @ts-ignore: a peer of the bench package (bench/package.json), absent until it is installed: then `any`
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(modules('@tensorflow/tfjs-backend-wasm/dist/'));
       wasm.setThreadsCount(threads);
@@ -80,15 +83,12 @@ export function tfjsThreadedEngine(threads: number): PageEngine {
       if (!ok) return `the TF.js wasm backend did not initialize${failure.length ? `: ${failure.join('; ').slice(0, 300)}` : ''}`;
       await core.ready();
       tf = core;
-      cases = tfCases(tf, (v) => (keep.push(v), v));
+      col = tfColumn(tf);
       info = `TF.js ${tf.version_core}, wasm backend: SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'OFF'}, ` +
         `threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 'off'}`;
     },
     info: () => info,
-    supports: (w) => (w.dtype === 'f32' ? peerSupports('TF.js', cases, w, ['bias']) : F32_ONLY),
-    async prepare(w) {
-      const c = await cases[w.op]!(w);
-      return { ...c, dispose: () => { for (const v of keep.splice(0)) v.dispose(); } };
-    },
+    supports: (w) => (w.dtype === 'f32' ? peerSupports('TF.js', col?.cases ?? {}, w, ['bias']) : F32_ONLY),
+    prepare: (w) => col!.prepare(w),
   };
 }

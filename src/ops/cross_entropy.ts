@@ -7,7 +7,7 @@ import { REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM, type ReductionCode } fro
 import { softmaxCrossEntropy as refCrossEntropy, type CrossEntropyArgs } from '../reference/cross_entropy.js';
 import type { Held } from '../snapshot_seal.js';
 import type { FloatArray, Matrix } from '../types_core.js';
-import { checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array } from '../validate.js';
+import { checkBoolean, checkInt32, checkNumberInRange, describe, dtypeOf, fail, isInt32Array, reductionCode } from '../validate.js';
 import { defineOp, type Float, type WasmContext } from './op.js';
 import { crossEntropyTensor, DEFAULT_IGNORE_INDEX, isTensorCall, positionsDenominator } from './tensors.js';
 import { crossEntropyAxis } from '../reference/axis.js';
@@ -102,12 +102,6 @@ export type { CrossEntropyArgs };
 
 const CE_OPTIONS = ['reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
 
-export function reductionCode(fn: string, v: unknown): ReductionCode {
-  if (v === undefined || v === 'mean') return REDUCTION_MEAN;
-  if (v === 'sum') return REDUCTION_SUM;
-  if (v === 'none') return REDUCTION_NONE;
-  return fail(fn, 'options.reduction', `must be 'mean', 'sum' or 'none', got ${describe(v)}`);
-}
 
 type CE = { loss: number; grad?: Matrix<Float> };
 

@@ -7,8 +7,8 @@
  * Derived from it: the public methods (src/api.ts createKernels), the Backend type both engines
  * implement (below), the reference engine (src/reference/backend.ts), the WASM engine's dispatch
  * (src/wasm/engine.ts) and loadWasm's forwarding backend (src/wasm/load_wasm.ts), the pool's split
- * (src/wasm/threaded.ts), bench/ops.ts and bench/workloads.ts, scripts/digest.ts and docs/ops.md
- * (scripts/ops-doc.ts).
+ * (src/wasm/threaded.ts), bench/ops.ts and bench/workloads.ts, scripts/numerics/digest.ts and docs/ops.md
+ * (scripts/build/ops-doc.ts).
  */
 import type { EngineMemory } from '../snapshot_seal.js';
 import { BACKWARD_OPS } from './backward.js';

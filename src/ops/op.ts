@@ -4,7 +4,7 @@
  * the call's CallSnapshot, the results allocated), the float64 reference function, the WASM
  * marshalling plan, its kernels and how the thread pool splits each, its bench workloads and its
  * digest cases. The public API (src/api.ts), both engines, the forwarding backend of loadWasm, the
- * threaded dispatch, bench/ops.ts, scripts/digest.ts and docs/ops.md are derived from the list.
+ * threaded dispatch, bench/ops.ts, scripts/numerics/digest.ts and docs/ops.md are derived from the list.
  * The op's public signature and JSDoc sit beside the entry, in its family file (`…Methods`), and
  * src/types.ts assembles SoftmaxKernels from them.
  */
@@ -131,7 +131,7 @@ export interface BenchSpec<K, R> {
   tiny: readonly BenchRow[];
 }
 
-// ---- digest (scripts/digest.ts) ----
+// ---- digest (scripts/numerics/digest.ts) ----
 
 /** A named computation whose result's bytes the digest hashes. */
 export type DigestCase = [label: string, run: () => unknown];

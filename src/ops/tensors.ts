@@ -11,13 +11,13 @@ import { nllLoss as refNllLoss, type NllLossArgs } from '../reference/nll_loss.j
 import type { CallSnapshot, HeldTensor } from '../snapshot.js';
 import type { Held } from '../snapshot_seal.js';
 import { resolveAxis, splitAt } from '../tensor.js';
+import { reductionCode } from '../validate.js';
 import type { FloatArray, Matrix } from '../types_core.js';
 import type { NllLossOptions, NllLossResult, Tensor } from '../types_tensors.js';
 import {
   checkBoolean, checkInt32, checkNumberInRange, checkTemperature, describe, dtypeOf, fail, isInt32Array, type DType,
 } from '../validate.js';
 import { defineOp, type ApiContext, type Float } from './op.js';
-import { reductionCode } from './cross_entropy.js';
 
 /** The label value ignored when the caller gives none: PyTorch's `ignore_index` default (torch/nn/functional.py cross_entropy, nll_loss). */
 export const DEFAULT_IGNORE_INDEX = -100;

@@ -1,8 +1,3 @@
-/**
- * A small seeded pseudo-random generator (mulberry32: 32-bit state, period 2³²), so shuffles,
- * splits, initial weights and gradient-check samples are the same on every run and platform.
- * Not for cryptography.
- */
 // The state of each genuine Rng, outside the object (not a property): next() on a genuine Rng runs
 // no user code (no getter, no Proxy trap), and isRng() tells a genuine one from a Proxy or a
 // look-alike without running any. (A WeakMap rather than a #private field: a class with one emits
@@ -10,6 +5,11 @@
 // default target is ES5.)
 const STATE = new WeakMap<object, Uint32Array>();
 
+/**
+ * A small seeded pseudo-random generator (mulberry32: 32-bit state, period 2³²), so shuffles,
+ * splits, initial weights and gradient-check samples are the same on every run and platform.
+ * Not for cryptography.
+ */
 export class Rng {
   /** True when `v` is a genuine Rng (constructed by this class or a subclass); runs no user code. */
   static isRng(v: unknown): v is Rng {

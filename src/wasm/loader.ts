@@ -7,7 +7,7 @@
  * `#platform` import (package.json "imports", with export conditions):
  * - Node and Bun (`default`): ./platform.node.ts reads build/*.wasm beside the package with node:fs;
  * - browsers and Deno (`browser`, `deno`): ./platform.inline.ts imports generated modules that hold
- *   each build as base64 (src/wasm/inline/, written by scripts/inline-wasm.mjs in `npm run build`),
+ *   each build as base64 (src/wasm/inline/, written by scripts/build/inline-wasm.mjs in `npm run build`),
  *   so bundlers need no asset handling or configuration and Deno needs no --allow-read.
  * A new build (e.g. a threads module) is a row in ./builds.ts and in each platform's table.
  */

@@ -1,7 +1,7 @@
 /**
  * `#platform` for browsers and Deno (the `browser` and `deno` conditions of package.json
  * "imports"): each shipped build is a generated module holding the .wasm as base64
- * (src/wasm/inline/*.ts, from scripts/inline-wasm.mjs), loaded by a dynamic import so that only the
+ * (src/wasm/inline/*.ts, from scripts/build/inline-wasm.mjs), loaded by a dynamic import so that only the
  * chosen build is fetched. No file system, no asset URL: every bundler (and Vite's dependency
  * pre-bundling) handles it as plain JavaScript, and Deno needs no --allow-read. A user's URL is
  * fetched (Deno's fetch reads file: URLs, with read permission).

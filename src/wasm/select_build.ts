@@ -7,7 +7,7 @@
  * code, waiting for the optimising tier costs far more than "a few ms", and a shared or throttled
  * machine makes a 1–2 ms measurement pick at random. The table costs nothing at load time and gives
  * the same answer on every load (so results are reproducible per engine). Its entries come from
- * instruction counts (scripts/callgrind-engines.mjs) and timings (npm run bench:engines) on x86-64;
+ * instruction counts (scripts/bench/callgrind-engines.mjs) and timings (npm run bench:engines) on x86-64;
  * tests/select_build.test.ts checks every branch.
  *
  *   V8 (Node ≥ 22, Node 20 with --experimental-wasm-relaxed-simd, Deno, Chromium, Edge) → relaxed:

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReductionCode } from '../../src/backend.js';
 import { softmaxCrossEntropy } from '../../src/reference/cross_entropy.js';
 import type { Matrix } from '../../src/types.js';
-import { relErr, TOL } from '../support/index.js';
-import { ex, DTS, SIZE, alloc, put, putI32, get, rounded, normals, uniform, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
+import { BYTES, DTYPES, relErr, TOL } from '../support/index.js';
+import { ex, alloc, put, putI32, get, rounded, normals, uniform, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
 
 useRawModule();
 
@@ -31,7 +31,7 @@ function refCE(z: Float64Array, rows: number, C: number, o: CEOpts): { loss: num
   return { loss, losses, grad };
 }
 
-describe.each(DTS)('cross_entropy (%s)', (dt) => {
+describe.each(DTYPES)('cross_entropy (%s)', (dt) => {
   const ce = `cross_entropy_${dt}` as const;
 
   /** Runs the kernel on fresh copies; gradMode: 'off' | 'on' | 'alias' (grad written over logits). */
@@ -41,8 +41,8 @@ describe.each(DTS)('cross_entropy (%s)', (dt) => {
     const pl = o.labels ? putI32(o.labels) : 0;
     const pt = o.targets ? put(dt, o.targets) : 0;
     const pw = o.weights ? put(dt, o.weights) : 0;
-    const pls = o.reduction === 2 ? alloc(rows * SIZE[dt]) : 0;
-    const pg = gradMode === 'on' ? alloc(rows * C * SIZE[dt]) : gradMode === 'alias' ? pz : 0;
+    const pls = o.reduction === 2 ? alloc(rows * BYTES[dt]) : 0;
+    const pg = gradMode === 'on' ? alloc(rows * C * BYTES[dt]) : gradMode === 'alias' ? pz : 0;
     const loss = ex[ce](pz, rows, C, pl, pt, pw, o.ignore, o.eps, o.reduction, pls, pg);
     return {
       loss,

@@ -1,37 +1,22 @@
 // Raw exp_f32 / exp_f64 exports of build/softmax.wasm (assembly/exp.ts): the documented ulp bounds
 // over dense sweeps, special values, and position independence (SIMD body vs scalar tail).
-// The full measurement (every f32 in [−87.3, 0]) is scripts/exp-ulp.mjs; this is a lighter sweep
+// The full measurement (every f32 in [−87.3, 0]) is scripts/numerics/exp-ulp.mjs; this is a lighter sweep
 // of the same kind that must stay under the bounds quoted in assembly/exp.ts.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
+import { describe, expect, it } from 'vitest';
+import { ex, useRawModule } from './raw_module.js';
 
 /** The bounds documented at the top of assembly/exp.ts. */
 const BOUND_F32_ULP = 2.5; // measured 2.264 over every f32 in [−87.3, 0]
 const BOUND_F64_ULP = 1.5; // measured 1.145 over 6.3e6 inputs in [−708, 0]
 
-const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
-let ex: SoftmaxWasmExports;
+const arena = useRawModule();
 
-beforeAll(async () => {
-  const { instance } = await WebAssembly.instantiate(readFileSync(WASM), {});
-  ex = instance.exports as unknown as SoftmaxWasmExports;
-});
-
-/** Byte address of a region of `bytes` at heap_base + offset, growing memory as needed. */
-function region(offset: number, bytes: number): number {
-  const p = ex.heap_base() + offset;
-  const need = p + bytes - ex.memory.buffer.byteLength;
-  if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-  return p;
-}
-
-/** exp of xs by the module's exp_f32 / exp_f64 (input and output side by side above heap_base). */
+/** exp of xs by the module's exp_f32 / exp_f64 (input and output side by side at heap_base). */
 function runExp<A extends Float32Array | Float64Array>(Arr: { new (b: ArrayBuffer, o: number, n: number): A; BYTES_PER_ELEMENT: number },
   fn: 'exp_f32' | 'exp_f64', xs: ArrayLike<number>): A {
   const n = xs.length, E = Arr.BYTES_PER_ELEMENT;
-  const px = region(0, n * 2 * E);
+  arena.reset(); // each sweep at heap_base again
+  const px = arena.alloc(n * 2 * E);
   new Arr(ex.memory.buffer, px, n).set(xs);
   ex[fn](px, px + n * E, n);
   return new Arr(ex.memory.buffer, px + n * E, n).slice() as A;
@@ -176,9 +161,8 @@ describe('exp_f32', () => {
   it('works in place (out == x) and for n = 0', () => {
     const xs = Float32Array.from({ length: 35 }, (_, i) => -i / 3);
     const expected = expF32(xs);
-    const p = region(0, 35 * 4 + 16);
-    const v = new Float32Array(ex.memory.buffer, p, 35);
-    v.set(xs);
+    arena.reset();
+    const p = arena.put('f32', xs);
     ex.exp_f32(p, p, 35);
     expect(Array.from(new Float32Array(ex.memory.buffer, p, 35))).toEqual(Array.from(expected));
     ex.exp_f32(p, p, 0);

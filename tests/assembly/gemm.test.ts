@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rng, type DT } from '../support/index.js';
+import { RawArena, ctorOf, rng, type DT } from '../support/index.js';
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -17,6 +17,7 @@ interface GemmExports {
   [kernel: string]: ((...args: number[]) => void) | WebAssembly.Memory | (() => number);
 }
 let ex: GemmExports;
+const arena = new RawArena(() => ex);
 
 const KERNELS = ['gemm_4x2v', 'gemm_2x4v', 'dot_2x4', 'dot_4x2'];
 
@@ -44,13 +45,10 @@ const fn = (name: string) => ex[name] as (...args: number[]) => void;
  * so every kernel operand is an offset into one buffer. Returns the view and its base address.
  */
 function memoryOf(dtype: DType, count: number, seed: number) {
-  const A = dtype === 'f32' ? Float32Array : Float64Array;
-  const base = ex.heap_base();
-  const bytes = count * A.BYTES_PER_ELEMENT;
-  const rec = (base + bytes + 15) & ~15; // the Gemm record, past the buffer the checks cover
-  if (rec + 64 > ex.memory.buffer.byteLength) {
-    ex.memory.grow(Math.ceil((rec + 64 - ex.memory.buffer.byteLength) / 65536));
-  }
+  const A = ctorOf(dtype);
+  arena.reset();
+  const base = arena.alloc(count * A.BYTES_PER_ELEMENT);
+  const rec = arena.alloc(64); // the Gemm record, past the buffer the checks cover
   const v = new A(ex.memory.buffer, base, count);
   const r = rng(seed);
   for (let i = 0; i < count; i++) v[i] = r() * 2 - 1;

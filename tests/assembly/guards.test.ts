@@ -1,26 +1,17 @@
 // No raw kernel of build/softmax.wasm writes outside its outputs: softmax, log_softmax, backward,
 // jacobian, exp and cross_entropy, with GUARD sentinel bytes around every output, also in place.
 import { describe, expect, it } from 'vitest';
-import { ex, DTS, SIZE, alloc, view, put, putI32, normals, resetHeap, useRawModule } from './raw_module.js';
+import { BYTES, DTYPES } from '../support/index.js';
+import { ex, view, put, putI32, normals, resetHeap, useRawModule } from './raw_module.js';
 
-useRawModule();
+const GUARD = 64; // bytes of sentinel on each side of every array
+const arena = useRawModule(GUARD);
 
-const GUARD = 64; // bytes of sentinel on each side of every output
-
-describe.each(DTS)('no kernel writes outside its outputs (%s)', (dt) => {
-  /** An output region of n elements with GUARD sentinel bytes on each side; check() verifies them. */
+describe.each(DTYPES)('no kernel writes outside its outputs (%s)', (dt) => {
+  /** An output region of n elements between the arena's sentinels; intact() verifies them. */
   function guarded(n: number) {
-    const base = alloc(n * SIZE[dt] + 2 * GUARD);
-    const bytes = () => new Uint8Array(ex.memory.buffer, base, n * SIZE[dt] + 2 * GUARD);
-    bytes().fill(0xa5);
-    return {
-      p: base + GUARD,
-      intact(): boolean {
-        const b = bytes();
-        for (let i = 0; i < GUARD; i++) if (b[i] !== 0xa5 || b[b.length - 1 - i] !== 0xa5) return false;
-        return true;
-      },
-    };
+    const p = arena.alloc(n * BYTES[dt]);
+    return { p, intact: (): boolean => arena.guardsIntact(p, n * BYTES[dt]) };
   }
 
   it('softmax, log_softmax, backward, jacobian, cross_entropy, exp', () => {

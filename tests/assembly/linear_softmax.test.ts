@@ -5,19 +5,13 @@
 // check that nothing outside the outputs and the scratch is written, the DESIGN.md tutorial
 // example, and the thread pool's phase exports run in sequence with odd chunkings (same bits as the
 // single call).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { LINEAR_BLOCK_ROWS, LINEAR_MAX_CHUNKS, LINEAR_SMALL_C, type SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { relErrScaled, rng, TOL, type DT } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { LINEAR_BLOCK_ROWS, LINEAR_MAX_CHUNKS, LINEAR_SMALL_C } from '../../src/wasm/abi.js';
+import { relErrScaled, rng, sameBits, TOL, type DT } from '../support/index.js';
+import { ex, useRawModule } from './raw_module.js';
 
-const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
-let ex: SoftmaxWasmExports;
-
-beforeAll(async () => {
-  const { instance } = await WebAssembly.instantiate(readFileSync(WASM), {});
-  ex = instance.exports as unknown as SoftmaxWasmExports;
-});
+const GUARD = 64; // sentinel bytes before and after every array
+const arena = useRawModule(GUARD);
 
 type DType = DT;
 
@@ -70,8 +64,6 @@ function reference(p: Problem): Grads & { abs: { dW: Float64Array; db: Float64Ar
 
 // ---- calling the kernel with guard regions ---------------------------------------------------
 
-const GUARD = 64; // sentinel bytes before and after every array
-const SENTINEL = 0xa5;
 
 /**
  * dX: also compute dX; aliasW: dW at W's address; aliasX: dX at X's address; oddX: X (and an
@@ -106,12 +98,8 @@ function call(dtype: DType, p: Problem, o: CallOptions): CallResult {
   const E = A.BYTES_PER_ELEMENT;
   const { n, d, c } = p;
   const base = ex.heap_base();
-  let top = base + GUARD;
-  const alloc = (bytes: number): number => {
-    const ptr = (top + 15) & ~15;
-    top = ptr + bytes + GUARD;
-    return ptr;
-  };
+  arena.reset();
+  const alloc = (bytes: number): number => arena.alloc(bytes);
   const kernel = o.kernel ? (`linear_softmax_${o.kernel}` as const) : 'linear_softmax';
   const scratchBytes = ex[`${kernel}_scratch_bytes_${dtype}`](n, d, c);
   expect(scratchBytes % 16).toBe(0);
@@ -121,12 +109,11 @@ function call(dtype: DType, p: Problem, o: CallOptions): CallResult {
   const pdb = alloc(c * E);
   const pdX = o.dX ? (o.aliasX ? pX : alloc(n * d * E)) : 0;
   const pS = alloc(scratchBytes);
-  const end = top;
-  if (end > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((end - ex.memory.buffer.byteLength) / 65536));
+  const end = arena.end;
   const pagesBefore = ex.memory.buffer.byteLength;
 
   let bytes = new Uint8Array(ex.memory.buffer, base, end - base);
-  bytes.fill(SENTINEL);
+  bytes.fill(0xa5);
   place(A, p, pX, pL, pW, pB, pS, scratchBytes);
   const before = bytes.slice();
 
@@ -313,8 +300,6 @@ describe.each(['f32', 'f64'] as const)('linear_softmax_loss_%s', (dtype) => {
 
 // ---- the thread pool's phases, run here in sequence ------------------------------------------
 
-/** The same bytes (a NaN compares by its bits). */
-const sameBits = (a: Float64Array, b: Float64Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
 
 describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
   const A = dtype === 'f32' ? Float32Array : Float64Array;
@@ -323,15 +308,14 @@ describe.each(['f32', 'f64'] as const)('linear_softmax phases, %s', (dtype) => {
   function phased(p: Problem, per: { rows: number; groups: number; panels: number; kgroups: number }, oddX: boolean) {
     const { n, d, c } = p;
     const small = c <= LINEAR_SMALL_C;
-    let top = ex.heap_base();
-    const alloc = (bytes: number) => { const q = (top + 15) & ~15; top = q + bytes; return q; };
+    arena.reset();
+    const alloc = (bytes: number): number => arena.alloc(bytes);
     const pX = alloc(n * d * E + 16) + (oddX ? E : 0), pL = alloc(n * 4), pW = alloc(d * c * E);
     const pB = p.bias ? alloc(c * E) : 0, pdW = alloc(d * c * E), pdb = alloc(c * E), pdX = alloc(n * d * E);
     const bytes = small
       ? ex[`linear_softmax_small_c_threads_scratch_bytes_${dtype}`](pX, n, d, c)
       : ex[`linear_softmax_large_c_threads_scratch_bytes_${dtype}`](n, d, c, per.panels, per.kgroups);
     const pS = alloc(bytes);
-    if (top > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((top - ex.memory.buffer.byteLength) / 65536));
     place(A, p, pX, pL, pW, pB, pS, bytes);
     const chunks = (f: (s: number, first: number, count: number) => void, total: number, size: number) => {
       for (let i = 0; i < total; i += size) f(pS, i, Math.min(size, total - i));

@@ -3,24 +3,16 @@
 // dtypes: lengths around the SIMD widths and the 1 KiB / 4 KiB blocks, special rows, aliasing, and
 // guard regions (nothing written outside the outputs). Runs on the baseline build (project 'node')
 // and on the relaxed build (project 'node-relaxed', SOFTMAX_WASM).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng, matrix } from '../../src/index.js';
 import * as ref from '../../src/reference/logits.js';
 import { logSoftmaxRow } from '../../src/reference/softmax.js';
 import { logSoftmaxBackward } from '../../src/reference/softmax_backward.js';
-import type { SoftmaxWasmExports } from '../../src/wasm/abi.js';
-import { DTYPES, RawArena, TOL, ctorOf, relErr, type DT } from '../support/index.js';
-
-const WASM = process.env.SOFTMAX_WASM ?? fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
-let ex: SoftmaxWasmExports;
-beforeAll(async () => { ex = (await WebAssembly.instantiate(readFileSync(WASM), {})).instance.exports as unknown as SoftmaxWasmExports; });
+import { BYTES, DTYPES, TOL, ctorOf, relErr, type DT } from '../support/index.js';
+import { ex, useRawModule } from './raw_module.js';
 
 // every array between 64-byte sentinels, from heap_base again before each test
-const arena = new RawArena(() => ex, 64);
-beforeEach(() => { arena.reset(); });
-const SZ = { f32: 4, f64: 8 } as const;
+const arena = useRawModule(64);
 
 const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 257, 1023, 1024, 1025, 4099];
 function row(dt: DT, n: number, seed: number): Float64Array {
@@ -43,12 +35,12 @@ describe.each(DTYPES)('%s', (dt) => {
         const m = matrix(Float64Array.from(x), rows, n);
         const px = arena.put(dt, x);
         // log-sum-exp
-        const pl = arena.alloc(rows * SZ[dt]);
+        const pl = arena.alloc(rows * BYTES[dt]);
         ex[`log_sum_exp_${dt}`](px, rows, n, pl);
         const wl = new Float64Array(rows);
         ref.logSumExp(m, wl);
         expect(relErr(arena.view(dt, pl, rows), wl), `lse n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-        expect(arena.guardsIntact(pl, rows * SZ[dt])).toBe(true);
+        expect(arena.guardsIntact(pl, rows * BYTES[dt])).toBe(true);
         // argmax
         const pa = arena.alloc(rows * 4);
         ex[`argmax_${dt}`](px, rows, n, pa);
@@ -58,7 +50,7 @@ describe.each(DTYPES)('%s', (dt) => {
         expect(arena.guardsIntact(pa, rows * 4)).toBe(true);
         // temperature softmax / log-softmax, in place too
         for (const invT of [1 / 0.7, 1 / 3]) {
-          const po = arena.alloc(rows * n * SZ[dt]);
+          const po = arena.alloc(rows * n * BYTES[dt]);
           const want = new Float64Array(rows * n);
           ex[`softmax_temperature_${dt}`](px, po, rows, n, invT);
           ref.softmaxTemperature(m, { data: want, rows, cols: n }, invT);
@@ -67,7 +59,7 @@ describe.each(DTYPES)('%s', (dt) => {
           ex[`log_softmax_temperature_${dt}`](pin, pin, rows, n, invT);
           ref.logSoftmaxTemperature(m, { data: want, rows, cols: n }, invT);
           expect(relErr(arena.view(dt, pin, rows * n), want), `log-softmax T n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-          expect(arena.guardsIntact(po, rows * n * SZ[dt]) && arena.guardsIntact(pin, rows * n * SZ[dt])).toBe(true);
+          expect(arena.guardsIntact(po, rows * n * BYTES[dt]) && arena.guardsIntact(pin, rows * n * BYTES[dt])).toBe(true);
         }
         // log-softmax backward (y from the reference log-softmax of finite rows), out aliasing dy
         const y = new Float64Array(rows * n);
@@ -80,7 +72,7 @@ describe.each(DTYPES)('%s', (dt) => {
         logSoftmaxBackward(matrix(yq, rows, n), matrix(dy, rows, n), { data: want, rows, cols: n });
         ex[`log_softmax_backward_${dt}`](py, pdy, pdy, rows, n);
         expect(relErr(arena.view(dt, pdy, rows * n), want), `lsb n ${n}`).toBeLessThanOrEqual(TOL[dt]);
-        expect(arena.guardsIntact(pdy, rows * n * SZ[dt])).toBe(true);
+        expect(arena.guardsIntact(pdy, rows * n * BYTES[dt])).toBe(true);
       }
     }
   });
@@ -93,13 +85,13 @@ describe.each(DTYPES)('%s', (dt) => {
       const m = matrix(Float64Array.from(x), rows, n);
       const px = arena.put(dt, x);
       for (const k of new Set([1, Math.min(n, 5), Math.min(n, 100), n])) {
-        const pv = arena.alloc(rows * k * SZ[dt]), pi = arena.alloc(rows * k * 4), pw = arena.alloc(ex.topk_scratch_bytes(n));
+        const pv = arena.alloc(rows * k * BYTES[dt]), pi = arena.alloc(rows * k * 4), pw = arena.alloc(ex.topk_scratch_bytes(n));
         ex[`topk_${dt}`](px, rows, n, k, pv, pi, pw);
         const wv = new Float64Array(rows * k), wi = new Int32Array(rows * k);
         ref.topK(m, k, { data: wv, rows, cols: k }, wi);
         expect(Array.from(new Int32Array(ex.memory.buffer, pi, rows * k)), `n ${n} k ${k}`).toEqual(Array.from(wi));
         expect(Array.from(arena.view(dt, pv, rows * k)).map(String)).toEqual(Array.from(wv).map(String));
-        expect(arena.guardsIntact(pv, rows * k * SZ[dt]) && arena.guardsIntact(pi, rows * k * 4)).toBe(true);
+        expect(arena.guardsIntact(pv, rows * k * BYTES[dt]) && arena.guardsIntact(pi, rows * k * 4)).toBe(true);
       }
     }
   });
@@ -114,7 +106,7 @@ describe.each(DTYPES)('%s', (dt) => {
       for (const [T, k, p, minP] of [[0.8, 0, 0.9, 0], [1, 40, 1, 0], [1.3, 50, 0.95, 0.05], [0, 0, 1, 0], [0.5, 0, 1, 0.1]]) {
         const u = new Float64Array(rows).map(() => r.next());
         const lm = minP === 0 ? -Infinity : Math.log(minP);
-        const pu = arena.put('f64', u), po = arena.alloc(rows * 4), pl = arena.alloc(rows * SZ[dt]), pf = arena.alloc(rows * SZ[dt]);
+        const pu = arena.put('f64', u), po = arena.alloc(rows * 4), pl = arena.alloc(rows * BYTES[dt]), pf = arena.alloc(rows * BYTES[dt]);
         const pw = arena.alloc(ex[`sample_scratch_bytes_${dt}`](n));
         ex[`sample_${dt}`](px, rows, n, T, k, p, lm, pu, po, pl, pf, pw, 0);
         for (let i = 0; i < rows; i++) {
@@ -124,7 +116,7 @@ describe.each(DTYPES)('%s', (dt) => {
           if (want.index < 0) expect(lp).toBeNaN();
           else expect(Math.abs(lp - want.logProb)).toBeLessThanOrEqual(dt === 'f32' ? 1e-5 * Math.max(1, Math.abs(want.logProb)) : 1e-10);
         }
-        expect(arena.guardsIntact(po, rows * 4) && arena.guardsIntact(pl, rows * SZ[dt]) && arena.guardsIntact(pf, rows * SZ[dt])).toBe(true);
+        expect(arena.guardsIntact(po, rows * 4) && arena.guardsIntact(pl, rows * BYTES[dt]) && arena.guardsIntact(pf, rows * BYTES[dt])).toBe(true);
       }
     }
   });

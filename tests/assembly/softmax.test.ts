@@ -1,13 +1,13 @@
 // Raw softmax_f32/_f64 and log_softmax exports (assembly/softmax.ts, row.ts) against the float64
 // reference's row functions, both dtypes: sizes around the SIMD widths, long rows, aliasing, special rows.
 import { describe, expect, it } from 'vitest';
-import { relErr, TOL } from '../support/index.js';
-import { ex, DTS, SIZE, COLS, alloc, put, get, rounded, normals, uniform, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
+import { BYTES, DTYPES, relErr, TOL } from '../support/index.js';
+import { ex, COLS, alloc, put, get, rounded, normals, uniform, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
 
 useRawModule();
 
 
-describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
+describe.each(DTYPES)('softmax / log_softmax (%s)', (dt) => {
   /** Asserts each row's error against the reference within TOL; returns the largest. */
   function checkRows(got: Float64Array, want: Float64Array, rows: number, cols: number, what: string): number {
     let worst = 0;
@@ -29,7 +29,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
           const x = rounded(dt, normals(rows * cols, cols * 7 + k, scale));
           resetHeap();
           const px = put(dt, x);
-          const po = alloc(x.length * SIZE[dt]);
+          const po = alloc(x.length * BYTES[dt]);
           ex[name](px, po, rows, cols);
           worst = Math.max(worst, checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `cols ${cols} scale ${scale}`));
           expect(Array.from(get(dt, px, x.length))).toEqual(Array.from(x)); // input untouched
@@ -41,15 +41,15 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
     it(`${name} on the edges of its blocked sum (${log ? 'rest groups' : 'exp-sum blocks'}, sizes read from the module)`, () => {
       // a row's sum is its block sums in block order, then a tail shorter than 32 bytes: lengths one
       // element around whole blocks and around the 32-byte tail
-      const block = (log ? ex.rest_group_bytes() : ex.expsum_block_bytes()) / SIZE[dt];
-      const tail = 32 / SIZE[dt];
+      const block = (log ? ex.rest_group_bytes() : ex.expsum_block_bytes()) / BYTES[dt];
+      const tail = 32 / BYTES[dt];
       for (const j of [1, 2, 3]) {
         for (const d of [-tail - 1, -tail, -1, 0, 1, tail - 1, tail, tail + 1]) {
           const cols = j * block + d, rows = 2;
           const x = rounded(dt, normals(rows * cols, cols, 5));
           resetHeap();
           const px = put(dt, x);
-          const po = alloc(x.length * SIZE[dt]);
+          const po = alloc(x.length * BYTES[dt]);
           ex[name](px, po, rows, cols);
           checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `cols ${cols} (${j} blocks ${d >= 0 ? '+' : ''}${d})`);
         }
@@ -63,7 +63,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
         const x = rounded(dt, uniform(rows * cols, seed, lo, hi));
         resetHeap();
         const px = put(dt, x);
-        const po = alloc(x.length * SIZE[dt]);
+        const po = alloc(x.length * BYTES[dt]);
         ex[name](px, po, rows, cols);
         checkRows(get(dt, po, x.length), refSoftmax(x, rows, cols, log), rows, cols, `[${lo}, ${hi}]`);
       }
@@ -74,7 +74,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
       const x = rounded(dt, uniform(cols, 11, -10, 10));
       resetHeap();
       const px = put(dt, x);
-      const po = alloc(cols * SIZE[dt]);
+      const po = alloc(cols * BYTES[dt]);
       ex[name](px, po, 1, cols);
       // one running f32 sum per lane would be off by ~6e-6 here; blocks of 4 KiB keep it ~2e-7
       expect(relErr(get(dt, po, cols), refSoftmax(x, 1, cols, log))).toBeLessThanOrEqual(dt === 'f32' ? 2e-6 : TOL.f64);
@@ -86,7 +86,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
         const x = rounded(dt, normals(rows * cols, cols, 3));
         resetHeap();
         const px = put(dt, x);
-        const po = alloc(x.length * SIZE[dt]);
+        const po = alloc(x.length * BYTES[dt]);
         ex[name](px, po, rows, cols);
         ex[name](px, px, rows, cols);
         expect(Array.from(get(dt, px, x.length))).toEqual(Array.from(get(dt, po, x.length)));
@@ -109,7 +109,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
           set(5, 88.5); // large but finite
           resetHeap();
           const px = put(dt, x);
-          const po = alloc(x.length * SIZE[dt]);
+          const po = alloc(x.length * BYTES[dt]);
           ex[name](px, po, 7, cols);
           const got = get(dt, po, x.length);
           const want = refSoftmax(x, 7, cols, log);
@@ -131,7 +131,7 @@ describe.each(DTS)('softmax / log_softmax (%s)', (dt) => {
       const x = [0, -40, -50, -60, 1e4, 1e4 - 30];
       resetHeap();
       const px = put(dt, x);
-      const po = alloc(x.length * SIZE[dt]);
+      const po = alloc(x.length * BYTES[dt]);
       ex[name](px, po, 1, x.length);
       const got = get(dt, po, x.length);
       const want = refSoftmax(x, 1, x.length, log);

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { softmaxBackward } from '../../src/reference/softmax_backward.js';
 import type { Matrix } from '../../src/types.js';
-import { relErr, TOL } from '../support/index.js';
-import { ex, DTS, SIZE, COLS, alloc, put, get, rounded, normals, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
+import { BYTES, DTYPES, relErr, TOL } from '../support/index.js';
+import { ex, COLS, alloc, put, get, rounded, normals, refSoftmax, resetHeap, useRawModule } from './raw_module.js';
 
 useRawModule();
 
@@ -16,7 +16,7 @@ function refBackward(y: Float64Array, dy: Float64Array, rows: number, cols: numb
   return out;
 }
 
-describe.each(DTS)('softmax_backward / softmax_jacobian (%s)', (dt) => {
+describe.each(DTYPES)('softmax_backward / softmax_jacobian (%s)', (dt) => {
   const back = `softmax_backward_${dt}` as const;
   const jac = `softmax_jacobian_${dt}` as const;
 
@@ -29,7 +29,7 @@ describe.each(DTS)('softmax_backward / softmax_jacobian (%s)', (dt) => {
       for (const alias of ['none', 'y', 'dy'] as const) {
         resetHeap();
         const py = put(dt, y), pdy = put(dt, dy);
-        const po = alias === 'y' ? py : alias === 'dy' ? pdy : alloc(y.length * SIZE[dt]);
+        const po = alias === 'y' ? py : alias === 'dy' ? pdy : alloc(y.length * BYTES[dt]);
         ex[back](py, pdy, po, rows, cols);
         const got = get(dt, po, y.length);
         for (let i = 0; i < rows; i++) {
@@ -47,7 +47,7 @@ describe.each(DTS)('softmax_backward / softmax_jacobian (%s)', (dt) => {
       const y = rounded(dt, refSoftmax(normals(n, n, 2), 1, n, false));
       resetHeap();
       const py = put(dt, y);
-      const po = alloc(n * n * SIZE[dt]);
+      const po = alloc(n * n * BYTES[dt]);
       ex[jac](py, po, n);
       const got = get(dt, po, n * n);
       const want = new Float64Array(n * n);

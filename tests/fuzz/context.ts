@@ -31,7 +31,7 @@ export interface FuzzContext {
   pool: Array<{ m: WasmMatrix; pattern: Float64Array }>;
   stats: FuzzStats;
   hangMs: number;
-  /** Called before each call with a short description (scripts/fuzz.ts feeds its watchdog). */
+  /** Called before each call with a short description (scripts/numerics/fuzz.ts feeds its watchdog). */
   onCall?: (what: string) => void;
 }
 

@@ -33,10 +33,10 @@ import fc from 'fast-check';
 import {
   SoftmaxInputError, loadWasm, reference, type FloatArray, type Matrix, type SoftmaxKernels, type WasmKernels, type WasmMatrix,
 } from '../../src/index.js';
-import { Rng } from '../support/index.js';
+import { Rng, detach, revoked } from '../support/index.js';
 import { aliasOutput, makeArrays } from './midcall/arrays.js';
 import { checkReturned } from './midcall/oracle.js';
-import { FATAL, fail, planArb, type Action, type Arr, type MidcallContext, type Plan } from './midcall/plan.js';
+import { fail, planArb, type Action, type Arr, type MidcallContext, type Plan } from './midcall/plan.js';
 
 export { createMidcallContext, formatMidcallStats, type MidcallContext, type MidcallStats } from './midcall/plan.js';
 
@@ -90,7 +90,7 @@ function runPlan(ctx: MidcallContext, plan: Plan, kw: WasmKernels): void {
       }
       case 'detach':
         if (target.storage === 'plain' || target.storage === 'resizable') {
-          structuredClone(target.buffer, { transfer: [target.buffer as ArrayBuffer] });
+          detach(target.buffer!);
           fatal = true;
         }
         break;
@@ -224,8 +224,7 @@ function runPlan(ctx: MidcallContext, plan: Plan, kw: WasmKernels): void {
   if (plan.revoke !== null) {
     revokedArg = true;
     ctx.stats.revoked++;
-    const { proxy, revoke } = Proxy.revocable({}, {});
-    revoke();
+    const proxy = revoked();
     const prev = call;
     const which = plan.revoke % 3;
     call = () => {

@@ -7,9 +7,9 @@
 import {
   SoftmaxInputError, matrix, reference, type FloatArray, type Matrix, type SoftmaxKernels,
 } from '../../src/index.js';
-import { TINY_NORMAL, TOL, ctorOf, errorVsLargest, type DT } from '../support/index.js';
+import { TINY_NORMAL, TOL, bytesOf, errorVsLargest, sameBits, type DT } from '../support/index.js';
 import { describeError, violation, type FuzzContext } from './context.js';
-import { sameBytes, viewBytes, type Builder } from './storage.js';
+import type { Builder } from './storage.js';
 
 export const tag = (v: unknown) => Object.prototype.toString.call(v).slice(8, -1);
 export const dtTag = (dt: DT) => (dt === 'f32' ? 'Float32Array' : 'Float64Array');
@@ -84,13 +84,13 @@ export function verifyUntouched(ctx: FuzzContext, c: CallInfo, b: Builder, threw
   for (const t of b.tracked) {
     if (!threw && t.role !== 'in') continue;
     let now: Uint8Array;
-    try { now = viewBytes(t.view() as ArrayBufferView); } catch (e) { violation(where, `could not re-read ${t.name} after the call: ${describeError(e)}`); }
-    if (!sameBytes(now, t.before)) {
+    try { now = bytesOf(t.view() as ArrayBufferView).slice(); } catch (e) { violation(where, `could not re-read ${t.name} after the call: ${describeError(e)}`); }
+    if (!sameBits(now, t.before)) {
       violation(where, threw ? `${t.name} was modified by a call that threw` : `input ${t.name} was modified`);
     }
   }
   for (const g of b.guards) {
-    if (!sameBytes(g.read(), g.bytes)) violation(where, `${g.what} were written (outside every array of the call)`);
+    if (!sameBits(g.read(), g.bytes)) violation(where, `${g.what} were written (outside every array of the call)`);
   }
   checkWasmState(ctx, where);
 }
@@ -165,4 +165,3 @@ export function engines(bad: string | null, wasmOnly: readonly string[]): Array<
   return bad !== null && wasmOnly.includes(bad) ? ['wasm'] : ['reference', 'wasm'];
 }
 export const kernels = (ctx: FuzzContext, e: 'reference' | 'wasm'): SoftmaxKernels => (e === 'wasm' ? ctx.wasm : reference);
-export const clean = (dt: DT, v: Float64Array) => new (ctorOf(dt))(v);

@@ -1,6 +1,6 @@
 /**
  * The fuzz properties of softmax-wasm, shared by tests/fuzz.test.ts (fixed seed, bounded runs, part
- * of `npm test`) and scripts/fuzz.ts (`npm run fuzz`: random seed, many runs).
+ * of `npm test`) and scripts/numerics/fuzz.ts (`npm run fuzz`: random seed, many runs).
  *
  * fast-check generates a *plan* (plain data: function, engine, float type, shapes, value recipes,
  * storage of every array, options, and at most one deliberately bad argument); `runPlan` builds the
@@ -21,7 +21,7 @@
  *     we created with a non-zero byteOffset, every live alloc() matrix not passed to the call, and —
  *     when the call throws — every output too. After a thrown error the WASM instance still answers a
  *     normal call correctly.
- *  4. No hang: every call is timed; a call slower than `hangMs` fails (scripts/fuzz.ts runs the fuzz
+ *  4. No hang: every call is timed; a call slower than `hangMs` fails (scripts/numerics/fuzz.ts runs the fuzz
  *     in a worker and reports a call that never returns, with the seed, from a watchdog thread).
  *
  * Strictness: where an f32 kernel computes in f32 by design (the GEMMs of linearSoftmaxLoss, the dot

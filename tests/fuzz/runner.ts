@@ -1,5 +1,5 @@
 /**
- * The fuzz loop of scripts/fuzz.ts, run in a worker thread so that the main thread can watch it: it
+ * The fuzz loop of scripts/numerics/fuzz.ts, run in a worker thread so that the main thread can watch it: it
  * bumps a shared heartbeat before every call and writes what it is calling into a shared buffer; the
  * main thread reports a hang (and terminates this worker) when the heartbeat stops.
  */

@@ -7,7 +7,7 @@
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { matrix, type FloatArray, type Matrix, type WasmMatrix } from '../../src/index.js';
-import { ctorOf, rng, type DT } from '../support/index.js';
+import { bytesOf, ctorOf, growableShared, resizable, rng, type DT } from '../support/index.js';
 import type { FuzzContext } from './context.js';
 import { KNOWN_BUGS } from './known_bugs.js';
 
@@ -41,14 +41,6 @@ interface Tracked { name: string; role: 'in' | 'out' | 'inout'; view: () => unkn
 
 const GUARD_BYTE = 0xa5;
 
-export function viewBytes(v: ArrayBufferView): Uint8Array {
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
-}
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** A handle to an array that will exist when the call is assembled (alloc() views are taken late). */
 export interface Handle<T extends ArrayBufferView = FloatArray> {
@@ -102,7 +94,7 @@ export class Builder {
       case 'crossRealm': { const a = new foreignCtor[dt](n); a.set(values); return { get: () => a }; }
       case 'resizable': { // a length-tracking view at a byteOffset of a resizable ArrayBuffer
         const pre = this.pad(), bpe = C.BYTES_PER_ELEMENT;
-        const buf = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)((pre + n) * bpe, { maxByteLength: (pre + n + 8) * bpe });
+        const buf = resizable((pre + n) * bpe, (pre + n + 8) * bpe);
         new Uint8Array(buf).fill(GUARD_BYTE);
         this.guard('bytes before a view of a resizable ArrayBuffer', () => new Uint8Array(buf, 0, pre * bpe));
         const a = new C(buf, pre * bpe);
@@ -111,13 +103,13 @@ export class Builder {
       }
       case 'growableShared': {
         const bpe = C.BYTES_PER_ELEMENT;
-        const buf = new (SharedArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(n * bpe, { maxByteLength: (n + 8) * bpe });
-        const a = new C(buf, 0, n);
+        const buf = growableShared(n * bpe, (n + 8) * bpe);
+        const a = new C(buf as unknown as ArrayBuffer, 0, n);
         a.set(values);
         return { get: () => a };
       }
       case 'outOfBounds': { // n = 0: a view whose resizable buffer shrank below its offset (length 0)
-        const buf = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer & { resize(n: number): void })(64, { maxByteLength: 128 });
+        const buf = resizable(64, 128);
         const a = new C(buf, 32, 2);
         buf.resize(16);
         return { get: () => a };
@@ -212,7 +204,7 @@ export class Builder {
     let v: unknown;
     try { v = view(); } catch { return; } // freed alloc() matrices, bad arguments and the like
     if (!ArrayBuffer.isView(v) || isDetached(v)) return;
-    this.tracked.push({ name, role, view, before: viewBytes(v) });
+    this.tracked.push({ name, role, view, before: bytesOf(v).slice() });
   }
 
   /** An alloc() matrix, already freed (its data getter throws). */

@@ -47,9 +47,9 @@ export interface Installed { tgz: string; app: string; tmp: string }
 
 /** Builds if stale, packs as `npm publish` would, and installs it into a copy of the consumer. */
 export function packAndInstall(): Installed {
-  run(process.execPath, [join(ROOT, 'scripts', 'ensure-build.mjs')], ROOT);
+  run(process.execPath, [join(ROOT, 'scripts', 'build', 'ensure-build.mjs')], ROOT);
   const tmp = mkdtempSync(join(tmpdir(), 'softmax-wasm-pkg-'));
-  // With scripts: prepack strips `prepare` from the packed package.json (scripts/pack-manifest.mjs).
+  // With scripts: prepack strips `prepare` from the packed package.json (scripts/release/pack-manifest.mjs).
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT)) as Array<{ filename: string }>;
   const tgz = join(tmp, packed[0].filename);
   const app = join(tmp, 'app');

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRuntimes, runtimes } from '../../scripts/runtimes.mjs';
+import { ensureRuntimes, runtimes } from '../../scripts/test/runtimes.mjs';
 import { findChromium } from '../../scripts/chromium.mjs';
 import { findWebKit, inWebKit } from '../../scripts/webkit.mjs';
 import {
@@ -99,7 +99,7 @@ describe('the tarball', () => {
     }
     expect(manifest.peerDependencies).toBeUndefined();
     expect(manifest.bin).toEqual({ 'softmax-wasm': 'dist/apps/cli/main.js' }); // as npm normalizes it (no "./": npm publish would warn)
-    // the repository's own fields stay there (scripts/pack-manifest.mjs strips them at pack time)
+    // the repository's own fields stay there (scripts/release/pack-manifest.mjs strips them at pack time)
     expect(manifest.scripts, 'scripts').toBeUndefined();
     expect(manifest.devDependencies, 'devDependencies').toBeUndefined();
     expect(Object.keys(manifest.dependencies ?? {})).toEqual(['@assemblyscript/loader']);

@@ -1,7 +1,7 @@
 /** The float64 reference with aliased outputs (the same numbers as with separate ones), inputs left unmodified, and larger shapes that stay well-behaved. */
 import { describe, expect, it } from 'vitest';
 import { matrix, reference as ref, type FloatArray, type Matrix } from '../../src/index.js';
-import { Rng, arr, f32, f64, randLabels, randMatrix } from '../support/index.js';
+import { Rng, arr, randLabels, randMatrix } from '../support/index.js';
 
 const clone = <A extends FloatArray>(m: Matrix<A>): Matrix<A> => matrix(m.data.slice() as A, m.rows, m.cols);
 

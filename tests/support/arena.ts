@@ -2,7 +2,8 @@
  * A bump allocator over a raw WASM instance's memory, for the pointer-level kernel tests
  * (tests/assembly/): arrays 16-byte aligned from heap_base, memory grown as needed, and optionally
  * `guard` sentinel bytes (0xA5) on each side of every array so a test can prove nothing was written
- * outside it. reset() before each test starts again at heap_base.
+ * outside it. reset() before each test starts again at heap_base. tests/assembly/raw_module.ts
+ * instantiates build/softmax.wasm and gives each suite one.
  */
 import { ctorOf, type DT } from './dtype.js';
 
@@ -16,6 +17,9 @@ export class RawArena {
   constructor(private readonly ex: () => RawMemory, readonly guard = 0) {}
 
   reset(): void { this.top = this.ex().heap_base(); }
+
+  /** The end of the last array (its trailing sentinels included): everything allocated is below it. */
+  get end(): number { return this.top; }
 
   /** The address of `bytes` fresh bytes (between sentinels when guard > 0). */
   alloc(bytes: number): number {
@@ -43,6 +47,13 @@ export class RawArena {
   put(dt: DT, values: ArrayLike<number>): number {
     const p = this.alloc(values.length * ctorOf(dt).BYTES_PER_ELEMENT);
     this.view(dt, p, values.length).set(values);
+    return p;
+  }
+
+  /** Copies int32 values (labels) into fresh memory; returns the address. */
+  putI32(values: ArrayLike<number>): number {
+    const p = this.alloc(values.length * 4);
+    new Int32Array(this.ex().memory.buffer, p, values.length).set(values);
     return p;
   }
 }

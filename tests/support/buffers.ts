@@ -11,6 +11,10 @@ export const detach = (buf: ArrayBufferLike): void => { structuredClone(buf, { t
 export const resizable = (n: number, max: number): Resizable =>
   new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(n, { maxByteLength: max });
 
+/** A growable SharedArrayBuffer of n bytes that may grow to max. */
+export const growableShared = (n: number, max: number): SharedArrayBuffer =>
+  new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(n, { maxByteLength: max });
+
 /** An array of dt (or Int32Array) of n elements whose buffer is already detached. */
 export function detachedArray(dt: DT | 'i32', n: number): FloatArray | Int32Array {
   const a = dt === 'i32' ? new Int32Array(n) : new (ctorOf(dt))(n);

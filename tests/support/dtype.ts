@@ -13,6 +13,8 @@ export const FLT_MAX = 3.4028234663852886e38;
 export const TINY_NORMAL: Record<DT, number> = { f32: 1.1754943508222875e-38, f64: 2.2250738585072014e-308 };
 
 export const ctorOf = (dt: DT): Float32ArrayConstructor | Float64ArrayConstructor => (dt === 'f32' ? Float32Array : Float64Array);
+/** Bytes per element of dt (ctorOf(dt).BYTES_PER_ELEMENT). */
+export const BYTES: Record<DT, number> = { f32: Float32Array.BYTES_PER_ELEMENT, f64: Float64Array.BYTES_PER_ELEMENT };
 export const otherDt = (dt: DT): DT => (dt === 'f32' ? 'f64' : 'f32');
 
 /** A float array of dt: `values` copied (rounded to f32 for 'f32'), or a zero-filled one of that length. */

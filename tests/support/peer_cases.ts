@@ -1,5 +1,5 @@
 /**
- * The peers' own test cases as committed JSON (scripts/make-tensor-fixtures.py): ONNX's backend
+ * The peers' own test cases as committed JSON (scripts/numerics/make-tensor-fixtures.py): ONNX's backend
  * node-test cases (tests/fixtures/onnx_cases.json) and PyTorch's NLLLoss module inputs
  * (tests/fixtures/torch_nll.json), decoded into typed arrays. Node only (reads files).
  */

@@ -1,6 +1,6 @@
 /**
  * The decoding sampler's random check, shared by tests/logits_sampler.test.ts (a few hundred rows per
- * combination) and scripts/sampler-check.ts (`npm run fuzz:sampler`: 10⁴ rows per combination): for
+ * combination) and scripts/numerics/sampler-check.ts (`npm run fuzz:sampler`: 10⁴ rows per combination): for
  * each combination of the new options, seeded random rows (both float types, peaked, flat, tied and
  * partly masked) go through sample() and filter() on two kernels objects; the kept set (filter's
  * finite entries), the tokens drawn (n per row), their log-probs and the top-N log-probs must agree.

@@ -48,6 +48,16 @@ describe('RawArena', () => {
     const big = arena.alloc(200_000); // grows the memory
     expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(big + 200_000 + 64);
   });
+  it('putI32 copies int32 labels; end bounds everything allocated', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const arena = new RawArena(() => ({ memory, heap_base: () => 1000 }), 16);
+    arena.reset();
+    expect(arena.end).toBe(1000);
+    const p = arena.putI32([3, -1, 7]);
+    expect(Array.from(new Int32Array(memory.buffer, p, 3))).toEqual([3, -1, 7]);
+    expect(arena.end).toBe(p + 12 + 16);
+    expect(arena.guardsIntact(p, 12)).toBe(true);
+  });
 });
 
 describe('expectInputError', () => {

@@ -2,15 +2,15 @@
  * The model object on its own: a classifier over the caller's own W and b, bit-exact save/load,
  * and alloc('i32') labels (the trainer's minibatch labels live in one).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  loadSoftmaxClassifier, loadWasm, matrix, reference, softmaxClassifier, SoftmaxInputError, trainSoftmaxClassifier,
-  type FloatArray, type SoftmaxKernels, type WasmKernels,
+  loadSoftmaxClassifier, matrix, reference, softmaxClassifier, SoftmaxInputError, trainSoftmaxClassifier,
+  type FloatArray, type SoftmaxKernels,
 } from '../../src/index.js';
 import { Rng, sameBits, type DT } from '../support/index.js';
+import { useWasm } from '../support/vitest.js';
 
-let wasm: WasmKernels;
-beforeAll(async () => { wasm = await loadWasm(); });
+const wasm = useWasm();
 
 function data(dt: DT, N: number, D: number, C: number, seed: number) {
   const r = new Rng(seed);
@@ -32,7 +32,7 @@ describe('softmaxClassifier: predicting with weights trained elsewhere', () => {
     const A = dt === 'f32' ? Float32Array : Float64Array;
     const W = matrix(new A(18).map(() => r.gauss()) as FloatArray, 6, 3);
     const b = (dt === 'f32' ? Float32Array : Float64Array).from([0.5, -0.25, 0]) as FloatArray;
-    for (const k of [reference, wasm] as SoftmaxKernels[]) {
+    for (const k of [reference, wasm()] as SoftmaxKernels[]) {
       const m = softmaxClassifier(k, { W, b });
       const s = m.scores(X);
       for (const [i, j] of [[0, 0], [17, 2], [39, 1]]) {
@@ -77,16 +77,16 @@ describe('softmaxClassifier: predicting with weights trained elsewhere', () => {
 describe('save and load', () => {
   it.each(['f32', 'f64'] as const)('%s: JSON.stringify(model) → loadSoftmaxClassifier gives the same bits and the same predictions', (dt) => {
     const d = data(dt, 120, 5, 4, 3);
-    const m = trainSoftmaxClassifier(wasm, d, { epochs: 3, batchSize: 16, seed: 9 });
+    const m = trainSoftmaxClassifier(wasm(), d, { epochs: 3, batchSize: 16, seed: 9 });
     const text = JSON.stringify(m);
-    const again = loadSoftmaxClassifier(wasm, text);
+    const again = loadSoftmaxClassifier(wasm(), text);
     expect(sameBits(again.W.data, m.W.data)).toBe(true);
     expect(sameBits(again.b, m.b)).toBe(true);
     expect(again.W.data.constructor).toBe(m.W.data.constructor);
     expect([again.W.rows, again.W.cols, again.classes, again.bestEpoch]).toEqual([5, 4, 4, m.bestEpoch]);
     expect(again.history.map((h) => h.loss)).toEqual(m.history.map((h) => h.loss));
     expect(sameBits(again.predictProba(d.X).data, m.predictProba(d.X).data)).toBe(true);
-    expect(loadSoftmaxClassifier(wasm, m.toJSON()).evaluate(d.X, d.y)).toEqual(m.evaluate(d.X, d.y));
+    expect(loadSoftmaxClassifier(wasm(), m.toJSON()).evaluate(d.X, d.y)).toEqual(m.evaluate(d.X, d.y));
   });
 
   it('keeps −0, NaN, ±Infinity, subnormals and extremes exactly', () => {
@@ -133,7 +133,7 @@ describe('save and load', () => {
 
 describe("alloc('i32'): labels in WASM memory", () => {
   it('is an Int32Array view of WASM memory, zero-filled, accepted as labels without a copy, re-derived after growth', () => {
-    const k = wasm;
+    const k = wasm();
     const labels = k.alloc('i32', 1, 3);
     expect(labels.data).toBeInstanceOf(Int32Array);
     expect(Array.from(labels.data)).toEqual([0, 0, 0]);

@@ -3,7 +3,7 @@
  * plan gives it (plain, shared, resizable or WASM memory), and the alias of an output through a
  * structured clone of another array's SharedArrayBuffer.
  */
-import { Rng, type DT } from '../../support/index.js';
+import { Rng, resizable, type DT } from '../../support/index.js';
 import type { WasmKernels } from '../../../src/index.js';
 import type { Arr, MidcallContext, Plan } from './plan.js';
 
@@ -32,7 +32,7 @@ export function makeArrays(plan: Plan, kw: WasmKernels): { args: Record<string, 
     } else {
       const bytes = len * K.BYTES_PER_ELEMENT;
       const buf = storage === 'shared' ? new SharedArrayBuffer(bytes + 16)
-        : storage === 'resizable' ? new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(bytes + 16, { maxByteLength: bytes + 64 })
+        : storage === 'resizable' ? resizable(bytes + 16, bytes + 64)
           : new ArrayBuffer(bytes + 16);
       a.buffer = buf;
       const v = new K(buf as ArrayBuffer, 8, len);

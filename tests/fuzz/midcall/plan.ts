@@ -14,7 +14,6 @@ export const FNS: readonly Fn[] = ['softmax', 'logSoftmax', 'softmaxBackward', '
 export type Source = 'none' | 'seed' | 'rng' | 'rngProxy' | 'uniforms';
 export type Storage = 'plain' | 'shared' | 'resizable' | 'alloc';
 export type Action = 'none' | 'labelBad' | 'labelValid' | 'writeInput' | 'detach' | 'shrink' | 'grow' | 'free' | 'dispose' | 'throw';
-export const FATAL: ReadonlySet<Action> = new Set(['labelBad', 'detach', 'shrink', 'free', 'dispose', 'throw']);
 
 export interface MidcallStats { runs: number; threw: number; ok: number; fired: Record<string, number>; aliasIn: number; aliasOut: number; revoked: number;
   /** Per function (softmax/logSoftmax with a temperature option as softmax+T / logSoftmax+T): [returned, threw]. */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { matrix, reference, type FloatArray, type Matrix } from '../../../src/index.js';
-import { TINY_NORMAL, ctorOf, rng, type DT } from '../../support/index.js';
+import { TINY_NORMAL, arr, ctorOf, rng, type DT } from '../../support/index.js';
 import {
   LABEL_BADS, MATRIX_BADS, SECONDARY_BADS, VECTOR_BADS, WASM_ONLY_BADS, badLabels, badMatrix, badVector, strayWasmView,
   type LabelBad, type MatrixBad, type VectorBad,
@@ -14,7 +14,7 @@ import {
 import { violation, type FuzzContext } from '../context.js';
 import { TARGET_HOSTILE, WEIGHT_HOSTILE, badArb, callStyleArb, dim, dtArb, logitsArb, materialize, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { KNOWN_BUGS } from '../known_bugs.js';
-import { checkArray, checkMatrixResult, checkScalar, clean, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
+import { checkArray, checkMatrixResult, checkScalar, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
 import { Builder, OptionsClass, storageArb, wrapperArb } from '../storage.js';
 
 const CE_BADS = [
@@ -101,10 +101,10 @@ export function runCrossEntropy(ctx: FuzzContext, p: CEPlan): void {
   const gradOutMode = wantGrad ? p.gradOut : 'none';
   const cleanOpts = {
     reduction: p.reduction, labelSmoothing: p.smoothing, grad: p.grad,
-    ...(wv ? { weights: clean(dt, wv) } : {}), ...(!probs && ignore !== undefined ? { ignoreIndex: ignore } : {}),
+    ...(wv ? { weights: arr(dt, wv) } : {}), ...(!probs && ignore !== undefined ? { ignoreIndex: ignore } : {}),
   };
-  const want = reference.softmaxCrossEntropy(matrix(clean(dt, zv), rows, cols),
-    probs ? matrix(clean(dt, tv), rows, cols) : labels, cleanOpts as never);
+  const want = reference.softmaxCrossEntropy(matrix(arr(dt, zv), rows, cols),
+    probs ? matrix(arr(dt, tv), rows, cols) : labels, cleanOpts as never);
   // the loss scale (see lossMagnitude)
   const eps = p.smoothing ?? 0;
   const w = (c: number) => (wv ? wv[c] : 1);

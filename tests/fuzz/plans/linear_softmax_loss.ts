@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { matrix, reference, type FloatArray, type Matrix } from '../../../src/index.js';
-import { FLT_MAX, TINY_NORMAL, ctorOf, rng, type DT } from '../../support/index.js';
+import { FLT_MAX, TINY_NORMAL, arr, ctorOf, rng, type DT } from '../../support/index.js';
 import {
   LABEL_BADS, MATRIX_BADS, SECONDARY_BADS, VECTOR_BADS, WASM_ONLY_BADS, badLabels, badMatrix, badVector, strayWasmView,
   type LabelBad, type MatrixBad, type VectorBad,
@@ -13,7 +13,7 @@ import {
 import { violation, type FuzzContext } from '../context.js';
 import { HOSTILE, SPECIAL, badArb, callStyleArb, dim, dtArb, materialize, posDim, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
 import { KNOWN_BUGS } from '../known_bugs.js';
-import { checkArray, checkMatrixResult, checkScalar, clean, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
+import { checkArray, checkMatrixResult, checkScalar, engines, execute, invoke, kernels, relaxed, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb } from '../storage.js';
 
 const LINEAR_BADS = [
@@ -134,8 +134,8 @@ export function runLinear(ctx: FuzzContext, p: LinearPlan): void {
   const inputGrad = p.inputGrad;
   const dXMode = inputGrad === false ? 'none' : p.dX;
   const wantDX = inputGrad === true || dXMode !== 'none';
-  const want = reference.linearSoftmaxLoss(matrix(clean(dt, Xv), n, d), labels, matrix(clean(dt, Wv), d, c),
-    { ...(bv ? { bias: clean(dt, bv) } : {}), reg: p.reg, inputGrad: wantDX } as never);
+  const want = reference.linearSoftmaxLoss(matrix(arr(dt, Xv), n, d), labels, matrix(arr(dt, Wv), d, c),
+    { ...(bv ? { bias: arr(dt, bv) } : {}), reg: p.reg, inputGrad: wantDX } as never);
   const sc = linearScales(dt, n, d, c, Xv, Wv, bv, labels, p.reg ?? 0);
   const strict = sc.why === null;
 

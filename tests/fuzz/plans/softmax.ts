@@ -1,11 +1,11 @@
 /** The fuzz plan of softmax and logSoftmax: out modes (separate, aliased, views of one buffer), storages, wrappers, bad arguments. */
 import fc from 'fast-check';
 import { matrix, reference, type FloatArray, type Matrix } from '../../../src/index.js';
-import { ctorOf } from '../../support/index.js';
+import { arr, ctorOf } from '../../support/index.js';
 import { MATRIX_BADS, SECONDARY_BADS, WASM_ONLY_BADS, badMatrix, strayWasmView, type MatrixBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
 import { badArb, callStyleArb, dim, dtArb, logitsArb, materialize, prefixed, seedArb, type ArbValue } from '../generators.js';
-import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
+import { checkMatrixResult, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb, type Handle } from '../storage.js';
 
 const OUT_MODES = ['none', 'undefined', 'separate', 'separate', 'aliasSame', 'aliasData', 'aliasView', 'sameBuffer'] as const;
@@ -23,7 +23,7 @@ export type RowwisePlan = ArbValue<typeof rowwiseArb>;
 export function runRowwise(ctx: FuzzContext, p: RowwisePlan): void {
   const { fn, dt, rows, cols, bad } = p;
   const xv = materialize(dt, rows, cols, p.x);
-  const want = reference[fn](matrix(clean(dt, xv), rows, cols));
+  const want = reference[fn](matrix(arr(dt, xv), rows, cols));
   for (const engine of engines(bad, WASM_ONLY_BADS)) {
     const b = new Builder(ctx, dt, p.seed);
     try {

@@ -1,11 +1,11 @@
 /** The fuzz plan of softmaxBackward: probability or hostile y, out separate or aliased to y / dy, partial overlaps; a floor for its cancelling sums. */
 import fc from 'fast-check';
 import { matrix, reference, type FloatArray, type Matrix } from '../../../src/index.js';
-import { FLT_MAX, TINY_NORMAL, type DT } from '../../support/index.js';
+import { FLT_MAX, TINY_NORMAL, arr, type DT } from '../../support/index.js';
 import { MATRIX_BADS, SECONDARY_BADS, WASM_ONLY_BADS, badMatrix, strayWasmView, type MatrixBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
 import { badArb, callStyleArb, dim, dtArb, materialize, prefixed, seedArb, valuesArb, type ArbValue } from '../generators.js';
-import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
+import { checkMatrixResult, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb, wrapperArb } from '../storage.js';
 
 const BACKWARD_OUT = ['none', 'separate', 'separate', 'aliasY', 'aliasDy'] as const;
@@ -57,7 +57,7 @@ export function runBackward(ctx: FuzzContext, p: BackwardPlan): void {
   const n = rows * cols;
   const yv = materialize(dt, rows, cols, p.yKind === 'probs' ? p.y : p.yh);
   const dyv = materialize(dt, rows, cols, p.dy);
-  const want = reference.softmaxBackward(matrix(clean(dt, yv), rows, cols), matrix(clean(dt, dyv), rows, cols));
+  const want = reference.softmaxBackward(matrix(arr(dt, yv), rows, cols), matrix(arr(dt, dyv), rows, cols));
   const { why, floor } = backwardScale(dt, rows, cols, yv, dyv);
   for (const engine of engines(bad, WASM_ONLY_BADS)) {
     const b = new Builder(ctx, dt, p.seed);

@@ -1,11 +1,11 @@
 /** The fuzz plan of softmaxJacobian: probability or arbitrary vectors, bad vectors and a length beyond MAX_JACOBIAN_LENGTH. */
 import fc from 'fast-check';
 import { MAX_JACOBIAN_LENGTH, reference } from '../../../src/index.js';
-import { ctorOf } from '../../support/index.js';
+import { arr, ctorOf } from '../../support/index.js';
 import { VECTOR_BADS, WASM_ONLY_BADS, badVector, type VectorBad } from '../bad_args.js';
 import type { FuzzContext } from '../context.js';
 import { badArb, callStyleArb, dtArb, materialize, seedArb, valuesArb, type ArbValue } from '../generators.js';
-import { checkMatrixResult, clean, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
+import { checkMatrixResult, engines, execute, invoke, kernels, type CallInfo } from '../oracle.js';
 import { Builder, storageArb } from '../storage.js';
 
 const JACOBIAN_BADS = [...VECTOR_BADS.filter((k) => k !== 'other' && k !== 'short' && k !== 'long'), 'tooLong', 'undefined'];
@@ -19,7 +19,7 @@ export type JacobianPlan = ArbValue<typeof jacobianArb>;
 export function runJacobian(ctx: FuzzContext, p: JacobianPlan): void {
   const { dt, n, bad } = p;
   const yv = materialize(dt, 1, n, p.y);
-  const want = reference.softmaxJacobian(clean(dt, yv));
+  const want = reference.softmaxJacobian(arr(dt, yv));
   for (const engine of engines(bad, WASM_ONLY_BADS)) {
     const b = new Builder(ctx, dt, p.seed);
     try {

@@ -5,14 +5,14 @@
 // npm builds a git dependency only through `prepare` (pacote runs no prepack there), and a source
 // checkout's `npm ci` builds through it too. npm runs `postpack` from the manifest it read before
 // `prepack`, so the restore runs although the packed copy has no scripts.
-//   prepack:  node scripts/pack-manifest.mjs strip    (package.json without scripts and devDependencies; original kept)
-//   postpack: node scripts/pack-manifest.mjs restore  (puts the original back)
+//   prepack:  node scripts/release/pack-manifest.mjs strip    (package.json without scripts and devDependencies; original kept)
+//   postpack: node scripts/release/pack-manifest.mjs restore  (puts the original back)
 // Writes go through a temporary file and a rename, so a concurrent reader never sees a partial file.
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'package.json');
 const saved = join(root, '.package.json.prepack');
 
@@ -37,5 +37,5 @@ if (mode === 'strip') {
     unlinkSync(saved);
   }
 } else {
-  throw new Error('usage: node scripts/pack-manifest.mjs strip|restore');
+  throw new Error('usage: node scripts/release/pack-manifest.mjs strip|restore');
 }

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
-const configFile = fileURLToPath(new URL('../vite.web.config.ts', import.meta.url));
-const outDir = fileURLToPath(new URL('../dist/apps/web', import.meta.url));
+const configFile = fileURLToPath(new URL('../../vite.web.config.ts', import.meta.url));
+const outDir = fileURLToPath(new URL('../../dist/apps/web', import.meta.url));
 await build({ configFile, logLevel: 'warn', publicDir: false, build: { outDir, emptyOutDir: true } });
 console.log('build-web: dist/apps/web/ (the demo page; softmax-wasm demo --web serves it)');

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const build = join(root, 'build');
 const out = join(root, 'src', 'wasm', 'inline');
 mkdirSync(out, { recursive: true });
@@ -17,7 +17,7 @@ for (const f of files) {
   // (regenerated too when an older generator wrote it without the `: string` annotation)
   if (existsSync(dst) && statSync(dst).mtimeMs >= statSync(src).mtimeMs && readFileSync(dst, 'latin1').includes('export const base64: string')) continue;
   const bytes = readFileSync(src);
-  writeFileSync(dst, `// auto-generated from build/${f} by scripts/inline-wasm.mjs (npm run build); do not edit.\n`
+  writeFileSync(dst, `// auto-generated from build/${f} by scripts/build/inline-wasm.mjs (npm run build); do not edit.\n`
     + `/** build/${f} (${bytes.length} bytes) as base64. */\n`
     // `: string`, or tsc writes the whole literal as the declaration's type (240 kB per .d.ts)
     + `export const base64: string = '${bytes.toString('base64')}';\n`);

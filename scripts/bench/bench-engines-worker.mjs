@@ -1,11 +1,11 @@
-// One runtime's row group of `npm run bench:engines` (scripts/bench-engines.mjs runs it on every
+// One runtime's row group of `npm run bench:engines` (scripts/bench/bench-engines.mjs runs it on every
 // runtime): softmax-wasm from dist/ (npm run build first), zero-copy (alloc() inputs and outputs),
 // f32, one thread; builds baseline, relaxed and 'auto'; workloads softmax 1×131072, CE+grad
 // 4096×1000 (labels, mean), linear 500×3073×10 (loss + dW, db, reg 1e-3). Prints one JSON line.
 // Each figure: the median of `reps` samples, each the mean of n calls sized to ~20 ms, after a
 // warm-up of ≥ 300 ms per case (the optimising tier is in place before timing).
-import { loadWasm } from '../dist/index.js';
-import { relaxedSimdSupported } from '../dist/wasm/loader.js';
+import { loadWasm } from '../../dist/index.js';
+import { relaxedSimdSupported } from '../../dist/wasm/loader.js';
 import { makeCases } from './bench-engines-cases.mjs';
 
 const argv = globalThis.Deno ? Deno.args : process.argv.slice(2);
@@ -39,14 +39,17 @@ if (argv.includes('--tfjs')) {
   // uploaded before timing, results read back with dataSync() in the timed call
   try {
     const { createRequire } = await import('node:module');
+    const { pathToFileURL } = await import('node:url');
     const path = await import('node:path');
-    const require = createRequire(import.meta.url);
-    const core = await import('@tensorflow/tfjs-core');
+    // the peers live in the bench package (bench/node_modules), not beside this script
+    const require = createRequire(new URL('../../bench/package.json', import.meta.url));
+    const load = (name) => import(pathToFileURL(require.resolve(name)).href);
+    const core = await load('@tensorflow/tfjs-core');
     const tf = core.softmax ? core : core.default;
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await load('@tensorflow/tfjs-backend-wasm');
     (wasm.setWasmPaths ?? wasm.default.setWasmPaths)(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
     tf.enableProdMode();
-    await import('@tensorflow/tfjs');
+    await load('@tensorflow/tfjs');
     await tf.setBackend('wasm');
     await tf.ready();
     const t = {};

@@ -6,8 +6,8 @@
  * Prints one line per combination; exit 1 on any mismatch. (tests/logits_sampler.test.ts runs the
  * same check on 300 rows per combination.)
  */
-import { loadWasm, reference } from '../src/index.js';
-import { runCombos } from '../tests/support/sampler_combos.js';
+import { loadWasm, reference } from '../../src/index.js';
+import { runCombos } from '../../tests/support/sampler_combos.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {

@@ -1,15 +1,16 @@
-// `npm start` / `npm test` hook (prestart, pretest): runs `npm run build` unless its outputs are
-// newer than every input, so a fresh clone's `npm ci && npm test` builds first (installs do not
-// build: the package builds in `prepack`, which npm also runs for git dependencies), and a second
-// run costs a few file stats.
+// The build hook of `prepare`, `prepack`, `prestart` and `pretest`: runs `npm run build` unless its
+// outputs are newer than every input. So a clone's `npm ci` builds (through `prepare`, which is
+// also how npm builds a git dependency), `npm pack` packs a fresh build, `npm start` / `npm test`
+// rebuild after a change, and a second run costs a few file stats. Installs of the packed package
+// run nothing: scripts/release/pack-manifest.mjs strips `prepare` from it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const INPUTS = ['assembly', 'src', 'apps', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.apps.json', 'scripts/inline-wasm.mjs',
-  'vite.web.config.ts', 'scripts/build-web.mjs'];
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const INPUTS = ['assembly', 'src', 'apps', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.apps.json', 'scripts/build/inline-wasm.mjs',
+  'vite.web.config.ts', 'scripts/build/build-web.mjs'];
 const OUTPUTS = ['build/softmax.wasm', 'build/softmax.relaxed.wasm', 'build/softmax.threads.wasm', 'build/softmax.relaxed.threads.wasm',
   'src/wasm/inline/softmax.ts', 'src/wasm/inline/softmax.relaxed.ts', 'src/wasm/inline/softmax.threads.ts', 'src/wasm/inline/softmax.relaxed.threads.ts',
   'dist/index.js', 'dist/index.d.ts', 'dist/apps/cli/main.js', 'dist/apps/web/index.html'];

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit and justify the constants of assembly/exp.ts (vectorized exp for softmax).
 
-    python3 scripts/fit-exp.py [DEG ...]   # prints every constant as hex, bit pattern and decimal
+    python3 scripts/numerics/fit-exp.py [DEG ...]   # prints every constant as hex, bit pattern and decimal
                                            # (DEG: f64 degrees to fit, default 10 11 12; ~30 s)
 
 Why these degrees: the f32 degree-5 fit has a relative approximation error of 9.2e-8 (0.8-1.5 ulp),
@@ -26,7 +26,7 @@ This script
      remaining free coefficients after each rounding by a discrete minimax LP (scipy HiGHS) on a dense
      grid (a poor man's fpminimax), and reports the
      approximation error of the rounded polynomial. The measured end-to-end error (rounding of the
-     evaluation included) comes from scripts/exp-ulp.mjs.
+     evaluation included) comes from scripts/numerics/exp-ulp.mjs.
 """
 import struct
 import sys

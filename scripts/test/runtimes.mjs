@@ -6,13 +6,13 @@
 //   ensureRuntimes();               // npm ci in tools/runtimes once (about 10 s, ~570 MB)
 //   for (const r of runtimes()) spawnSync(r.bin, [...r.args, 'script.mjs']);
 //
-// CLI: `node scripts/runtimes.mjs` installs them and prints one line per runtime (name, version, path).
+// CLI: `node scripts/test/runtimes.mjs` installs them and prints one line per runtime (name, version, path).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = join(root, 'tools', 'runtimes');
 const mod = (...p) => join(dir, 'node_modules', ...p);
 

@@ -1,19 +1,19 @@
 // npm run bench:engines [-- --quick] [--best] [--no-tfjs] [--runtime node20,node24,...]: softmax-wasm (baseline, relaxed
-// and 'auto' builds; zero-copy, f32, one thread) on every runtime of scripts/runtimes.mjs, plus
+// and 'auto' builds; zero-copy, f32, one thread) on every runtime of scripts/test/runtimes.mjs, plus
 // TF.js wasm on each Node, in one run: one table of medians (ms per call) and the ratios the
 // engine targets are stated in (each Node 24 / Deno 'auto' figure against Node 20's relaxed one).
 // --best: each figure the fastest of the 15 samples instead of their median (for a busy machine).
-// --no-chromium: leave out the headless Chromium rows (scripts/bench-engines-chromium.mjs: the same
+// --no-chromium: leave out the headless Chromium rows (scripts/bench/bench-engines-chromium.mjs: the same
 // cases in a page, both builds and 'auto').
 // --old-wasm DIR: also time DIR/softmax.wasm and DIR/softmax.relaxed.wasm (e.g. the previous
 // release's build) on every runtime, rows 'old-baseline' / 'old-relaxed', and print the speed-ups.
-// Needs the built package: npm run build. Each runtime runs scripts/bench-engines-worker.mjs.
+// Needs the built package: npm run build. Each runtime runs scripts/bench/bench-engines-worker.mjs.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRuntimes, runtimes } from './runtimes.mjs';
+import { ensureRuntimes, runtimes } from '../test/runtimes.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
 const i = argv.indexOf('--runtime');
 const names = i >= 0 ? argv[i + 1].split(',') : undefined;
@@ -28,7 +28,7 @@ for (const rt of runtimes(names?.filter((n) => n !== 'chromium'))) {
   const oldDir = argv.indexOf('--old-wasm') >= 0 ? ['--old-wasm', argv[argv.indexOf('--old-wasm') + 1]] : [];
   const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : []), ...(!noTf && rt.name.startsWith('node') ? ['--tfjs'] : []), ...oldDir];
   const args = rt.name === 'deno' ? [...rt.args, '--allow-sys', '--allow-net'] : rt.args;
-  const r = spawnSync(rt.bin, [...args, ...flags, join(root, 'scripts', 'bench-engines-worker.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(rt.bin, [...args, ...flags, join(root, 'scripts', 'bench', 'bench-engines-worker.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
   let out;
   try { out = JSON.parse(line); } catch { console.error(`${rt.name}: failed (exit ${r.status})\n${r.stderr.slice(-1500)}`); continue; }
@@ -43,7 +43,7 @@ for (const rt of runtimes(names?.filter((n) => n !== 'chromium'))) {
 }
 if (!argv.includes('--no-chromium') && (!names || names.includes('chromium'))) {
   const extra = [...(quick ? ['--quick'] : []), ...(argv.includes('--best') ? ['--best'] : [])];
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench-engines-chromium.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench', 'bench-engines-chromium.mjs'), ...extra], { cwd: root, encoding: 'utf8' });
   try {
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     res.chromium = out;

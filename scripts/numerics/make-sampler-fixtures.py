@@ -17,7 +17,7 @@ float64, written from the anchors' definitions (not from src/reference):
   typical-p         HF TypicalLogitsWarper: entropy, |-log p - H| ascending, cumulative < mass,
                     keep scores <= the boundary's
 
-    python3 scripts/make-sampler-fixtures.py    # writes tests/fixtures/sampler.json
+    python3 scripts/numerics/make-sampler-fixtures.py    # writes tests/fixtures/sampler.json
 
 The rows have no ties at a top-k boundary (HF keeps every token tied with the k-th; the library keeps
 exactly k, lower index first). Non-finite numbers are stored as "Infinity" / "-Infinity" strings;
@@ -150,9 +150,9 @@ def main():
         add(f'top-n-sigma 2.5, {nm}, T 1.5', row, T=1.5, n_sigma=2.5)
         add(f'top-n-sigma 1.5 then top-p 0.8, {nm}', row, n_sigma=1.5, top_p=0.8)
         add(f'top-n-sigma 0.5 + min-p 0.05 + typical 0.8, {nm}', row, n_sigma=0.5, min_p=0.05, typical_p=0.8)
-    out = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'sampler.json')
+    out = os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'fixtures', 'sampler.json')
     with open(out, 'w') as f:
-        json.dump({'generator': 'scripts/make-sampler-fixtures.py', 'numpy': np.__version__, 'cases': cases}, f, indent=1)
+        json.dump({'generator': 'scripts/numerics/make-sampler-fixtures.py', 'numpy': np.__version__, 'cases': cases}, f, indent=1)
         f.write('\n')
     print(f'wrote {len(cases)} cases to {os.path.normpath(out)}')
 

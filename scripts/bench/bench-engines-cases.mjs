@@ -1,32 +1,21 @@
-// The cases of `npm run bench:engines`, shared by the runtime worker (scripts/bench-engines-worker.mjs)
-// and the Chromium page (scripts/bench-engines-chromium.mjs): softmax 1×131072, CE+grad 4096×1000
+// The cases of `npm run bench:engines`, shared by the runtime worker (scripts/bench/bench-engines-worker.mjs)
+// and the Chromium page (scripts/bench/bench-engines-chromium.mjs): softmax 1×131072, CE+grad 4096×1000
 // (labels, mean), linear 500×3073×10 (loss + dW, db, reg 1e-3); zero-copy (alloc() inputs and
 // outputs), f32, one thread. Each figure: the median of `reps` samples (the fastest with `best`),
 // each the mean of n calls sized to ~20 ms, after a warm-up of ≥ 300 ms per case (the optimising
-// tier is in place before timing). Plain ESM with no imports, so a page can load it as is.
+// tier is in place before timing): bench/timing.mjs's sampleTimes. Plain ESM importing only that
+// (plain ESM too), so a page can load it as is.
+import { median, sampleTimes } from '../../bench/timing.mjs';
 
 export function makeCases({ quick = false, best = false } = {}) {
   const reps = quick ? 5 : 15;
   let seed = 12345;
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   function time(run) {
-    const warmEnd = performance.now() + (quick ? 100 : 300);
-    let calls = 0;
-    while (performance.now() < warmEnd || calls < 5) { run(); calls++; }
-    const t0 = performance.now();
-    for (let i = 0; i < 5; i++) run();
-    const per = (performance.now() - t0) / 5;
-    const n = Math.max(1, Math.round(20 / Math.max(per, 1e-3)));
-    const samples = [];
-    for (let r = 0; r < reps; r++) {
-      const s = performance.now();
-      for (let i = 0; i < n; i++) run();
-      samples.push((performance.now() - s) / n);
-    }
-    samples.sort((a, b) => a - b);
-    return best ? samples[0] : samples[samples.length >> 1];
+    const samples = sampleTimes(run, { warmMs: quick ? 100 : 300, reps, sampleMs: 20 });
+    return best ? samples[0] : median(samples);
   }
-  
+
   function cases(k) {
     const out = {};
     const fill = (m, f) => { const d = m.data; for (let i = 0; i < d.length; i++) d[i] = f(); return m; };

@@ -2,16 +2,16 @@
 // `npm run bench:web`: the browser benchmark page (bench/web/) on the Vite dev server, cross-origin
 // isolated (COOP/COEP headers, so SharedArrayBuffer and every threaded build work), everything —
 // the peers' .wasm files included — served from this checkout (no network). Prints the URL.
-//   node scripts/bench-web.mjs [--port N]                         serve; open the URL in a browser
-//   node scripts/bench-web.mjs --headless [--query 'tiny=1&threads=2'] [--json]
+//   node scripts/bench/bench-web.mjs [--port N]                         serve; open the URL in a browser
+//   node scripts/bench/bench-web.mjs --headless [--query 'tiny=1&threads=2'] [--json]
 //        run the page in headless Chromium (scripts/chromium.mjs), print its table (--json: and a JSON line), exit
-// Needs the inlined builds: npm run build.
+// Needs the inlined builds (npm run build) and the bench package (scripts/bench/ensure-deps.mjs).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
-import { findChromium } from './chromium.mjs';
+import { findChromium } from '../chromium.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
 const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const headless = argv.includes('--headless');
@@ -26,8 +26,8 @@ const server = await createServer({
   cacheDir: join(root, 'node_modules', '.vite-bench-web'),
   // the page runs the sources with the inlined builds, as browsers get them from the package
   resolve: { alias: { '#platform': join(root, 'src', 'wasm', 'platform.inline.ts') } },
-  // where the page fetches the peers' .wasm files and workers: this checkout's node_modules
-  define: { __NODE_MODULES__: JSON.stringify(`/@fs${join(root, 'node_modules')}/`) },
+  // where the page fetches the peers' .wasm files and workers: the bench package's node_modules
+  define: { __NODE_MODULES__: JSON.stringify(`/@fs${join(root, 'bench', 'node_modules')}/`) },
   // onnxruntime-web finds its worker and .wasm through ort.env.wasm.wasmPaths, not through the bundler
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm'] },
   server: { host: '127.0.0.1', port: Number(opt('--port') ?? 0), fs: { allow: [root] }, headers: ISOLATED },

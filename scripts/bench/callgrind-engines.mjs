@@ -1,19 +1,19 @@
 // Instruction counts per kernel call on every engine (valgrind --tool=callgrind): deterministic, not
-// disturbed by other load on the machine. Each (runtime, build, kernel) runs scripts/kernel-loop.mjs
+// disturbed by other load on the machine. Each (runtime, build, kernel) runs scripts/bench/kernel-loop.mjs
 // twice, with N1 and N2 calls; (Ir(N2) − Ir(N1)) / (N2 − N1) is the steady-state cost of one call
 // (start-up, compilation and tier-up cancel out). Only the main thread is counted
 // (--separate-threads=yes): the engines' background threads (compiler, GC, platform workers) do
 // time-dependent work that would otherwise leak into the difference. Usage:
-//   node scripts/callgrind-engines.mjs [--runtime node20,node24] [--kernel softmax,ce,exp] [--build baseline,relaxed] [--dir build] [--tiering]
+//   node scripts/bench/callgrind-engines.mjs [--runtime node20,node24] [--kernel softmax,ce,exp] [--build baseline,relaxed] [--dir build] [--tiering]
 // (--dir: a directory holding softmax.wasm and softmax.relaxed.wasm, e.g. a copy of an older build)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRuntimes, runtimes } from './runtimes.mjs';
+import { ensureRuntimes, runtimes } from '../test/runtimes.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1].split(',') : def;
@@ -33,7 +33,7 @@ function irOf(rt, wasm, kernel, iters) {
   const flags = rt.name === 'bun' || !v8.length ? [] : rt.name === 'deno' ? [`--v8-flags=${v8.join(',')}`] : v8;
   const out = join(tmp, `out.${rt.name}.${iters}`);
   const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${out}`,
-    rt.bin, ...rt.args, ...flags, join(root, 'scripts', 'kernel-loop.mjs'), wasm, kernel, String(iters)], { encoding: 'utf8' });
+    rt.bin, ...rt.args, ...flags, join(root, 'scripts', 'bench', 'kernel-loop.mjs'), wasm, kernel, String(iters)], { encoding: 'utf8' });
   const m = existsSync(`${out}-01`) && /^totals: (\d+)/m.exec(readFileSync(`${out}-01`, 'utf8'));
   if (!m) throw new Error(`${rt.name}: no callgrind total\n${r.stderr.slice(-2000)}`);
   return Number(m[1]);

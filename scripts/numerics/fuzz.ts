@@ -11,7 +11,7 @@
  * it, and exits 1. Exit 0 when every run passed.
  */
 import { Worker } from 'node:worker_threads';
-import type { RunnerInput, RunnerResult } from '../tests/fuzz/runner.js';
+import type { RunnerInput, RunnerResult } from '../../tests/fuzz/runner.js';
 
 function usage(message?: string): never {
   if (message) console.error(`fuzz: ${message}`);
@@ -56,7 +56,7 @@ const input: RunnerInput = {
 const replay = (extra = '') => `npm run fuzz -- --seed ${args.seed} --runs ${args.runs}${extra}`;
 console.log(`fuzz: seed ${args.seed}, ${args.runs} runs${args.path ? `, replaying path ${args.path}` : ''}`);
 
-const worker = new Worker(new URL('../tests/fuzz/worker.mjs', import.meta.url), { workerData: input });
+const worker = new Worker(new URL('../../tests/fuzz/worker.mjs', import.meta.url), { workerData: input });
 let last = -1;
 let lastChange = Date.now();
 let done = false;

@@ -3,4 +3,4 @@
 // (package.json "files" takes every dist/**/*.js).
 import { rmSync } from 'node:fs';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('../../dist', import.meta.url), { recursive: true, force: true });

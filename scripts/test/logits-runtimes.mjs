@@ -1,15 +1,15 @@
 // Seeded sampling is bit-identical on every runtime: runs tests/fixtures/logits_builds.mjs (raw
 // sample_f32 / sample_f64 of both builds on fixed problems) under Node 20/22/24, Deno and Bun
-// (scripts/runtimes.mjs installs them) and compares the indices and log-probs. The problems' data
+// (scripts/test/runtimes.mjs installs them) and compares the indices and log-probs. The problems' data
 // come from the library's Rng (dist/: npm run build first).
-//   node scripts/logits-runtimes.mjs
+//   node scripts/test/logits-runtimes.mjs
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../dist/index.js';
+import { Rng } from '../../dist/index.js';
 import { ensureRuntimes, runtimes } from './runtimes.mjs';
 
 const rng = new Rng(2026);
@@ -27,7 +27,7 @@ for (const dt of ['f32', 'f64']) {
 const dir = mkdtempSync(join(tmpdir(), 'logits-runtimes-'));
 const file = join(dir, 'problems.json');
 writeFileSync(file, JSON.stringify(problems));
-const script = fileURLToPath(new URL('../tests/fixtures/logits_builds.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../../tests/fixtures/logits_builds.mjs', import.meta.url));
 ensureRuntimes({ quiet: true });
 const bins = Object.fromEntries(runtimes().map((x) => [x.name, x.version === 'not installed' ? null : x.bin]));
 const runs = [

@@ -2,7 +2,7 @@
 // Measures the max error, in ulp, of the exp_f32 / exp_f64 kernels of build/softmax.wasm over their
 // softmax domain, and prints it (the numbers quoted at the top of assembly/exp.ts come from here).
 //
-//   node scripts/exp-ulp.mjs [--wasm build/softmax.wasm] [--quick] [--json]
+//   node scripts/numerics/exp-ulp.mjs [--wasm build/softmax.wasm] [--quick] [--json]
 //
 // f32: EVERY float32 in [−87.3, 0] (about 1.09e9 inputs; --quick: 2^24 evenly spaced ones), against
 //      Math.exp in f64 (its error, < 1 ulp of f64, is 2^-29 ulp of f32: negligible).
@@ -161,7 +161,7 @@ export function measureF64(ex, { grid = (1 << 22) + 1, random = 1 << 20, randomS
 async function main() {
   const args = process.argv.slice(2);
   const wi = args.indexOf('--wasm');
-  const path = wi >= 0 ? args[wi + 1] : fileURLToPath(new URL('../build/softmax.wasm', import.meta.url));
+  const path = wi >= 0 ? args[wi + 1] : fileURLToPath(new URL('../../build/softmax.wasm', import.meta.url));
   const quick = args.includes('--quick');
   const json = args.includes('--json');
   const ex = await loadExports(path);

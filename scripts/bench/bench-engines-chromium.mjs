@@ -1,15 +1,15 @@
-// The Chromium row group of `npm run bench:engines`: the same cases (scripts/bench-engines-cases.mjs)
+// The Chromium row group of `npm run bench:engines`: the same cases (scripts/bench/bench-engines-cases.mjs)
 // in a headless Chromium page (the Chromium of scripts/chromium.mjs), on the built package (dist/,
 // unbundled; the page's import map gives `#platform` the inlined builds), for the baseline, relaxed
-// and 'auto' builds. Prints one JSON line like scripts/bench-engines-worker.mjs.
-//   node scripts/bench-engines-chromium.mjs [--quick] [--best]
+// and 'auto' builds. Prints one JSON line like scripts/bench/bench-engines-worker.mjs.
+//   node scripts/bench/bench-engines-chromium.mjs [--quick] [--best]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from './chromium.mjs';
+import { findChromium } from '../chromium.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
 const opts = JSON.stringify({ quick: argv.includes('--quick'), best: argv.includes('--best') });
 const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
@@ -17,7 +17,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
 <script type="module">
 import { loadWasm } from '/dist/index.js';
 import { relaxedSimdSupported } from '/dist/wasm/loader.js';
-import { makeCases } from '/scripts/bench-engines-cases.mjs';
+import { makeCases } from '/scripts/bench/bench-engines-cases.mjs';
 const out = document.getElementById('out');
 try {
   const { cases } = makeCases(${opts});

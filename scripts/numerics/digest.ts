@@ -3,12 +3,12 @@
 // linear-classifier option, the logits toolkit) on each shipped build and thread count, and prints
 // one sha256 per (build, threads, dtype, case), in registry order. Two checkouts that print the
 // same lines compute the same bits (compare sorted: `diff <(sort a) <(sort b)`).
-// Usage: node --experimental-wasm-relaxed-simd --import tsx scripts/digest.ts [--threads 1,2,3] (Node 20; Node ≥ 22 needs no flag)
+// Usage: node --experimental-wasm-relaxed-simd --import tsx scripts/numerics/digest.ts [--threads 1,2,3] (Node 20; Node ≥ 22 needs no flag)
 import { createHash } from 'node:crypto';
-import { loadWasm, Rng } from '../src/index.js';
-import { ENTRIES } from '../src/ops/index.js';
-import type { DigestCase, DigestLinear, DigestRows } from '../src/ops/op.js';
-import type { WasmKernels } from '../src/types.js';
+import { loadWasm, Rng } from '../../src/index.js';
+import { ENTRIES } from '../../src/ops/index.js';
+import type { DigestCase, DigestLinear, DigestRows } from '../../src/ops/op.js';
+import type { WasmKernels } from '../../src/types.js';
 
 type DT = 'f32' | 'f64';
 const arg = process.argv.indexOf('--threads');

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run demo:web`: the browser demo. Packs the digits for the page if they are missing
- * (apps/web/public/digits.bin, scripts/pack-digits.mjs), builds the kernels if build/softmax.wasm is
+ * (apps/web/public/digits.bin, scripts/demo/pack-digits.mjs), builds the kernels if build/softmax.wasm is
  * missing, builds apps/web/ with Vite into dist-web/ and serves it with `vite preview` on 127.0.0.1,
  * printing the URL. Ctrl-C stops it.
  *
- *   node scripts/demo-web.mjs [--port N] [--dev]
+ *   node scripts/demo/demo-web.mjs [--port N] [--dev]
  *     --port N  listen on N (default 4173, or the next free port); PORT=N works too
  *     --dev     serve apps/web/ with the Vite dev server instead (no build; edits reload the page)
  */
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build, createServer, preview } from 'vite';
 import { packDigits } from './pack-digits.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const configFile = join(root, 'vite.web.config.ts');
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');

@@ -1,9 +1,10 @@
 // One raw kernel of a built module, called repeatedly (no package code in between): the unit of
-// scripts/callgrind-engines.mjs (instruction counts per call on every engine) and a quick timer.
-//   <runtime> scripts/kernel-loop.mjs <file.wasm> softmax|ce|linear|exp <iters> [time]
+// scripts/bench/callgrind-engines.mjs (instruction counts per call on every engine) and a quick timer.
+//   <runtime> scripts/bench/kernel-loop.mjs <file.wasm> softmax|ce|exp <iters> [time]
 // softmax: softmax_f32 1×131072; ce: cross_entropy_f32 4096×1000 with grad (labels, mean);
 // exp: exp_f32 over 131072 values in [−80, 0]. Inputs: fixed LCG, logits in [−8, 8).
 import { readFileSync } from 'node:fs';
+import { median, timePerCall } from '../../bench/timing.mjs';
 const argv = (globalThis.Deno ? Deno.args : process.argv.slice(2));
 const [wasmPath, kernel, itersS, mode] = argv;
 const iters = +itersS;
@@ -32,11 +33,9 @@ if (kernel === 'softmax') {
   run = () => e.exp_f32(x, o, n);
 }
 if (mode === 'time') {
-  for (let i = 0; i < 300; i++) run();
-  const ts = [];
-  for (let k = 0; k < 15; k++) { const t0 = performance.now(); for (let i = 0; i < iters; i++) run(); ts.push((performance.now() - t0) / iters); }
-  ts.sort((a, b) => a - b);
-  console.log(kernel, wasmPath.split('/').pop(), 'median ms', ts[7].toFixed(4), 'min', ts[0].toFixed(4));
+  timePerCall(run, 0, 300); // warm-up
+  const ts = Array.from({ length: 15 }, () => timePerCall(run, 0, iters)); // 15 samples of `iters` calls
+  console.log(kernel, wasmPath.split('/').pop(), 'median ms', median(ts).toFixed(4), 'min', Math.min(...ts).toFixed(4));
 } else {
   // warm up, then give the background compiler time to finish the optimising tier (V8 Liftoff →
   // TurboFan, JSC BBQ → OMG) before the counted calls

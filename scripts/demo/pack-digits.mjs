@@ -4,18 +4,18 @@
  * demo. The layout and the checks are apps/datasets/digits_bin.ts's (loaded through tsx), which
  * `softmax-wasm demo --web` also uses.
  *
- * Usage: node scripts/pack-digits.mjs [--force] [--out PATH]   (skips the work if the file exists)
+ * Usage: node scripts/demo/pack-digits.mjs [--force] [--out PATH]   (skips the work if the file exists)
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function packDigits({ out = resolve(root, 'apps/web/public/digits.bin'), force = false } = {}) {
   if (!force && existsSync(out)) return { out, written: false };
-  const { packDigitsBin } = await tsImport('../apps/datasets/digits_bin.ts', import.meta.url);
+  const { packDigitsBin } = await tsImport('../../apps/datasets/digits_bin.ts', import.meta.url);
   const { bytes, N, nTrain, D } = packDigitsBin();
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, bytes);
