@@ -69,22 +69,37 @@ export function softmaxTensor(name: 'softmax' | 'logSoftmax', ctx: ApiContext<So
   return so ? out : result;
 }
 
+/**
+ * What both losses over a class axis (softmaxCrossEntropy of a tensor, nllLoss) read first, in this
+ * order: the input, the options, then the class axis, reduction, weights and ignoreIndex checked.
+ */
+function lossHead(fn: string, s: CallSnapshot, name: string, input: unknown, options: unknown, known: readonly string[]) {
+  const x = s.tensor<FloatArray>(name, input);
+  const dt = dtypeOf(x.data)!;
+  const opt = s.options('options', options, known);
+  const rank = rankOf(fn, name, x);
+  const axis = resolveAxis(fn, opt.axis, rank, rank === 1 ? 0 : 1);
+  const { outer, size: C, inner } = splitAt(x.shape, axis);
+  const reduction = reductionCode(fn, opt.reduction);
+  const weights = opt.weights === undefined ? null : s.array<FloatArray>('options.weights', opt.weights, { dtype: dt, length: C });
+  const given = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
+  return { x, dt, opt, axis, outer, C, inner, reduction, weights, given, ignoreIndex: given ?? DEFAULT_IGNORE_INDEX };
+}
+
+/** A loss's options.gradOut (read last): the input's shape and float type, may alias the input; refused with grad: false. */
+function lossGradOut(fn: string, s: CallSnapshot, v: unknown, wantGrad: boolean, dt: DType, shape: readonly number[], input: string): HeldTensor<FloatArray> | null {
+  if (v === undefined) return null;
+  if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
+  return s.tensor<FloatArray>('options.gradOut', v, { dtype: dt, shape, out: true, mayAlias: [input] });
+}
+
 const CE_AXIS_OPTIONS = ['axis', 'reduction', 'weights', 'ignoreIndex', 'labelSmoothing', 'grad', 'gradOut'] as const;
 
 /** softmaxCrossEntropy of (N, C, d1…dk) logits (or a matrix with an axis): class axis options.axis (default 1). */
 export function crossEntropyTensor(ctx: ApiContext<CrossEntropyArgs>, s: CallSnapshot, logits: unknown, labels: unknown, options: unknown): unknown {
   const fn = 'softmaxCrossEntropy';
   // Read order: logits; options (own keys, then each in CE_AXIS_OPTIONS order); labels; gradOut.
-  const x = s.tensor<FloatArray>('logits', logits);
-  const dt = dtypeOf(x.data)!;
-  const opt = s.options('options', options, CE_AXIS_OPTIONS);
-  const rank = rankOf(fn, 'logits', x);
-  const axis = resolveAxis(fn, opt.axis, rank, rank === 1 ? 0 : 1);
-  const { outer, size: C, inner } = splitAt(x.shape, axis);
-  const reduction = reductionCode(fn, opt.reduction);
-  const weights = opt.weights === undefined ? null : s.array<FloatArray>('options.weights', opt.weights, { dtype: dt, length: C });
-  const given = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
-  const ignoreIndex = given ?? DEFAULT_IGNORE_INDEX;
+  const { x, dt, opt, axis, outer, C, inner, reduction, weights, given, ignoreIndex } = lossHead(fn, s, 'logits', logits, options, CE_AXIS_OPTIONS);
   const smoothing = checkNumberInRange(fn, 'options.labelSmoothing', opt.labelSmoothing, 0, 1, 0);
   const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
   const targetShape = x.shape.filter((_, i) => i !== axis);
@@ -102,11 +117,7 @@ export function crossEntropyTensor(ctx: ApiContext<CrossEntropyArgs>, s: CallSna
     fail(fn, 'labels', `must be an Int32Array of ${outer * inner} class indices, a tensor of shape [${targetShape.join(', ')}] of them, or probabilities of the logits' shape [${x.shape.join(', ')}], got ${describe(labels)}`);
   }
   if (targets && given !== undefined) fail(fn, 'options.ignoreIndex', 'applies only to integer labels (Int32Array); labels here are probabilities');
-  let gradOut: HeldTensor<FloatArray> | null = null;
-  if (opt.gradOut !== undefined) {
-    if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
-    gradOut = s.tensor<FloatArray>('options.gradOut', opt.gradOut, { dtype: dt, shape: x.shape, out: true, mayAlias: ['logits'] });
-  }
+  const gradOut = lossGradOut(fn, s, opt.gradOut, wantGrad, dt, x.shape, 'logits');
   s.seal();
   const result = wantGrad && !gradOut ? newLike(fn, x, dt) : null;
   const grad = gradOut ? gradOut.data : result ? result.data : null;
@@ -161,23 +172,10 @@ export const nllLoss = defineOp({
   api(ctx, s, logProbs: unknown, labels: unknown, options: unknown): NllLossResult {
     const fn = 'nllLoss';
     // Read order: logProbs; options (own keys, then each option in NLL_OPTIONS order); labels; gradOut.
-    const x = s.tensor<FloatArray>('logProbs', logProbs);
-    const dt = dtypeOf(x.data)!;
-    const opt = s.options('options', options, NLL_OPTIONS);
-    const rank = rankOf(fn, 'logProbs', x);
-    const axis = resolveAxis(fn, opt.axis, rank, rank === 1 ? 0 : 1);
-    const { outer, size: C, inner } = splitAt(x.shape, axis);
-    const reduction = reductionCode(fn, opt.reduction);
-    const weights = opt.weights === undefined ? null : s.array<FloatArray>('options.weights', opt.weights, { dtype: dt, length: C });
-    const given = opt.ignoreIndex === undefined ? undefined : checkInt32(fn, 'options.ignoreIndex', opt.ignoreIndex);
-    const ignoreIndex = given ?? DEFAULT_IGNORE_INDEX;
+    const { x, dt, opt, axis, outer, C, inner, reduction, weights, ignoreIndex } = lossHead(fn, s, 'logProbs', logProbs, options, NLL_OPTIONS);
     const wantGrad = checkBoolean(fn, 'options.grad', opt.grad, true);
     const held = s.labelTensor('labels', labels, x.shape.filter((_, i) => i !== axis), () => C, () => ignoreIndex);
-    let gradOut: HeldTensor<FloatArray> | null = null;
-    if (opt.gradOut !== undefined) {
-      if (!wantGrad) fail(fn, 'options.gradOut', 'was given together with grad: false; drop one of them');
-      gradOut = s.tensor<FloatArray>('options.gradOut', opt.gradOut, { dtype: dt, shape: x.shape, out: true, mayAlias: ['logProbs'] });
-    }
+    const gradOut = lossGradOut(fn, s, opt.gradOut, wantGrad, dt, x.shape, 'logProbs');
     s.seal();
     const result = wantGrad && !gradOut ? newLike(fn, x, dt) : null;
     const losses = reduction === REDUCTION_NONE ? newArray(fn, dt, outer * inner) : null;
