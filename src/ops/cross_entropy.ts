@@ -3,7 +3,7 @@
  * assembly/cross_entropy.ts (+ cross_entropy/), reference src/reference/cross_entropy.ts.
  */
 import { newArray, newMatrix } from '../alloc.js';
-import { REDUCTION_MEAN, REDUCTION_NONE, REDUCTION_SUM, type ReductionCode } from '../codes.js';
+import { REDUCTION_MEAN, REDUCTION_NONE } from '../codes.js';
 import { softmaxCrossEntropy as refCrossEntropy, type CrossEntropyArgs } from '../reference/cross_entropy.js';
 import type { Held } from '../snapshot_seal.js';
 import type { FloatArray, Matrix } from '../types_core.js';

@@ -11,11 +11,10 @@ import { nllLoss as refNllLoss, type NllLossArgs } from '../reference/nll_loss.j
 import type { CallSnapshot, HeldTensor } from '../snapshot.js';
 import type { Held } from '../snapshot_seal.js';
 import { resolveAxis, splitAt } from '../tensor.js';
-import { reductionCode } from '../validate.js';
 import type { FloatArray, Matrix } from '../types_core.js';
 import type { NllLossOptions, NllLossResult, Tensor } from '../types_tensors.js';
 import {
-  checkBoolean, checkInt32, checkNumberInRange, checkTemperature, describe, dtypeOf, fail, isInt32Array, type DType,
+  checkBoolean, checkInt32, checkNumberInRange, checkTemperature, describe, dtypeOf, fail, isInt32Array, reductionCode, type DType,
 } from '../validate.js';
 import { defineOp, type ApiContext, type Float } from './op.js';
 
